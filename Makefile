@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make                  build kcare.ko and the userland for x86_64
+# make ARCH=arm64       cross-build both for arm64
+# make install          install as a package would (DESTDIR= for staging)
+# make check            unit tests, then selftests in x86_64 and arm64 guests
+# make demo             boot a guest and show the engine at work
+#
+# KDIR= builds the module against other kernel headers. By default the
+# headers of the test-bed kernel fetched by scripts/setup are used; without
+# them, those of the running kernel.
+
+ARCH ?= x86_64
+override ARCH := $(patsubst amd64,x86_64,$(patsubst x86,x86_64,$(patsubst aarch64,arm64,$(ARCH))))
+ifeq ($(filter $(ARCH),x86_64 arm64),)
+$(error ARCH=$(ARCH) is not supported: use x86_64 or arm64)
+endif
+
+-include .cache/kernel.mk
+
+HOST_ARCH := $(patsubst aarch64,arm64,$(shell uname -m))
+ifneq ($(ARCH),$(HOST_ARCH))
+CROSS_COMPILE ?= $(if $(filter arm64,$(ARCH)),aarch64-linux-gnu-,x86_64-linux-gnu-)
+TRIPLET := $(if $(filter arm64,$(ARCH)),aarch64-linux-gnu,x86_64-linux-gnu)
+PKG_CONFIG ?= PKG_CONFIG_LIBDIR=/usr/lib/$(TRIPLET)/pkgconfig:/usr/share/pkgconfig pkg-config
+endif
+PKG_CONFIG ?= pkg-config
+
+KDIR ?= $(or $(KDIR_$(ARCH)),/lib/modules/$(shell uname -r)/build)
+KREL := $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+VERSION := $(shell cat VERSION)
+
+O := build/$(ARCH)
+CC := $(CROSS_COMPILE)gcc
+PKGS := libcurl openssl libelf zlib libseccomp libbpf
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+CFLAGS ?= -O2 -g
+override CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 \
+	-DKCARE_VERSION='"$(VERSION)"' -Iloader -Iuserland
+
+PREFIX ?= /usr
+MODDIR ?= /lib/modules/$(KREL)/extra
+
+LOADER_SRCS := $(wildcard loader/*.c)
+KCARECTL_SRCS := userland/kcarectl.c userland/cli.c $(LOADER_SRCS)
+UNAME_SRCS := userland/kcare-uname.c userland/uname.c
+BINS := $(O)/kcarectl $(O)/kcare-uname
+
+# Sources of the module, for make's dependency check: kbuild does the rest.
+MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] arch/$(ARCH)/*.[chS])
+
+.PHONY: all module userland install check unit demo selftest-modules clean
+
+all: module userland
+
+# kbuild writes its objects next to the sources, so each architecture builds
+# in its own tree of symlinks under build/ and the two never mix.
+module: $(O)/kcare.ko
+$(O)/kcare.ko: $(MOD_SRCS)
+	@test -f $(KDIR)/Makefile || { echo "no kernel headers in $(KDIR): run scripts/setup or pass KDIR=" >&2; exit 1; }
+	@mkdir -p $(O)/mod
+	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/VERSION $(CURDIR)/core $(O)/mod/
+	@mkdir -p $(O)/mod/arch && cp -rsf $(CURDIR)/arch/$(ARCH) $(O)/mod/arch/
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/mod ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) modules
+	cp $(O)/mod/kcare.ko $@
+
+# Small test modules the selftests load (built the same way).
+selftest-modules: $(O)/selftests/.built
+$(O)/selftests/.built: $(wildcard selftests/modules/*.c selftests/modules/Kbuild)
+	@mkdir -p $(O)/selftests
+	@cp -rsf $(CURDIR)/selftests/modules/. $(O)/selftests/
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/selftests ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) modules
+	@touch $@
+
+userland: $(BINS)
+$(O)/kcarectl: $(KCARECTL_SRCS) $(wildcard userland/*.h loader/*.h) VERSION
+	@mkdir -p $(O)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(KCARECTL_SRCS) $(PKG_LIBS)
+$(O)/kcare-uname: $(UNAME_SRCS) userland/uname.h VERSION
+	@mkdir -p $(O)
+	$(CC) $(CFLAGS) -o $@ $(UNAME_SRCS)
+
+install: all
+	install -D -m 0644 $(O)/kcare.ko $(DESTDIR)$(MODDIR)/kcare.ko
+	install -D -m 0755 $(O)/kcarectl $(DESTDIR)$(PREFIX)/bin/kcarectl
+	install -D -m 0755 $(O)/kcare-uname $(DESTDIR)$(PREFIX)/bin/kcare-uname
+	$(if $(DESTDIR),,depmod -a $(KREL))
+
+# Host unit tests (cmocka), reported as TAP.
+UNIT_TESTS := $(patsubst userland/tests/%.c,build/unit/%,$(wildcard userland/tests/test_*.c))
+unit: $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do CMOCKA_MESSAGE_OUTPUT=TAP $$t; done
+build/unit/test_uname: userland/tests/test_uname.c userland/uname.c userland/uname.h
+	@mkdir -p build/unit
+	gcc $(CFLAGS) -o $@ $< userland/uname.c -lcmocka
+build/unit/test_cli: userland/tests/test_cli.c userland/cli.c userland/cli.h
+	@mkdir -p build/unit
+	gcc $(CFLAGS) -o $@ $< userland/cli.c -lcmocka
+
+check:
+	scripts/check
+
+demo:
+	scripts/demo
+
+clean:
+	rm -rf build

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kcare.ko: live patching of the running kernel.
+ *
+ * This file only ties the parts of the engine together at load and unload
+ * time; each part owns its own state.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "kcare.h"
+
+static int __init kcare_init(void)
+{
+	int ret;
+
+	ret = kcare_arch_init();
+	if (ret)
+		return ret;
+
+	ret = kcare_sysfs_init();
+	if (ret)
+		return ret;
+
+	pr_info("engine %s loaded (%s)\n", KCARE_VERSION, kcare_arch_name);
+	return 0;
+}
+
+static void __exit kcare_exit(void)
+{
+	kcare_sysfs_exit();
+	pr_info("engine unloaded\n");
+}
+
+module_init(kcare_init);
+module_exit(kcare_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The kcare developers");
+MODULE_DESCRIPTION("kcare live-patching engine");
+MODULE_VERSION(KCARE_VERSION);

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command-line dispatch for kcarectl: each verb is a table entry with its
+ * own help line, and --help is generated from the table.
+ */
+#ifndef _KCARE_CLI_H
+#define _KCARE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define KC_EXIT_USAGE 2
+
+struct kc_opts {
+	bool json;			/* --json: machine-readable output */
+};
+
+struct kc_verb {
+	const char *name;		/* long option, without "--" */
+	char short_name;		/* or 0 */
+	const char *arg;		/* argument's name, or NULL for none */
+	const char *help;
+	int (*run)(const char *arg, const struct kc_opts *opts);
+};
+
+/*
+ * Find the verb and options on the command line. Exactly one verb is
+ * allowed. Returns the verb, or NULL after writing a usage error naming the
+ * offending argument to err (then exit with KC_EXIT_USAGE).
+ */
+const struct kc_verb *kc_cli_parse(const struct kc_verb *verbs, int argc,
+				   char **argv, const char **arg,
+				   struct kc_opts *opts, FILE *err);
+
+/* Print the usage, one line per verb, from the table. */
+void kc_cli_usage(const struct kc_verb *verbs, const char *prog, FILE *out);
+
+#endif /* _KCARE_CLI_H */
