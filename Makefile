@@ -36,7 +36,7 @@ PKGS := libcurl openssl libelf zlib libseccomp libbpf
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS ?= -O2 -g
-override CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 \
+override CFLAGS += -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 \
 	-DKCARE_VERSION='"$(VERSION)"' -Iloader -Iuserland
 
 PREFIX ?= /usr
@@ -90,7 +90,7 @@ install: all
 # Host unit tests (cmocka), reported as TAP.
 UNIT_TESTS := $(patsubst userland/tests/%.c,build/unit/%,$(wildcard userland/tests/test_*.c))
 unit: $(UNIT_TESTS)
-	@for t in $(UNIT_TESTS); do CMOCKA_MESSAGE_OUTPUT=TAP $$t; done
+	@rc=0; for t in $(UNIT_TESTS); do CMOCKA_MESSAGE_OUTPUT=TAP $$t || rc=1; done; exit $$rc
 build/unit/test_uname: userland/tests/test_uname.c userland/uname.c userland/uname.h
 	@mkdir -p build/unit
 	gcc $(CFLAGS) -o $@ $< userland/uname.c -lcmocka
