@@ -98,11 +98,15 @@ build/unit/test_cli: userland/tests/test_cli.c userland/cli.c userland/cli.h
 	@mkdir -p build/unit
 	gcc $(CFLAGS) -o $@ $< userland/cli.c -lcmocka
 
+# Both set the machine up first (silent when already done), so that on a
+# fresh Debian 12 machine each is the one command to type.
 check:
-	scripts/check
+	@scripts/setup
+	@scripts/check
 
 demo:
-	scripts/demo
+	@scripts/setup
+	@scripts/demo --arch $(ARCH)
 
 clean:
 	rm -rf build
