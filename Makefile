@@ -48,9 +48,9 @@ UNAME_SRCS := userland/kcare-uname.c userland/uname.c
 BINS := $(O)/kcarectl $(O)/kcare-uname
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
-MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] arch/$(ARCH)/*.[chS])
+MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland install check unit demo selftest-modules clean
+.PHONY: all module userland install check unit demo selftest-modules selftest-progs patches selftest-root clean
 
 all: module userland
 
@@ -72,6 +72,33 @@ $(O)/selftests/.built: $(wildcard selftests/modules/*.c selftests/modules/Kbuild
 	@cp -rsf $(CURDIR)/selftests/modules/. $(O)/selftests/
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/selftests ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) modules
 	@touch $@
+
+# Patch payloads (selftests/patches/): modules that use kcare.ko's exports
+# and carry the build-id of the kernel they are for.
+patches: $(O)/patches/.built
+$(O)/patches/.built: $(O)/kcare.ko $(shell find selftests/patches -type f 2>/dev/null) core/include/kcare/patch.h
+	@mkdir -p $(O)/patches
+	@cp -rsf $(CURDIR)/selftests/patches/. $(O)/patches/
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/patches ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
+		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/$(O)/mod/Module.symvers \
+		KCARE_INCLUDE=$(CURDIR)/core/include \
+		KCARE_TARGET_BUILD_ID=$$(scripts/kernel-build-id $(ARCH)) modules
+	@touch $@
+
+# Static user-space programs the selftests run in the guest.
+PROGS := $(patsubst selftests/progs/%.c,$(O)/selftests/bin/%,$(wildcard selftests/progs/*.c))
+selftest-progs: $(PROGS)
+$(O)/selftests/bin/%: selftests/progs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wall -Werror -static -o $@ $<
+
+# What the selftests need in the guest besides selftests/ itself: the test
+# modules, the payloads and the programs (scripts/check adds it as /selftests).
+selftest-root: selftest-modules selftest-progs patches
+	@rm -rf $(O)/selftest-root && mkdir -p $(O)/selftest-root/modules $(O)/selftest-root/patches $(O)/selftest-root/bin
+	@cp $(O)/selftests/*.ko $(O)/selftest-root/modules/
+	@cp $(O)/patches/*.ko $(O)/selftest-root/patches/ 2>/dev/null || true
+	@cp $(PROGS) $(O)/selftest-root/bin/ 2>/dev/null || true
 
 userland: $(BINS)
 $(O)/kcarectl: $(KCARECTL_SRCS) $(wildcard userland/*.h loader/*.h) VERSION
