@@ -62,7 +62,18 @@ $(O)/kcare.ko: $(MOD_SRCS)
 	@mkdir -p $(O)/mod
 	@cp -rsf $(CURDIR)/Kbuild $(CURDIR)/VERSION $(CURDIR)/core $(O)/mod/
 	@mkdir -p $(O)/mod/arch && cp -rsf $(CURDIR)/arch/$(ARCH) $(O)/mod/arch/
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/mod ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) modules
+	@# Links to deleted sources would still be picked up by Kbuild's wildcards.
+	@find $(O)/mod -xtype l -delete
+	@rm -f $(O)/kbuild.rc
+	{ $(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/mod ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) modules 2>&1; \
+		echo $$? >$(O)/kbuild.rc; } | tee $(O)/kbuild.log
+	@rc=$$(cat $(O)/kbuild.rc); test "$$rc" = 0 || exit $$rc
+	@# objtool does not fail kbuild, but its warnings mean wrong unwind data or
+	@# unmitigated branches. Fail, and delete the objects it complained about
+	@# so that the next build checks them again.
+	@if grep -q objtool $(O)/kbuild.log; then \
+		sed -n 's/^\(.*\.o\): [a-z]*: objtool:.*/\1/p' $(O)/kbuild.log | sort -u | xargs -r rm -f; \
+		echo "objtool warnings in the module build: fix them" >&2; exit 1; fi
 	cp $(O)/mod/kcare.ko $@
 
 # Small test modules the selftests load (built the same way).

@@ -39,8 +39,9 @@ void kcare_last_error(char *buf, size_t size);
 int kcare_unload_all(void);
 /* Switch one patch of the active patchset off (enable == false) or on. */
 int kcare_patch_enable(struct kcare_patch *patch, bool enable);
-int kcare_patchset_init(void);
-void kcare_patchset_exit(void);
+/* A module is loading (before its init) or going away (after its exit). */
+int kcare_patchset_module_coming(const char *object);
+void kcare_patchset_module_going(const char *object);
 
 /* symbols.c: kallsyms, which 6.1 does not export to modules. */
 int kcare_symbols_init(void);
@@ -124,6 +125,9 @@ void kcare_sysfs_remove_patchset(struct kcare_patchset *set);
 int kcare_sysctl_bind(struct kcare_patchset *set);
 /* Unbind @set's patches; toggles nobody uses any more are removed. */
 void kcare_sysctl_unbind(struct kcare_patchset *set);
+/* Make @patch's toggle show its state after a change through sysfs. */
+void kcare_sysctl_update(struct kcare_patch *patch);
+void kcare_sysctl_exit(void);
 
 /* module.c: patches to modules, applied when the module loads. */
 int kcare_module_init(void);

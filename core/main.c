@@ -18,18 +18,35 @@ static int __init kcare_init(void)
 	ret = kcare_arch_init();
 	if (ret)
 		return ret;
-
+	ret = kcare_symbols_init();
+	if (ret)
+		return ret;
 	ret = kcare_sysfs_init();
 	if (ret)
 		return ret;
+	ret = kcare_module_init();
+	if (ret)
+		goto err_sysfs;
 
 	pr_info("engine %s loaded (%s)\n", KCARE_VERSION, kcare_arch_name);
 	return 0;
+
+err_sysfs:
+	kcare_sysfs_exit();
+	return ret;
 }
 
+/*
+ * A payload uses the engine's exports, so the engine cannot be removed
+ * while any payload is loaded, and no payload stays loaded while its
+ * patchset is active: nothing is patched when this runs.
+ */
 static void __exit kcare_exit(void)
 {
+	kcare_module_exit();
+	kcare_sysctl_exit();
 	kcare_sysfs_exit();
+	kcare_shadow_exit();
 	pr_info("engine unloaded\n");
 }
 

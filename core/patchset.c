@@ -1,0 +1,684 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Patchsets: apply, cumulative replace, revert, and per-patch toggles.
+ *
+ * At most one patchset is active. Every change of what is active follows
+ * the same order, so that a failure at any step leaves the kernel exactly
+ * as it was: check the payload, resolve its symbols, run the pre-apply
+ * callbacks, install pass-through hooks, then switch every target in one
+ * stop_machine(). Only after the switch succeeded is anything of the old
+ * state released.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "kcare.h"
+
+/* Serialises every change of the engine's state. */
+DEFINE_MUTEX(kcare_mutex);
+enum kcare_state kcare_state = KCARE_IDLE;
+struct kcare_patchset *kcare_active;
+
+static DEFINE_SPINLOCK(kcare_error_lock);
+static char kcare_error_msg[256];
+
+static const char * const kcare_state_names[] = {
+	[KCARE_IDLE]		= "idle",
+	[KCARE_APPLYING]	= "applying",
+	[KCARE_APPLIED]		= "applied",
+	[KCARE_REVERTING]	= "reverting",
+	[KCARE_FAILED]		= "failed",
+};
+
+const char *kcare_state_name(enum kcare_state state)
+{
+	return kcare_state_names[state];
+}
+
+void kcare_error(const char *fmt, ...)
+{
+	va_list args;
+
+	spin_lock(&kcare_error_lock);
+	va_start(args, fmt);
+	vscnprintf(kcare_error_msg, sizeof(kcare_error_msg), fmt, args);
+	va_end(args);
+	pr_err("%s\n", kcare_error_msg);
+	spin_unlock(&kcare_error_lock);
+}
+
+void kcare_last_error(char *buf, size_t size)
+{
+	spin_lock(&kcare_error_lock);
+	strscpy(buf, kcare_error_msg, size);
+	spin_unlock(&kcare_error_lock);
+}
+
+static void kcare_set_state(enum kcare_state state)
+{
+	kcare_state = state;
+}
+
+#define kcare_for_each_patch(set, p) \
+	for ((p) = (set)->patches; (p)->name; (p)++)
+#define kcare_for_each_func(patch, f) \
+	for ((f) = (patch)->funcs; (f)->name; (f)++)
+
+static const char *kcare_obj(const char *object)
+{
+	return object ? object : "vmlinux";
+}
+
+/* Names that become sysfs and sysctl entries: short, [a-z0-9_]. */
+static bool kcare_valid_name(const char *name)
+{
+	size_t i, len = name ? strlen(name) : 0;
+
+	if (!len || len > 48)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!islower(name[i]) && !isdigit(name[i]) && name[i] != '_')
+			return false;
+	return true;
+}
+
+static bool kcare_same_func(const struct kcare_func *a,
+			    const struct kcare_func *b)
+{
+	return !strcmp(a->name, b->name) && a->sympos == b->sympos &&
+	       !strcmp(kcare_obj(a->object), kcare_obj(b->object));
+}
+
+/* Check everything about @set that does not depend on the running system. */
+static int kcare_check_payload(struct kcare_patchset *set)
+{
+	struct kcare_patch *p, *q;
+	struct kcare_func *f, *g;
+	const char *id = set->id ? set->id : "(no id)";
+
+	if (set->abi != KCARE_ABI_VERSION) {
+		kcare_error("patchset %s: built for engine ABI %u, this engine has ABI %u",
+			    id, set->abi, KCARE_ABI_VERSION);
+		return -EINVAL;
+	}
+	if (!set->id || !set->type || !set->build_time ||
+	    !set->effective_version || !set->kernel_build_id || !set->patches) {
+		kcare_error("patchset %s: id, type, build_time, effective_version, kernel_build_id and patches are required",
+			    id);
+		return -EINVAL;
+	}
+	if (strcmp(set->type, "default") && strcmp(set->type, "extra") &&
+	    strcmp(set->type, "free")) {
+		kcare_error("patchset %s: unknown patch type '%s' (default, extra or free)",
+			    id, set->type);
+		return -EINVAL;
+	}
+	if (!set->patches->name) {
+		kcare_error("patchset %s: has no patches", id);
+		return -EINVAL;
+	}
+	kcare_for_each_patch(set, p) {
+		if (!kcare_valid_name(p->name) ||
+		    (p->sysctl && !kcare_valid_name(p->sysctl))) {
+			kcare_error("patchset %s: invalid patch or sysctl name '%s' (use a-z, 0-9, _)",
+				    id, p->name);
+			return -EINVAL;
+		}
+		for (q = set->patches; q != p; q++) {
+			if (!strcmp(q->name, p->name) ||
+			    (p->sysctl && q->sysctl && !strcmp(p->sysctl, q->sysctl))) {
+				kcare_error("patchset %s: patch '%s' appears twice",
+					    id, p->name);
+				return -EINVAL;
+			}
+		}
+		if (!p->funcs || !p->funcs->name) {
+			kcare_error("patchset %s: patch %s replaces no function",
+				    id, p->name);
+			return -EINVAL;
+		}
+		kcare_for_each_func(p, f) {
+			if (!f->new_func) {
+				kcare_error("patchset %s: %s has no replacement",
+					    id, f->name);
+				return -EINVAL;
+			}
+			/* One function, one replacement, in a whole patchset. */
+			for (q = set->patches; q <= p; q++) {
+				for (g = q->funcs; g->name && g != f; g++) {
+					if (kcare_same_func(f, g)) {
+						kcare_error("patchset %s: %s:%s is replaced twice",
+							    id, kcare_obj(f->object), f->name);
+						return -EINVAL;
+					}
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static int kcare_check_kernel(struct kcare_patchset *set)
+{
+	char running[2 * 20 + 1];
+	int ret;
+
+	ret = kcare_kernel_build_id(running, sizeof(running));
+	if (ret) {
+		kcare_error("cannot read the running kernel's build-id (%d)", ret);
+		return ret;
+	}
+	if (strcasecmp(running, set->kernel_build_id)) {
+		kcare_error("patchset %s is for the kernel with build-id %s, the running kernel's is %s",
+			    set->id, set->kernel_build_id, running);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+static int kcare_check_level(struct kcare_patchset *set, bool force)
+{
+	if (!kcare_active || set->level >= kcare_active->level)
+		return 0;
+	if (force) {
+		pr_info("replacing level %u with lower level %u (forced)\n",
+			kcare_active->level, set->level);
+		return 0;
+	}
+	kcare_error("patchset %s has level %u, lower than the active level %u; force to downgrade",
+		    set->id, set->level, kcare_active->level);
+	return -EINVAL;
+}
+
+/*
+ * Resolve the symbols and functions of @set that live in @object (NULL:
+ * every loaded object). Functions in modules that are not loaded stay
+ * pending. Nothing is switched yet.
+ */
+static int kcare_resolve(struct kcare_patchset *set, const char *object)
+{
+	struct kcare_symbol *sym;
+	struct kcare_patch *p;
+	struct kcare_func *f;
+	unsigned long addr;
+	int ret;
+
+	for (sym = set->symbols; sym && sym->name; sym++) {
+		const char *obj = kcare_obj(sym->object);
+
+		if (object ? strcmp(obj, object) : !kcare_object_loaded(obj))
+			continue;
+		ret = kcare_symbol_lookup(obj, sym->name, sym->sympos, &addr);
+		if (ret) {
+			kcare_error("patchset %s: cannot resolve symbol %s:%s%s (%d)",
+				    set->id, obj, sym->name,
+				    ret == -EINVAL ? ": ambiguous, set sympos" :
+				    ret == -ENOENT ? ": no such symbol" : "", ret);
+			return ret;
+		}
+		*(unsigned long *)sym->addr = addr;
+	}
+
+	kcare_for_each_patch(set, p) {
+		kcare_for_each_func(p, f) {
+			const char *obj = kcare_obj(f->object);
+
+			if (object ? strcmp(obj, object) :
+				     !kcare_object_loaded(obj)) {
+				if (!object)
+					f->state = KCARE_FUNC_PENDING;
+				continue;
+			}
+			ret = kcare_symbol_lookup(obj, f->name, f->sympos,
+						  &addr);
+			if (ret) {
+				kcare_error("patchset %s: cannot find function %s:%s%s (%d)",
+					    set->id, obj, f->name,
+					    ret == -EINVAL ? ": ambiguous, set sympos" :
+					    ret == -ENOENT ? ": no such symbol" : "",
+					    ret);
+				return ret;
+			}
+			f->old_addr = addr;
+		}
+	}
+	return 0;
+}
+
+/* Install the hooks of every resolved function of @set in @object. */
+static int kcare_install(struct kcare_patchset *set, const char *object)
+{
+	struct kcare_patch *p;
+	struct kcare_func *f;
+	int ret;
+
+	kcare_for_each_patch(set, p) {
+		kcare_for_each_func(p, f) {
+			if (!f->old_addr || f->hook)
+				continue;
+			if (object && strcmp(kcare_obj(f->object), object))
+				continue;
+			ret = kcare_hook_get(f);
+			if (ret) {
+				kcare_error("patchset %s: cannot redirect %s:%s (%d)",
+					    set->id, kcare_obj(f->object),
+					    f->name, ret);
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Undo kcare_install() for @object (NULL: all) and forget resolutions. */
+static void kcare_uninstall(struct kcare_patchset *set, const char *object)
+{
+	struct kcare_patch *p;
+	struct kcare_func *f;
+
+	kcare_for_each_patch(set, p) {
+		kcare_for_each_func(p, f) {
+			if (object && strcmp(kcare_obj(f->object), object))
+				continue;
+			if (f->hook)
+				kcare_hook_put(f);
+			f->hook = NULL;
+			f->old_addr = 0;
+			f->state = KCARE_FUNC_PENDING;
+		}
+	}
+}
+
+/* Add the targets @set wants for its installed hooks in @object to @sw. */
+static int kcare_want(struct kcare_switch *sw, struct kcare_patchset *set,
+		      const char *object, bool on)
+{
+	struct kcare_patch *p;
+	struct kcare_func *f;
+	int ret;
+
+	kcare_for_each_patch(set, p) {
+		kcare_for_each_func(p, f) {
+			if (!f->hook)
+				continue;
+			if (object && strcmp(kcare_obj(f->object), object))
+				continue;
+			ret = kcare_switch_add(sw, f->hook, on && p->enabled ?
+					       f->new_func : NULL);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static void kcare_update_states(struct kcare_patchset *set)
+{
+	struct kcare_patch *p;
+	struct kcare_func *f;
+
+	kcare_for_each_patch(set, p) {
+		kcare_for_each_func(p, f) {
+			if (!f->hook)
+				f->state = KCARE_FUNC_PENDING;
+			else if (p->enabled)
+				f->state = KCARE_FUNC_PATCHED;
+			else
+				f->state = KCARE_FUNC_DISABLED;
+		}
+	}
+}
+
+/* Run pre_apply of every enabled patch; on refusal undo the earlier ones. */
+static int kcare_pre_apply(struct kcare_patchset *set)
+{
+	struct kcare_patch *p, *q;
+	int ret;
+
+	kcare_for_each_patch(set, p) {
+		if (!p->enabled || !p->hooks.pre_apply)
+			continue;
+		ret = p->hooks.pre_apply(p);
+		if (ret) {
+			kcare_error("patchset %s: patch %s refused to apply (%d)",
+				    set->id, p->name, ret);
+			for (q = set->patches; q != p; q++)
+				if (q->enabled && q->hooks.post_revert)
+					q->hooks.post_revert(q);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void kcare_run_hooks(struct kcare_patchset *set, bool apply, bool pre)
+{
+	struct kcare_patch *p;
+
+	kcare_for_each_patch(set, p) {
+		void (*fn)(struct kcare_patch *patch);
+
+		if (!p->enabled)
+			continue;
+		if (apply)
+			fn = p->hooks.post_apply;
+		else
+			fn = pre ? p->hooks.pre_revert : p->hooks.post_revert;
+		if (fn)
+			fn(p);
+	}
+}
+
+static unsigned int kcare_count(struct kcare_patchset *set,
+				enum kcare_func_state state)
+{
+	struct kcare_patch *p;
+	struct kcare_func *f;
+	unsigned int n = 0;
+
+	kcare_for_each_patch(set, p)
+		kcare_for_each_func(p, f)
+			n += f->state == state;
+	return n;
+}
+
+/* Release what an inactive patchset still holds. */
+static void kcare_retire(struct kcare_patchset *set)
+{
+	kcare_sysfs_remove_patchset(set);
+	kcare_uninstall(set, NULL);
+	module_put(set->mod);
+}
+
+int kcare_patchset_apply(struct kcare_patchset *set, bool force)
+{
+	struct kcare_switch sw = {};
+	struct kcare_patchset *old;
+	enum kcare_state prev;
+	struct kcare_patch *p;
+	int ret;
+
+	mutex_lock(&kcare_mutex);
+	old = kcare_active;
+	prev = kcare_state;
+	if (prev == KCARE_FAILED) {
+		kcare_error("refusing to apply %s: the engine failed earlier; see the kernel log and reload kcare.ko",
+			    set->id ? set->id : "(no id)");
+		ret = -EIO;
+		goto out_unlock;
+	}
+	ret = kcare_check_payload(set);
+	if (ret)
+		goto out_unlock;
+	ret = kcare_check_kernel(set);
+	if (ret)
+		goto out_unlock;
+	ret = kcare_check_level(set, force);
+	if (ret)
+		goto out_unlock;
+
+	kcare_set_state(KCARE_APPLYING);
+	pr_info("applying patchset %s level %u%s\n", set->id, set->level,
+		old ? " (replacing the active one)" : "");
+	INIT_LIST_HEAD(&set->list);
+	set->forced = false;
+
+	kcare_for_each_patch(set, p) {
+		p->set = set;
+		p->enabled = true;
+	}
+	ret = kcare_resolve(set, NULL);
+	if (ret)
+		goto out_forget;
+	ret = kcare_sysctl_bind(set);
+	if (ret)
+		goto out_forget;
+	ret = kcare_pre_apply(set);
+	if (ret)
+		goto out_unbind;
+	ret = kcare_install(set, NULL);
+	if (ret)
+		goto out_post_revert;
+
+	/* Old functions go back to their original unless the new set keeps them. */
+	if (old)
+		ret = kcare_want(&sw, old, NULL, false);
+	if (!ret)
+		ret = kcare_want(&sw, set, NULL, true);
+	if (ret)
+		goto out_switch;
+	/* The payload's code must stay while calls may reach it. */
+	if (!try_module_get(set->mod)) {
+		ret = -ENODEV;
+		goto out_switch;
+	}
+	ret = kcare_switch_commit(&sw);
+	if (ret) {
+		kcare_error("patchset %s: switch failed (%d), nothing changed",
+			    set->id, ret);
+		module_put(set->mod);
+		goto out_switch;
+	}
+	kcare_switch_free(&sw);
+
+	kcare_update_states(set);
+	kcare_active = set;
+	kcare_set_state(KCARE_APPLIED);
+	if (old) {
+		kcare_sysctl_unbind(old);
+		kcare_retire(old);
+	}
+	kcare_run_hooks(set, true, false);
+	/* Only now are the old patchset's sysfs names free. */
+	if (kcare_sysfs_add_patchset(set))
+		kcare_error("patchset %s applied, but its sysfs entries could not be created",
+			    set->id);
+	pr_info("applied patchset %s level %u: %u functions patched, %u disabled, %u pending\n",
+		set->id, set->level, kcare_count(set, KCARE_FUNC_PATCHED),
+		kcare_count(set, KCARE_FUNC_DISABLED),
+		kcare_count(set, KCARE_FUNC_PENDING));
+	mutex_unlock(&kcare_mutex);
+	return 0;
+
+out_switch:
+	kcare_switch_free(&sw);
+out_post_revert:
+	kcare_uninstall(set, NULL);
+	kcare_for_each_patch(set, p)
+		if (p->enabled && p->hooks.post_revert)
+			p->hooks.post_revert(p);
+out_unbind:
+	kcare_sysctl_unbind(set);
+out_forget:
+	kcare_uninstall(set, NULL);
+	kcare_set_state(prev);
+	pr_info("patchset %s not applied; the kernel is unchanged\n", set->id);
+out_unlock:
+	mutex_unlock(&kcare_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(kcare_patchset_apply);
+
+void kcare_patchset_release(struct kcare_patchset *set)
+{
+	/*
+	 * The payload can only be unloaded once the engine dropped its
+	 * reference, and by then its sysfs and sysctl entries are gone:
+	 * nothing points into it any more.
+	 */
+	WARN_ON_ONCE(kcare_active == set);
+}
+EXPORT_SYMBOL_GPL(kcare_patchset_release);
+
+int kcare_unload_all(void)
+{
+	struct kcare_patchset *set;
+	struct kcare_switch sw = {};
+	int ret;
+
+	mutex_lock(&kcare_mutex);
+	set = kcare_active;
+	if (!set) {
+		mutex_unlock(&kcare_mutex);
+		return 0;
+	}
+	kcare_set_state(KCARE_REVERTING);
+	pr_info("reverting patchset %s level %u\n", set->id, set->level);
+	ret = kcare_want(&sw, set, NULL, false);
+	if (ret)
+		goto fail;
+	kcare_run_hooks(set, false, true);
+	ret = kcare_switch_commit(&sw);
+	if (ret) {
+		kcare_error("cannot revert patchset %s (%d); it stays applied",
+			    set->id, ret);
+		kcare_run_hooks(set, true, false);
+		goto fail;
+	}
+	kcare_switch_free(&sw);
+	kcare_run_hooks(set, false, false);
+	kcare_active = NULL;
+	kcare_sysctl_unbind(set);
+	kcare_retire(set);
+	kcare_set_state(KCARE_IDLE);
+	pr_info("reverted patchset %s: the kernel runs its original code\n",
+		set->id);
+	mutex_unlock(&kcare_mutex);
+	return 0;
+
+fail:
+	kcare_switch_free(&sw);
+	kcare_set_state(KCARE_APPLIED);
+	mutex_unlock(&kcare_mutex);
+	return ret;
+}
+
+int kcare_patch_enable(struct kcare_patch *patch, bool enable)
+{
+	struct kcare_switch sw = {};
+	struct kcare_func *f;
+	int ret;
+
+	lockdep_assert_held(&kcare_mutex);
+	if (patch->set != kcare_active || !kcare_active)
+		return -ENODEV;
+	if (patch->enabled == enable)
+		return 0;
+	if (enable && patch->hooks.pre_apply) {
+		ret = patch->hooks.pre_apply(patch);
+		if (ret) {
+			kcare_error("patch %s refused to be enabled (%d)",
+				    patch->name, ret);
+			return ret;
+		}
+	}
+	if (!enable && patch->hooks.pre_revert)
+		patch->hooks.pre_revert(patch);
+	kcare_for_each_func(patch, f) {
+		if (!f->hook)
+			continue;
+		ret = kcare_switch_add(&sw, f->hook, enable ? f->new_func : NULL);
+		if (ret)
+			goto fail;
+	}
+	ret = kcare_switch_commit(&sw);
+	if (ret) {
+		kcare_error("cannot %s patch %s (%d); nothing changed",
+			    enable ? "enable" : "disable", patch->name, ret);
+		goto fail;
+	}
+	kcare_switch_free(&sw);
+	patch->enabled = enable;
+	kcare_update_states(patch->set);
+	kcare_sysctl_update(patch);
+	if (enable && patch->hooks.post_apply)
+		patch->hooks.post_apply(patch);
+	if (!enable && patch->hooks.post_revert)
+		patch->hooks.post_revert(patch);
+	pr_info("patch %s %s\n", patch->name, enable ? "enabled" : "disabled");
+	return 0;
+
+fail:
+	kcare_switch_free(&sw);
+	if (enable && patch->hooks.post_revert)
+		patch->hooks.post_revert(patch);
+	if (!enable && patch->hooks.post_apply)
+		patch->hooks.post_apply(patch);
+	return ret;
+}
+
+/**
+ * kcare_patchset_module_coming() - patch a module that is loading
+ * @object: the module's name
+ *
+ * Called before the module's init runs. Return: 0, or an error that makes
+ * the module's load fail (its patches could not be applied).
+ */
+int kcare_patchset_module_coming(const char *object)
+{
+	struct kcare_patchset *set;
+	struct kcare_switch sw = {};
+	int ret = 0;
+
+	mutex_lock(&kcare_mutex);
+	set = kcare_active;
+	if (!set)
+		goto out;
+	ret = kcare_resolve(set, object);
+	if (!ret)
+		ret = kcare_install(set, object);
+	if (!ret)
+		ret = kcare_want(&sw, set, object, true);
+	if (!ret)
+		ret = kcare_switch_commit(&sw);
+	kcare_switch_free(&sw);
+	if (ret) {
+		kcare_uninstall(set, object);
+		kcare_error("refusing to load module %s: patchset %s cannot patch it (%d)",
+			    object, set->id, ret);
+	} else if (sw.max) {
+		pr_info("patched module %s\n", object);
+	}
+	kcare_update_states(set);
+out:
+	mutex_unlock(&kcare_mutex);
+	return ret;
+}
+
+/**
+ * kcare_patchset_module_going() - unpatch a module that is going away
+ * @object: the module's name
+ *
+ * Its functions go back to pending: patched again if it loads again.
+ */
+void kcare_patchset_module_going(const char *object)
+{
+	struct kcare_patchset *set;
+	struct kcare_switch sw = {};
+	int ret;
+
+	mutex_lock(&kcare_mutex);
+	set = kcare_active;
+	if (!set)
+		goto out;
+	ret = kcare_want(&sw, set, object, false);
+	if (!ret)
+		ret = kcare_switch_commit(&sw);
+	if (ret)
+		kcare_error("cannot unpatch module %s (%d)", object, ret);
+	/*
+	 * The module's code is about to be freed whatever happened: its hooks
+	 * must go. Its exit already ran, so nothing calls into it.
+	 */
+	if (sw.nr)
+		pr_info("unpatched module %s\n", object);
+	kcare_switch_free(&sw);
+	kcare_uninstall(set, object);
+	kcare_update_states(set);
+out:
+	mutex_unlock(&kcare_mutex);
+}

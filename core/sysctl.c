@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kernel.kcare_<name>: a sysctl per patch that declares one. Writing 1
+ * switches the patch off, 0 on again.
+ *
+ * A toggle belongs to its name, not to one patchset: when a cumulative
+ * replace brings a patch with the same toggle, the administrator's choice
+ * carries over, and the new patch starts disabled if the toggle says so.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+
+#include "kcare.h"
+
+struct kcare_toggle {
+	struct list_head list;
+	char procname[64];		/* "kcare_<name>" */
+	struct ctl_table table[2];	/* the entry and the end marker */
+	struct ctl_table_header *header;
+	int value;			/* 1: the patch is disabled */
+};
+
+/* Registered toggles, under kcare_mutex. */
+static LIST_HEAD(kcare_toggles);
+
+/* The active patch that @t controls, or NULL. */
+static struct kcare_patch *kcare_toggle_patch(struct kcare_toggle *t)
+{
+	struct kcare_patch *p;
+
+	if (!kcare_active)
+		return NULL;
+	for (p = kcare_active->patches; p->name; p++)
+		if (p->sysctl && !strcmp(p->sysctl, t->procname + 6))
+			return p;
+	return NULL;
+}
+
+static int kcare_toggle_handler(struct ctl_table *table, int write,
+				void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct kcare_toggle *t = container_of(table, struct kcare_toggle,
+					      table[0]);
+	struct ctl_table tmp = *table;
+	struct kcare_patch *patch;
+	int val = READ_ONCE(t->value);
+	int ret;
+
+	/* Parse into a copy: a malformed or out-of-range write changes nothing. */
+	tmp.data = &val;
+	tmp.maxlen = sizeof(val);
+	tmp.extra1 = SYSCTL_ZERO;
+	tmp.extra2 = SYSCTL_ONE;
+	ret = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (ret || !write)
+		return ret;
+
+	/*
+	 * Toggles are unregistered under kcare_mutex, and unregistering waits
+	 * for handlers in flight: never sleep on the mutex here, let the write
+	 * restart instead.
+	 */
+	if (!mutex_trylock(&kcare_mutex))
+		return restart_syscall();
+	patch = kcare_toggle_patch(t);
+	if (patch)
+		ret = kcare_patch_enable(patch, !val);
+	else
+		ret = -ENODEV;
+	if (!ret)
+		WRITE_ONCE(t->value, val);
+	mutex_unlock(&kcare_mutex);
+	return ret;
+}
+
+static struct kcare_toggle *kcare_toggle_find(const char *name)
+{
+	struct kcare_toggle *t;
+
+	list_for_each_entry(t, &kcare_toggles, list)
+		if (!strcmp(t->procname + 6, name))
+			return t;
+	return NULL;
+}
+
+static struct kcare_toggle *kcare_toggle_create(const char *name)
+{
+	struct kcare_toggle *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	snprintf(t->procname, sizeof(t->procname), "kcare_%s", name);
+	t->table[0].procname = t->procname;
+	t->table[0].data = &t->value;
+	t->table[0].maxlen = sizeof(t->value);
+	t->table[0].mode = 0644;
+	t->table[0].proc_handler = kcare_toggle_handler;
+	t->header = register_sysctl("kernel", t->table);
+	if (!t->header) {
+		kfree(t);
+		return NULL;
+	}
+	list_add_tail(&t->list, &kcare_toggles);
+	return t;
+}
+
+int kcare_sysctl_bind(struct kcare_patchset *set)
+{
+	struct kcare_toggle *t;
+	struct kcare_patch *p;
+
+	lockdep_assert_held(&kcare_mutex);
+	for (p = set->patches; p->name; p++) {
+		if (!p->sysctl)
+			continue;
+		t = kcare_toggle_find(p->sysctl);
+		if (!t)
+			t = kcare_toggle_create(p->sysctl);
+		if (!t) {
+			kcare_error("patchset %s: cannot register sysctl kernel.kcare_%s",
+				    set->id, p->sysctl);
+			kcare_sysctl_unbind(set);
+			return -ENOMEM;
+		}
+		p->enabled = !t->value;
+	}
+	return 0;
+}
+
+void kcare_sysctl_unbind(struct kcare_patchset *set)
+{
+	struct kcare_toggle *t, *tmp;
+
+	lockdep_assert_held(&kcare_mutex);
+	/* Keep exactly the toggles of the active patchset. */
+	list_for_each_entry_safe(t, tmp, &kcare_toggles, list) {
+		if (kcare_toggle_patch(t))
+			continue;
+		list_del(&t->list);
+		unregister_sysctl_table(t->header);
+		kfree(t);
+	}
+}
+
+void kcare_sysctl_update(struct kcare_patch *patch)
+{
+	struct kcare_toggle *t;
+
+	lockdep_assert_held(&kcare_mutex);
+	if (patch->sysctl) {
+		t = kcare_toggle_find(patch->sysctl);
+		if (t)
+			WRITE_ONCE(t->value, !patch->enabled);
+	}
+}
+
+void kcare_sysctl_exit(void)
+{
+	mutex_lock(&kcare_mutex);
+	kcare_sysctl_unbind(NULL);
+	mutex_unlock(&kcare_mutex);
+}

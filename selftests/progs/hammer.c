@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hammer FILE SECONDS PATTERN...: read FILE from start to end in a tight
+ * loop for SECONDS (which calls the kernel functions behind it), and check
+ * that every read returns one of the expected contents. Prints the number
+ * of reads; exits 1 on an unexpected content or a read error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	char buf[4096];
+	unsigned long reads = 0;
+	time_t end;
+	ssize_t n;
+	int fd, i;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: hammer FILE SECONDS EXPECTED...\n");
+		return 2;
+	}
+	fd = open(argv[1], O_RDONLY);
+	if (fd < 0) {
+		fprintf(stderr, "hammer: %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	end = time(NULL) + atoi(argv[2]);
+	while (time(NULL) < end) {
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0) {
+			fprintf(stderr, "hammer: read: %s\n", strerror(errno));
+			return 1;
+		}
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		for (i = 3; i < argc; i++)
+			if (!strcmp(buf, argv[i]))
+				break;
+		if (i == argc) {
+			fprintf(stderr, "hammer: unexpected content '%s'\n", buf);
+			return 1;
+		}
+		reads++;
+	}
+	printf("hammer: %lu reads\n", reads);
+	return 0;
+}
