@@ -110,6 +110,8 @@ selftest-root: selftest-modules selftest-progs patches
 	@cp $(O)/selftests/*.ko $(O)/selftest-root/modules/
 	@cp $(O)/patches/*.ko $(O)/selftest-root/patches/ 2>/dev/null || true
 	@cp $(PROGS) $(O)/selftest-root/bin/ 2>/dev/null || true
+	@mkdir -p $(O)/selftest-root/image-modules
+	@cp $(IMAGE_$(ARCH))/lib/modules/$(KREL)/kernel/fs/binfmt_misc.ko $(O)/selftest-root/image-modules/
 
 userland: $(BINS)
 $(O)/kcarectl: $(KCARECTL_SRCS) $(wildcard userland/*.h loader/*.h) VERSION

@@ -262,13 +262,10 @@ static int kcare_install(struct kcare_patchset *set, const char *object)
 				continue;
 			if (object && strcmp(kcare_obj(f->object), object))
 				continue;
+			/* kcare_hook_get() says why it failed. */
 			ret = kcare_hook_get(f);
-			if (ret) {
-				kcare_error("patchset %s: cannot redirect %s:%s (%d)",
-					    set->id, kcare_obj(f->object),
-					    f->name, ret);
+			if (ret)
 				return ret;
-			}
 		}
 	}
 	return 0;
@@ -635,14 +632,14 @@ int kcare_patchset_module_coming(const char *object)
 		ret = kcare_want(&sw, set, object, true);
 	if (!ret)
 		ret = kcare_switch_commit(&sw);
-	kcare_switch_free(&sw);
 	if (ret) {
 		kcare_uninstall(set, object);
 		kcare_error("refusing to load module %s: patchset %s cannot patch it (%d)",
 			    object, set->id, ret);
-	} else if (sw.max) {
+	} else if (sw.nr) {
 		pr_info("patched module %s\n", object);
 	}
+	kcare_switch_free(&sw);
 	kcare_update_states(set);
 out:
 	mutex_unlock(&kcare_mutex);

@@ -44,19 +44,26 @@ static int kcare_toggle_handler(struct ctl_table *table, int write,
 {
 	struct kcare_toggle *t = container_of(table, struct kcare_toggle,
 					      table[0]);
-	struct ctl_table tmp = *table;
 	struct kcare_patch *patch;
 	int val = READ_ONCE(t->value);
+	char in[8] = "";
 	int ret;
 
-	/* Parse into a copy: a malformed or out-of-range write changes nothing. */
-	tmp.data = &val;
-	tmp.maxlen = sizeof(val);
-	tmp.extra1 = SYSCTL_ZERO;
-	tmp.extra2 = SYSCTL_ONE;
-	ret = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
-	if (ret || !write)
-		return ret;
+	if (!write) {
+		struct ctl_table tmp = *table;
+
+		tmp.data = &val;
+		return proc_dointvec(&tmp, 0, buffer, lenp, ppos);
+	}
+	/*
+	 * Only "0" or "1", with surrounding white space: proc_dointvec()
+	 * would ignore whatever follows the first number.
+	 */
+	if (*ppos || *lenp >= sizeof(in))
+		return -EINVAL;
+	memcpy(in, buffer, *lenp);
+	if (kstrtoint(strim(in), 10, &val) || (val != 0 && val != 1))
+		return -EINVAL;
 
 	/*
 	 * Toggles are unregistered under kcare_mutex, and unregistering waits
@@ -70,8 +77,10 @@ static int kcare_toggle_handler(struct ctl_table *table, int write,
 		ret = kcare_patch_enable(patch, !val);
 	else
 		ret = -ENODEV;
-	if (!ret)
+	if (!ret) {
 		WRITE_ONCE(t->value, val);
+		*ppos += *lenp;
+	}
 	mutex_unlock(&kcare_mutex);
 	return ret;
 }

@@ -18,6 +18,10 @@ L2="a=21 b=2 c=23"
 # Back to a loaded engine with nothing applied and nothing else loaded.
 reset() {
 	[ ! -e $KC_SYSFS/unload ] || echo 1 >$KC_SYSFS/unload
+	if [ -e /sys/kernel/livepatch/kcare_test_klp ]; then
+		echo 0 >/sys/kernel/livepatch/kcare_test_klp/enabled
+		kc_wait_until 60 sh -c '[ ! -e /sys/kernel/livepatch/kcare_test_klp ]'
+	fi
 	for m in $(grep -oE '^(kcpatch_[a-z0-9_]+|kcare_test_klp|kcare_test_target)' /proc/modules); do
 		rmmod $m
 	done
@@ -26,7 +30,7 @@ reset() {
 
 target_load() { insmod $M/kcare_test_target.ko; }
 values() { cat $T; }
-apply() { insmod $P/kcpatch_$1.ko $2; }
+apply() { "$KC_DIR/bin/finit" $P/kcpatch_$1.ko $2; }
 
 expect_values() { kc_assert_eq "$(values)" "$1" "$T"; }
 expect_state() {
@@ -204,9 +208,9 @@ garbage_refused() {
 	reset
 	target_load
 	apply t1
-	for v in 2 x "" 1junk -1; do
-		kc_expect_fail sh -c "printf '%s' '$v' >$KC_SYSFS/unload"
-		kc_expect_fail sh -c "printf '%s' '$v' >$KC_SYSFS/patches/tp_a/enabled"
+	for v in 2 x "\n" 1junk -1 " 1"; do
+		kc_expect_fail sh -c "printf '$v' >$KC_SYSFS/unload"
+		kc_expect_fail sh -c "printf '$v' >$KC_SYSFS/patches/tp_a/enabled"
 	done
 	for v in 2 abc -1 "1 1x"; do
 		kc_expect_fail sh -c "echo '$v' >/proc/sys/kernel/kcare_test_b"

@@ -11,7 +11,7 @@ static int bad_fn_a(void)
 	return 31;
 }
 
-static int bad_refuse(struct kcare_patch *p)
+static int __maybe_unused bad_refuse(struct kcare_patch *p)
 {
 	pr_info("kcare_test: pre_apply %s refuses\n", p->name);
 	return -EPERM;

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The demo patchset for Debian 12's x86_64 kernel 6.1.0-56-amd64
+ * (6.1.192-2): four real patches, one file each, gathered into one payload
+ * module (kcpatch_demo) by patchset.c.
+ *
+ * A patchset holds its patches and its symbols as arrays of structures, so
+ * a patch file cannot hand patchset.c a finished struct kcare_patch: it
+ * exports its functions and the pointers its code calls through, and this
+ * header describes the patch as an initialiser (DEMO_*_PATCH). patchset.c
+ * lists the pointers in the patchset's symbols, and the engine fills them
+ * before any new function runs. Where the kernel's headers declare the
+ * original, the file defines its pointer with typeof() of it, so that the
+ * compiler checks the prototype given here.
+ *
+ * Every new function is a copy of the original from the source of that
+ * exact kernel (Debian's linux-source-6.1 6.1.192-2, GPL-2.0), changed as
+ * its file explains. Symbol names and clones (".part.0", ".0") were checked
+ * in /proc/kallsyms of that kernel; another build needs them checked again.
+ */
+#ifndef _KCPATCH_DEMO_H
+#define _KCPATCH_DEMO_H
+
+#include <kcare/patch.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/spinlock_types.h>
+
+struct ldt_struct;
+
+/* proc_cmdline.c: /proc/cmdline tells that the kernel is live patched. */
+extern struct kcare_func demo_proc_cmdline_funcs[];
+extern char **demo_saved_command_line;
+
+#define DEMO_PROC_CMDLINE_PATCH {					\
+	.name = "proc_cmdline",						\
+	.description = "/proc/cmdline ends with kcare_demo=patched",	\
+	.cve = "",							\
+	.cvss = "",							\
+	.cve_url = "",							\
+	.patch_url = "",						\
+	.funcs = demo_proc_cmdline_funcs,				\
+}
+
+/* modify_ldt.c: no 16-bit LDT segments, switched by kernel.kcare_modify_ldt. */
+extern struct kcare_func demo_modify_ldt_funcs[];
+extern struct ldt_struct *(*demo_alloc_ldt_struct)(unsigned int num_entries);
+extern int (*demo_map_ldt_struct)(struct mm_struct *mm,
+				  struct ldt_struct *ldt, int slot);
+extern void (*demo_free_ldt_pgtables)(struct mm_struct *mm);
+extern void (*demo_free_ldt_struct_part)(struct ldt_struct *ldt);
+extern void (*demo_flush_ldt)(void *mm);
+extern pte_t *(*demo_get_locked_pte)(struct mm_struct *mm, unsigned long addr,
+				     spinlock_t **ptl);
+extern void (*demo_flush_tlb_mm_range)(struct mm_struct *mm,
+				       unsigned long start, unsigned long end,
+				       unsigned int stride_shift,
+				       bool freed_tables);
+
+#define DEMO_MODIFY_LDT_PATCH {						\
+	.name = "modify_ldt",						\
+	.description = "modify_ldt(2) refuses 16-bit segments",	\
+	.cve = "CVE-2015-5157 CVE-2015-3290",				\
+	.cvss = "7.8",							\
+	.cve_url = "https://nvd.nist.gov/vuln/detail/CVE-2015-5157",	\
+	.patch_url = "https://git.kernel.org/linus/9b6e6a8334d56354853f9c255d1395c2ba570e0a", \
+	.sysctl = "modify_ldt",						\
+	.funcs = demo_modify_ldt_funcs,					\
+}
+
+/* binfmt_misc.c: the status file also counts the registered formats. */
+extern struct kcare_func demo_binfmt_misc_funcs[];
+extern int *demo_bm_enabled;
+extern struct list_head *demo_bm_entries;
+extern rwlock_t *demo_bm_entries_lock;
+
+#define DEMO_BINFMT_MISC_PATCH {					\
+	.name = "binfmt_misc_status",					\
+	.description = "binfmt_misc status shows how many formats are registered", \
+	.cve = "",							\
+	.cvss = "",							\
+	.cve_url = "",							\
+	.patch_url = "",						\
+	.funcs = demo_binfmt_misc_funcs,				\
+}
+
+/* shadow_drop_caches.c: drop_caches logs once per task (a shadow variable). */
+extern struct kcare_func demo_drop_caches_funcs[];
+extern void demo_drop_caches_post_revert(struct kcare_patch *patch);
+extern int *demo_sysctl_drop_caches;
+extern int *demo_drop_caches_stfu;
+extern void (*demo_iterate_supers)(void (*f)(struct super_block *sb,
+					      void *arg), void *arg);
+extern void (*demo_drop_slab)(void);
+extern void (*demo_drop_pagecache_sb)(struct super_block *sb, void *unused);
+
+#define DEMO_DROP_CACHES_PATCH {					\
+	.name = "drop_caches_log",					\
+	.description = "drop_caches logs each task's first write only", \
+	.cve = "",							\
+	.cvss = "",							\
+	.cve_url = "",							\
+	.patch_url = "",						\
+	.funcs = demo_drop_caches_funcs,				\
+	.hooks.post_revert = demo_drop_caches_post_revert,		\
+}
+
+#endif

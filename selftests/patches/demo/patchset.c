@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kcpatch_demo: the demo patchset for Debian 12's x86_64 kernel
+ * 6.1.0-56-amd64 (6.1.192-2), level 1. It brings the kernel to
+ * "6.1.0-56.1kc": the kernel's release with ".<level>kc" after the ABI
+ * number, the form kcare-uname reports. See demo.h for the patches.
+ */
+#include "demo.h"
+
+static struct kcare_patch demo_patches[] = {
+	DEMO_PROC_CMDLINE_PATCH,
+	DEMO_MODIFY_LDT_PATCH,
+	DEMO_BINFMT_MISC_PATCH,
+	DEMO_DROP_CACHES_PATCH,
+	{ }
+};
+
+/*
+ * What the new functions use and the kernel does not export, each name as
+ * /proc/kallsyms shows it in this kernel (all unique in their object).
+ */
+static struct kcare_symbol demo_symbols[] = {
+	/* proc_cmdline.c */
+	{ "saved_command_line", "vmlinux", 0, &demo_saved_command_line },
+	/* modify_ldt.c */
+	{ "alloc_ldt_struct", "vmlinux", 0, &demo_alloc_ldt_struct },
+	{ "map_ldt_struct", "vmlinux", 0, &demo_map_ldt_struct },
+	{ "free_ldt_pgtables", "vmlinux", 0, &demo_free_ldt_pgtables },
+	{ "free_ldt_struct.part.0", "vmlinux", 0, &demo_free_ldt_struct_part },
+	{ "flush_ldt", "vmlinux", 0, &demo_flush_ldt },
+	{ "__get_locked_pte", "vmlinux", 0, &demo_get_locked_pte },
+	{ "flush_tlb_mm_range", "vmlinux", 0, &demo_flush_tlb_mm_range },
+	/* binfmt_misc.c: resolved when binfmt_misc loads */
+	{ "enabled", "binfmt_misc", 0, &demo_bm_enabled },
+	{ "entries", "binfmt_misc", 0, &demo_bm_entries },
+	{ "entries_lock", "binfmt_misc", 0, &demo_bm_entries_lock },
+	/* shadow_drop_caches.c */
+	{ "sysctl_drop_caches", "vmlinux", 0, &demo_sysctl_drop_caches },
+	{ "stfu.0", "vmlinux", 0, &demo_drop_caches_stfu },
+	{ "iterate_supers", "vmlinux", 0, &demo_iterate_supers },
+	{ "drop_slab", "vmlinux", 0, &demo_drop_slab },
+	{ "drop_pagecache_sb", "vmlinux", 0, &demo_drop_pagecache_sb },
+	{ }
+};
+
+static struct kcare_patchset demo_set = {
+	.id = "K20261125_01",
+	.level = 1,
+	.type = "default",
+	.build_time = "2026-11-25T00:00:00Z",
+	.effective_version = "6.1.0-56.1kc",
+	.kernel_build_id = KCARE_TARGET_BUILD_ID,
+	.patches = demo_patches,
+	.symbols = demo_symbols,
+};
+KCARE_PATCHSET(demo_set);
+MODULE_DESCRIPTION("kcare demo patchset for Debian 12 6.1.0-56-amd64");
