@@ -22,6 +22,20 @@ help_version_and_usage_errors() {
 	kc_expect_fail kcare-uname -r extra
 }
 
+effective_release_when_patched() {
+	kc_load_engine
+	"$KC_DIR/bin/finit" "$KC_DIR/patches/kcpatch_t1.ko"
+	kc_assert_eq "$(kcare-uname -r)" 6.1.0-kcare-test.1 "kcare-uname -r"
+	kc_assert_eq "$(kcare-uname -a)" \
+		"$(uname -s -n) 6.1.0-kcare-test.1 $(uname -v) $(uname -m) GNU/Linux" \
+		"kcare-uname -a"
+	kc_assert_eq "$(kcare-uname -s -n -m)" "$(uname -s -n -m)" "other fields"
+	echo 1 >$KC_SYSFS/unload
+	rmmod kcpatch_t1
+	kc_assert_eq "$(kcare-uname -r)" "$(uname -r)" "after unload"
+}
+
 kc_scenario "same as uname when no patch is applied" same_as_uname_without_patches
 kc_scenario "--help, --version and usage errors" help_version_and_usage_errors
+kc_scenario "reports the effective release while patched" effective_release_when_patched
 kc_done
