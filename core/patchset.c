@@ -630,12 +630,19 @@ int kcare_patchset_module_coming(const char *object)
 		ret = kcare_install(set, object);
 	if (!ret)
 		ret = kcare_want(&sw, set, object, true);
-	if (!ret)
+	if (!ret) {
 		ret = kcare_switch_commit(&sw);
+		if (ret)
+			kcare_error("patchset %s: switch failed (%d)", set->id,
+				    ret);
+	}
 	if (ret) {
+		char why[200];
+
+		/* Every failure above said why: keep that in the message. */
+		kcare_last_error(why, sizeof(why));
 		kcare_uninstall(set, object);
-		kcare_error("refusing to load module %s: patchset %s cannot patch it (%d)",
-			    object, set->id, ret);
+		kcare_error("refusing to load module %s: %s", object, why);
 	} else if (sw.nr) {
 		pr_info("patched module %s\n", object);
 	}

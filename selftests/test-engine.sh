@@ -250,6 +250,21 @@ livepatch_conflict_reported() {
 	expect_values "$L1"
 }
 
+module_refused_when_its_patch_cannot_apply() {
+	reset
+	# upstream livepatch takes kcare_test_fn_a as soon as the module comes
+	insmod $M/kcare_test_klp.ko
+	apply t1
+	kc_expect_fail target_load
+	! grep -q '^kcare_test_target ' /proc/modules || kc_fail "the module loaded"
+	grep -q "refusing to load module kcare_test_target: cannot patch kcare_test_target:kcare_test_fn_a: already redirected by livepatch module kcare_test_klp" \
+		$KC_SYSFS/last_error || kc_fail "last_error: $(cat $KC_SYSFS/last_error)"
+	kc_assert_eq "$(func_state tp_a kcare_test_fn_a)" pending "tp_a function"
+	kc_assert_eq "$(func_state tp_b kcare_test_fn_b)" pending "tp_b function"
+	expect_state applied K_TEST_01 1
+	reset
+}
+
 stress_apply_revert() {
 	reset
 	target_load
@@ -304,6 +319,7 @@ if [ "$KC_ARCH" = arm64 ]; then
 		 "pre-apply refusal changes nothing" "module target patched on load, reverted on unload" \
 		 "sysctl toggle off and on" "garbage to writable files refused" \
 		 "engine cannot be removed while patches are active" \
+		 "a module whose patch cannot apply is refused" \
 		 "stress: 200 apply/revert cycles under load"; do
 		kc_skip "$s" "arm64 redirection is a later issue"
 	done
@@ -320,6 +336,7 @@ kc_scenario "sysctl toggle off and on" sysctl_toggle_off_and_on
 kc_scenario "garbage to writable files refused" garbage_refused
 kc_scenario "engine cannot be removed while patches are active" engine_pinned_while_active
 kc_scenario "conflict with an upstream livepatch module reported" livepatch_conflict_reported
+kc_scenario "a module whose patch cannot apply is refused" module_refused_when_its_patch_cannot_apply
 kc_scenario "stress: 200 apply/revert cycles under load" stress_apply_revert
 reset
 kc_done
