@@ -38,6 +38,10 @@
 .if KCARE_NR_TRAMPS > 0x1000
 .error "KCARE_NR_TRAMPS: trampolines are named with three hex digits"
 .endif
+/* SYM_FUNC_START aligns functions to 16 bytes: the stride must agree. */
+.if KCARE_TRAMP_STRIDE % 16
+.error "KCARE_TRAMP_STRIDE must be a multiple of 16"
+.endif
 
 /* Trampoline number 0x\idx, named kcare_tramp_\idx. */
 .macro KCARE_TRAMP idx:req
