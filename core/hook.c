@@ -27,6 +27,8 @@
 
 /* Every installed hook; protected by kcare_mutex. */
 static LIST_HEAD(kcare_hooks);
+/* Removed from ftrace, freed by kcare_hooks_sync() after a grace period. */
+static LIST_HEAD(kcare_hooks_retired);
 
 static struct kcare_hook *kcare_hook_find(unsigned long addr)
 {
@@ -108,7 +110,33 @@ static void kcare_hook_remove(struct kcare_hook *hook)
 		pr_err("%s: leaking its hook\n", hook->name);
 		return;
 	}
-	kcare_hook_free(hook);
+	list_add_tail(&hook->list, &kcare_hooks_retired);
+}
+
+/**
+ * kcare_hooks_sync() - free the hooks removed since the last call
+ *
+ * A task may have been preempted inside a trampoline or handler just before
+ * its call site changed: one RCU-tasks grace period for all the hooks an
+ * operation removed lets every such task leave before trampolines are
+ * reused and handlers freed. Callers then may also release the payloads
+ * whose code those hooks led to.
+ *
+ * Context: process context, kcare_mutex held. Sleeps.
+ */
+void kcare_hooks_sync(void)
+{
+	struct kcare_hook *hook, *tmp;
+
+	lockdep_assert_held(&kcare_mutex);
+	if (list_empty(&kcare_hooks_retired))
+		return;
+	synchronize_rcu_tasks();
+	list_for_each_entry_safe(hook, tmp, &kcare_hooks_retired, list) {
+		list_del(&hook->list);
+		kcare_arch_hook_release(hook);
+		kcare_hook_free(hook);
+	}
 }
 
 /**
@@ -171,11 +199,9 @@ int kcare_hook_get(struct kcare_func *func)
  * @func:	a function whose @func->hook is set (nothing happens if not)
  *
  * The last user removes the hook, which must be idle then (target NULL);
- * that waits until no CPU can still be running its redirection. Clears
- * @func->hook.
+ * it is freed by the next kcare_hooks_sync(). Clears @func->hook.
  *
- * Context: process context, kcare_mutex held. May sleep for RCU-tasks
- * grace periods.
+ * Context: process context, kcare_mutex held. Sleeps.
  */
 void kcare_hook_put(struct kcare_func *func)
 {
@@ -190,26 +216,4 @@ void kcare_hook_put(struct kcare_func *func)
 	if (--hook->users)
 		return;
 	kcare_hook_remove(hook);
-}
-
-/**
- * kcare_hooks_drop_object() - remove the hooks of a module going away
- * @object:	the module's name
- *
- * For the module notifier, while the module is GOING (its ftrace call
- * sites still exist then). Every hook on the module's functions is removed
- * whatever its count: the caller guarantees their targets are NULL
- * already, and must forget them in the kcare_funcs that used them
- * (func->hook = NULL, without kcare_hook_put()), since they are freed.
- *
- * Context: process context, kcare_mutex held. Sleeps.
- */
-void kcare_hooks_drop_object(const char *object)
-{
-	struct kcare_hook *hook, *tmp;
-
-	lockdep_assert_held(&kcare_mutex);
-	list_for_each_entry_safe(hook, tmp, &kcare_hooks, list)
-		if (!strcmp(hook->object, object))
-			kcare_hook_remove(hook);
 }

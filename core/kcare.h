@@ -80,12 +80,14 @@ struct kcare_hook {
 int kcare_hook_get(struct kcare_func *func);
 /* Drop @func's use of its hook; the last user removes it (must be idle). */
 void kcare_hook_put(struct kcare_func *func);
-/* Remove the hooks of module @object (it is going away). */
-void kcare_hooks_drop_object(const char *object);
+/* Free removed hooks after one RCU-tasks grace period for all of them. */
+void kcare_hooks_sync(void);
 
 /* The CPU-specific side of hooks, in arch/<arch>/. */
 int kcare_arch_hook_install(struct kcare_hook *hook);
 void kcare_arch_hook_remove(struct kcare_hook *hook);
+/* After a grace period: free the trampoline or handler of a removed hook. */
+void kcare_arch_hook_release(struct kcare_hook *hook);
 /* Set the target; called with all CPUs stopped. */
 void kcare_arch_hook_set_target(struct kcare_hook *hook, void *target);
 /* "direct" or "handler": how calls reach the target. */

@@ -288,6 +288,7 @@ static void kcare_uninstall(struct kcare_patchset *set, const char *object)
 			f->state = KCARE_FUNC_PENDING;
 		}
 	}
+	kcare_hooks_sync();
 }
 
 /* Add the targets @set wants for its installed hooks in @object to @sw. */

@@ -35,6 +35,14 @@ void kcare_arch_hook_remove(struct kcare_hook *hook)
 }
 
 /**
+ * kcare_arch_hook_release() - free what a removed hook used
+ * @hook:	the hook (never installed on arm64 yet)
+ */
+void kcare_arch_hook_release(struct kcare_hook *hook)
+{
+}
+
+/**
  * kcare_arch_hook_set_target() - make the hook's calls go to @target
  * @hook:	the hook
  * @target:	the replacement, or NULL for the original code

@@ -197,12 +197,12 @@ int kcare_arch_hook_install(struct kcare_hook *hook)
  * kcare_arch_hook_remove() - stop redirecting calls of hook->addr
  * @hook:	an installed hook whose target is NULL
  *
- * Returns once no CPU can be running the hook's trampoline or handler
- * any more, so the hook may be freed and its trampoline reused. If ftrace
- * refuses to let go (a bug), the hook is marked stuck and must be leaked.
+ * Calls stop reaching the trampoline or handler, but a CPU may still be
+ * running it: kcare_arch_hook_release() frees it after a grace period. If
+ * ftrace refuses to let go (a bug), the hook is marked stuck and must be
+ * leaked.
  *
- * Context: process context, kcare_mutex held. Sleeps for RCU-tasks grace
- * periods.
+ * Context: process context, kcare_mutex held. Sleeps.
  */
 void kcare_arch_hook_remove(struct kcare_hook *hook)
 {
@@ -224,14 +224,7 @@ void kcare_arch_hook_remove(struct kcare_hook *hook)
 			hook->arch.stuck = true;
 			return;
 		}
-		/*
-		 * A task may have been preempted inside the trampoline just
-		 * before the call site changed; it must leave before the
-		 * trampoline serves another function.
-		 */
-		synchronize_rcu_tasks();
-		__clear_bit(tramp, kcare_tramps_used);
-		hook->arch.tramp = -1;
+		/* The trampoline is freed by kcare_arch_hook_release(). */
 	} else if (hook->arch.handler) {
 		ret = unregister_ftrace_function(&hook->arch.ops);
 		if (ret) {
@@ -241,9 +234,23 @@ void kcare_arch_hook_remove(struct kcare_hook *hook)
 			return;
 		}
 		ftrace_free_filter(&hook->arch.ops);
-		/* ftrace waits too for a module's ops, but do not rely on it. */
-		synchronize_rcu_tasks();
 		hook->arch.handler = false;
+	}
+}
+
+/**
+ * kcare_arch_hook_release() - free what a removed hook used
+ * @hook:	a hook removed by kcare_arch_hook_remove(), after an RCU-tasks
+ *		grace period (kcare_hooks_sync()): no CPU runs its trampoline
+ *
+ * Context: process context, kcare_mutex held.
+ */
+void kcare_arch_hook_release(struct kcare_hook *hook)
+{
+	lockdep_assert_held(&kcare_mutex);
+	if (hook->arch.tramp >= 0) {
+		__clear_bit(hook->arch.tramp, kcare_tramps_used);
+		hook->arch.tramp = -1;
 	}
 }
 
