@@ -83,7 +83,7 @@ static void kcare_hook_report(struct kcare_hook *hook, int err)
 		break;
 	case -EOPNOTSUPP:
 		kcare_error("cannot patch %s: not supported on %s yet",
-			    hook->name, kcare_arch_name);
+			    hook->name, KCARE_ARCH_NAME);
 		break;
 	default:
 		kcare_error("cannot patch %s: error %d installing the redirection",

@@ -16,7 +16,6 @@
 
 /* main.c */
 int kcare_arch_init(void);
-extern const char kcare_arch_name[];
 
 /* patchset.c: the engine's state, serialised by kcare_mutex. */
 enum kcare_state {

@@ -28,7 +28,7 @@ static int __init kcare_init(void)
 	if (ret)
 		goto err_sysfs;
 
-	pr_info("engine %s loaded (%s)\n", KCARE_VERSION, kcare_arch_name);
+	pr_info("engine %s loaded (%s)\n", KCARE_VERSION, KCARE_ARCH_NAME);
 	return 0;
 
 err_sysfs:

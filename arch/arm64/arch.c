@@ -8,8 +8,6 @@
 
 #include "kcare.h"
 
-const char kcare_arch_name[] = "arm64";
-
 int kcare_arch_init(void)
 {
 	/*

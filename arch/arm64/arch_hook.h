@@ -8,6 +8,9 @@
 #define _KCARE_ARCH_HOOK_H
 
 #include <linux/ftrace.h>
+
+/* The CPU this engine is built for, as messages name it. */
+#define KCARE_ARCH_NAME "arm64"
 #include <linux/types.h>
 
 /**

@@ -10,8 +10,6 @@
 
 #include "kcare.h"
 
-const char kcare_arch_name[] = "x86_64";
-
 int kcare_arch_init(void)
 {
 	/*

@@ -23,6 +23,9 @@
 #ifndef __ASSEMBLY__
 
 #include <linux/ftrace.h>
+
+/* The CPU this engine is built for, as messages name it. */
+#define KCARE_ARCH_NAME "x86_64"
 #include <linux/types.h>
 
 /**

@@ -12,19 +12,17 @@
  * noipa: the callers must really call these, not fold their constant
  * results, or redirecting them would change nothing.
  */
-#define KCARE_TEST_FN __attribute__((__noipa__)) noinline
-
-KCARE_TEST_FN int kcare_test_fn_a(void)
+__attribute__((__noipa__)) int kcare_test_fn_a(void)
 {
 	return 1;
 }
 
-KCARE_TEST_FN int kcare_test_fn_b(void)
+__attribute__((__noipa__)) int kcare_test_fn_b(void)
 {
 	return 2;
 }
 
-KCARE_TEST_FN int kcare_test_fn_c(void)
+__attribute__((__noipa__)) int kcare_test_fn_c(void)
 {
 	return 3;
 }
