@@ -45,7 +45,7 @@ MODDIR ?= /lib/modules/$(KREL)/extra
 LOADER_SRCS := $(wildcard loader/*.c)
 KCARECTL_SRCS := userland/kcarectl.c userland/cli.c $(LOADER_SRCS)
 UNAME_SRCS := userland/kcare-uname.c userland/uname.c
-BINS := $(O)/kcarectl $(O)/kcare-uname
+BINS := $(O)/kcarectl $(O)/kcare-uname $(O)/kcare-prescreen
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
@@ -121,10 +121,37 @@ $(O)/kcare-uname: $(UNAME_SRCS) userland/uname.h VERSION
 	@mkdir -p $(O)
 	$(CC) $(CFLAGS) -o $@ $(UNAME_SRCS)
 
+# The BPF pre-screen (Documentation/prescreen.md), built the libbpf-bootstrap
+# way: the program is compiled for BPF, embedded in a skeleton header, and
+# kcare-prescreen loads it through that. Its vmlinux.h is made from the BTF
+# of the x86_64 test-bed kernel (scripts/gen-vmlinux-h), never from the
+# kernel this machine runs, and serves the arm64 build too (CO-RE).
+CLANG ?= clang
+BPFTOOL ?= bpftool
+VMLINUX_H := .cache/x86_64/vmlinux.h
+BPF_ARCH := $(if $(filter arm64,$(ARCH)),arm64,x86)
+BPF_TRIPLET := $(if $(filter arm64,$(ARCH)),aarch64-linux-gnu,x86_64-linux-gnu)
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf)
+LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf)
+
+$(VMLINUX_H): scripts/gen-vmlinux-h $(wildcard .cache/kernel.mk)
+	scripts/gen-vmlinux-h $@
+$(O)/prescreen.bpf.o: bpf/prescreen.bpf.c bpf/prescreen.h $(VMLINUX_H)
+	@mkdir -p $(O)
+	$(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
+		-I$(patsubst %/,%,$(dir $(VMLINUX_H))) -Ibpf -I/usr/include/$(BPF_TRIPLET) \
+		-c $< -o $(O)/prescreen.tmp.bpf.o
+	$(BPFTOOL) gen object $@ $(O)/prescreen.tmp.bpf.o
+$(O)/prescreen.skel.h: $(O)/prescreen.bpf.o
+	$(BPFTOOL) gen skeleton $< name prescreen >$@.tmp && mv $@.tmp $@
+$(O)/kcare-prescreen: userland/kcare-prescreen.c bpf/prescreen.h $(O)/prescreen.skel.h
+	$(CC) $(CFLAGS) -Ibpf -I$(O) $(LIBBPF_CFLAGS) -o $@ $< $(LIBBPF_LIBS)
+
 install: all
 	install -D -m 0644 $(O)/kcare.ko $(DESTDIR)$(MODDIR)/kcare.ko
 	install -D -m 0755 $(O)/kcarectl $(DESTDIR)$(PREFIX)/bin/kcarectl
 	install -D -m 0755 $(O)/kcare-uname $(DESTDIR)$(PREFIX)/bin/kcare-uname
+	install -D -m 0755 $(O)/kcare-prescreen $(DESTDIR)$(PREFIX)/libexec/kcare/kcare-prescreen
 	$(if $(DESTDIR),,depmod -a $(KREL))
 
 # Host unit tests (cmocka), reported as TAP.
