@@ -194,6 +194,19 @@ static int kcare_check_level(struct kcare_patchset *set, bool force)
 	return -EINVAL;
 }
 
+/* Why kcare_symbol_lookup() failed, for people. */
+static const char *kcare_lookup_failure(int ret)
+{
+	switch (ret) {
+	case -EINVAL:
+		return ": ambiguous, set sympos";
+	case -ENOENT:
+		return ": no such symbol";
+	default:
+		return "";
+	}
+}
+
 /*
  * Resolve the symbols and functions of @set that live in @object (NULL:
  * every loaded object). Functions in modules that are not loaded stay
@@ -216,8 +229,7 @@ static int kcare_resolve(struct kcare_patchset *set, const char *object)
 		if (ret) {
 			kcare_error("patchset %s: cannot resolve symbol %s:%s%s (%d)",
 				    set->id, obj, sym->name,
-				    ret == -EINVAL ? ": ambiguous, set sympos" :
-				    ret == -ENOENT ? ": no such symbol" : "", ret);
+				    kcare_lookup_failure(ret), ret);
 			return ret;
 		}
 		*(unsigned long *)sym->addr = addr;
@@ -238,9 +250,7 @@ static int kcare_resolve(struct kcare_patchset *set, const char *object)
 			if (ret) {
 				kcare_error("patchset %s: cannot find function %s:%s%s (%d)",
 					    set->id, obj, f->name,
-					    ret == -EINVAL ? ": ambiguous, set sympos" :
-					    ret == -ENOENT ? ": no such symbol" : "",
-					    ret);
+					    kcare_lookup_failure(ret), ret);
 				return ret;
 			}
 			f->old_addr = addr;
