@@ -108,6 +108,7 @@ static void kcare_hook_remove(struct kcare_hook *hook)
 	if (kcare_arch_hook_stuck(&hook->arch)) {
 		/* ftrace may still call into it: better leak than crash. */
 		pr_err("%s: leaking its hook\n", hook->name);
+		kcare_fail("ftrace refused to remove a redirection");
 		return;
 	}
 	list_add_tail(&hook->list, &kcare_hooks_retired);

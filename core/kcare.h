@@ -33,6 +33,8 @@ extern struct kcare_patchset *kcare_active;	/* NULL when idle */
 const char *kcare_state_name(enum kcare_state state);
 /* Record why the last operation failed, for last_error and the log. */
 __printf(1, 2) void kcare_error(const char *fmt, ...);
+/* An internal error the engine cannot undo: refuse every later change. */
+void kcare_fail(const char *why);
 void kcare_last_error(char *buf, size_t size);
 /* Revert every patch; the payloads can then be removed. */
 int kcare_unload_all(void);

@@ -58,9 +58,19 @@ void kcare_last_error(char *buf, size_t size)
 	spin_unlock(&kcare_error_lock);
 }
 
+/* Once failed, the engine stays so: only reloading it recovers. */
 static void kcare_set_state(enum kcare_state state)
 {
-	kcare_state = state;
+	if (kcare_state != KCARE_FAILED)
+		kcare_state = state;
+}
+
+void kcare_fail(const char *why)
+{
+	lockdep_assert_held(&kcare_mutex);
+	kcare_error("engine failed: %s; reload kcare.ko after removing the payloads",
+		    why);
+	kcare_state = KCARE_FAILED;
 }
 
 #define kcare_for_each_patch(set, p) \
