@@ -21,9 +21,15 @@ static int __init kcare_init(void)
 	ret = kcare_symbols_init();
 	if (ret)
 		return ret;
-	ret = kcare_sysfs_init();
+	ret = kcare_stack_init();
 	if (ret)
 		return ret;
+	ret = kcare_freezer_init();
+	if (ret)
+		return ret;
+	ret = kcare_sysfs_init();
+	if (ret)
+		goto err_freezer;
 	ret = kcare_module_init();
 	if (ret)
 		goto err_sysfs;
@@ -33,6 +39,8 @@ static int __init kcare_init(void)
 
 err_sysfs:
 	kcare_sysfs_exit();
+err_freezer:
+	kcare_freezer_exit();
 	return ret;
 }
 
@@ -47,6 +55,7 @@ static void __exit kcare_exit(void)
 	kcare_sysctl_exit();
 	kcare_sysfs_exit();
 	kcare_shadow_exit();
+	kcare_freezer_exit();
 	pr_info("engine unloaded\n");
 }
 

@@ -404,17 +404,35 @@ static unsigned int kcare_count(struct kcare_patchset *set,
 	return n;
 }
 
-/* Release what an inactive patchset still holds. */
+/*
+ * Release what an inactive patchset still holds. A patchset that was
+ * switched by force keeps its payload loaded for ever: a task may still
+ * run its code.
+ */
 static void kcare_retire(struct kcare_patchset *set)
 {
 	kcare_sysfs_remove_patchset(set);
 	kcare_uninstall(set, NULL);
-	module_put(set->mod);
+	if (set->forced)
+		pr_warn("patchset %s was switched by force: its payload stays loaded\n",
+			set->id);
+	else
+		module_put(set->mod);
 }
 
-int kcare_patchset_apply(struct kcare_patchset *set, bool force)
+/* Keep the freezer's reason in a message about what it refused. */
+static void kcare_switch_failed(const char *id, const char *what, int ret)
 {
-	struct kcare_switch sw = {};
+	char why[200];
+
+	kcare_last_error(why, sizeof(why));
+	kcare_error("patchset %s not %s (%d): %s", id, what, ret, why);
+}
+
+int kcare_patchset_apply(struct kcare_patchset *set, bool force,
+			 const char *freezer)
+{
+	struct kcare_switch sw = { .force = force };
 	struct kcare_patchset *old;
 	enum kcare_state prev;
 	struct kcare_patch *p;
@@ -432,6 +450,12 @@ int kcare_patchset_apply(struct kcare_patchset *set, bool force)
 	ret = kcare_check_payload(set);
 	if (ret)
 		goto out_unlock;
+	if (freezer && *freezer && kcare_freezer_parse(freezer, &sw.mode)) {
+		kcare_error("patchset %s: unknown freezer mode '%s' (none, full or smart)",
+			    set->id, freezer);
+		ret = -EINVAL;
+		goto out_unlock;
+	}
 	ret = kcare_check_kernel(set);
 	if (ret)
 		goto out_unlock;
@@ -476,12 +500,17 @@ int kcare_patchset_apply(struct kcare_patchset *set, bool force)
 	}
 	ret = kcare_switch_commit(&sw);
 	if (ret) {
-		kcare_error("patchset %s: switch failed (%d), nothing changed",
-			    set->id, ret);
+		kcare_switch_failed(set->id, "applied", ret);
 		module_put(set->mod);
 		goto out_switch;
 	}
 	kcare_switch_free(&sw);
+	/* Tasks may still run code of both: neither payload may go. */
+	if (sw.forced) {
+		set->forced = true;
+		if (old)
+			old->forced = true;
+	}
 
 	kcare_update_states(set);
 	kcare_active = set;
@@ -532,10 +561,10 @@ void kcare_patchset_release(struct kcare_patchset *set)
 }
 EXPORT_SYMBOL_GPL(kcare_patchset_release);
 
-int kcare_unload_all(void)
+int kcare_unload_all(bool force)
 {
+	struct kcare_switch sw = { .force = force };
 	struct kcare_patchset *set;
-	struct kcare_switch sw = {};
 	int ret;
 
 	mutex_lock(&kcare_mutex);
@@ -552,12 +581,13 @@ int kcare_unload_all(void)
 	kcare_run_hooks(set, false, true);
 	ret = kcare_switch_commit(&sw);
 	if (ret) {
-		kcare_error("cannot revert patchset %s (%d); it stays applied",
-			    set->id, ret);
+		kcare_switch_failed(set->id, "reverted, it stays applied", ret);
 		kcare_run_hooks(set, true, false);
 		goto fail;
 	}
 	kcare_switch_free(&sw);
+	if (sw.forced)
+		set->forced = true;
 	kcare_run_hooks(set, false, false);
 	kcare_active = NULL;
 	kcare_sysctl_unbind(set);
@@ -605,8 +635,12 @@ int kcare_patch_enable(struct kcare_patch *patch, bool enable)
 	}
 	ret = kcare_switch_commit(&sw);
 	if (ret) {
-		kcare_error("cannot %s patch %s (%d); nothing changed",
-			    enable ? "enable" : "disable", patch->name, ret);
+		char why[200];
+
+		kcare_last_error(why, sizeof(why));
+		kcare_error("cannot %s patch %s (%d): %s",
+			    enable ? "enable" : "disable", patch->name, ret,
+			    why);
 		goto fail;
 	}
 	kcare_switch_free(&sw);
@@ -639,7 +673,8 @@ fail:
 int kcare_patchset_module_coming(const char *object)
 {
 	struct kcare_patchset *set;
-	struct kcare_switch sw = {};
+	/* Its init has not run: nobody can be inside the module yet. */
+	struct kcare_switch sw = { .unchecked = true };
 	int ret = 0;
 
 	mutex_lock(&kcare_mutex);
@@ -683,7 +718,8 @@ out:
 void kcare_patchset_module_going(const char *object)
 {
 	struct kcare_patchset *set;
-	struct kcare_switch sw = {};
+	/* Its exit has run and nothing holds it: nobody is inside it. */
+	struct kcare_switch sw = { .unchecked = true };
 	int ret;
 
 	mutex_lock(&kcare_mutex);

@@ -7,11 +7,15 @@
  * happens here is only the flip: every target of the change is written
  * while all CPUs are stopped, so no CPU can observe a patchset half
  * switched. The consistency check (the freezer) belongs in the same
- * stopped window, right before the flip: see kcare_switch_check().
+ * stopped window, right before the flip: freezer.c decides when to try,
+ * stack.c does the check.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/spinlock.h>
+#include <linux/timekeeping.h>
 #include <linux/stop_machine.h>
 
 #include "kcare.h"
@@ -63,29 +67,90 @@ void kcare_switch_free(struct kcare_switch *sw)
 }
 
 /*
- * Whether switching is safe at this instant. Runs with every CPU stopped.
- * This engine version switches without stack checks (the "none" freezer
- * mode); the smart freezer plugs in here.
+ * The last pauses, in nanoseconds, for the figures in the log and in
+ * /sys/kernel/kcare/pause/. Protected by kcare_mutex (written) and
+ * kcare_pause_lock (read by sysfs without the mutex).
  */
-static int kcare_switch_check(const struct kcare_switch *sw)
-{
-	return 0;
-}
+#define KCARE_PAUSE_RING	1024
+static DEFINE_SPINLOCK(kcare_pause_lock);
+static u64 kcare_pause_ns[KCARE_PAUSE_RING];
+static unsigned long kcare_pause_count;
+static u64 kcare_pause_max_ns;
+
+struct kcare_switch_ctx {
+	struct kcare_switch *sw;
+	struct kcare_stack_check *sc;
+};
 
 static int kcare_switch_fn(void *data)
 {
-	struct kcare_switch *sw = data;
+	struct kcare_switch_ctx *ctx = data;
+	struct kcare_switch *sw = ctx->sw;
 	unsigned int i;
-	int ret;
 
-	ret = kcare_switch_check(sw);
-	if (ret)
-		return ret;
+	if (ctx->sc && kcare_stack_verify(ctx->sc))
+		return -EAGAIN;
 	for (i = 0; i < sw->nr; i++) {
 		kcare_arch_hook_set_target(sw->ent[i].hook, sw->ent[i].target);
 		sw->ent[i].hook->target = sw->ent[i].target;
 	}
 	return 0;
+}
+
+int kcare_switch_stop(struct kcare_switch *sw, struct kcare_stack_check *sc)
+{
+	struct kcare_switch_ctx ctx = { .sw = sw, .sc = sc };
+	u64 t0, ns;
+	int ret;
+
+	lockdep_assert_held(&kcare_mutex);
+	/*
+	 * From the call to the return: an upper bound of how long the other
+	 * CPUs were held, since the first one stops before the last.
+	 */
+	t0 = ktime_get_ns();
+	ret = stop_machine(kcare_switch_fn, &ctx, NULL);
+	ns = ktime_get_ns() - t0;
+
+	spin_lock(&kcare_pause_lock);
+	kcare_pause_ns[kcare_pause_count % KCARE_PAUSE_RING] = ns;
+	kcare_pause_count++;
+	kcare_pause_max_ns = max(kcare_pause_max_ns, ns);
+	spin_unlock(&kcare_pause_lock);
+	return ret;
+}
+
+static int kcare_u64_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of the last KCARE_PAUSE_RING pauses; max and count of all. */
+void kcare_pause_stats(struct kcare_pause_stats *st)
+{
+	u64 *copy;
+	unsigned int n;
+
+	memset(st, 0, sizeof(*st));
+	copy = kmalloc_array(KCARE_PAUSE_RING, sizeof(*copy), GFP_KERNEL);
+	spin_lock(&kcare_pause_lock);
+	st->count = kcare_pause_count;
+	n = min_t(unsigned long, kcare_pause_count, KCARE_PAUSE_RING);
+	if (n) {
+		st->last_us = div_u64(kcare_pause_ns[(kcare_pause_count - 1) %
+						     KCARE_PAUSE_RING], 1000);
+		st->max_us = div_u64(kcare_pause_max_ns, 1000);
+	}
+	if (copy)
+		memcpy(copy, kcare_pause_ns, n * sizeof(*copy));
+	spin_unlock(&kcare_pause_lock);
+	if (copy && n) {
+		sort(copy, n, sizeof(*copy), kcare_u64_cmp, NULL);
+		st->median_us = div_u64(copy[n / 2], 1000);
+	}
+	kfree(copy);
 }
 
 /**
@@ -100,5 +165,5 @@ int kcare_switch_commit(struct kcare_switch *sw)
 	lockdep_assert_held(&kcare_mutex);
 	if (!sw->nr)
 		return 0;
-	return stop_machine(kcare_switch_fn, sw, NULL);
+	return kcare_freezer_switch(sw);
 }

@@ -63,6 +63,8 @@ static struct kobj_attribute _name##_attr = __ATTR_RO(_name)
 KCARE_SET_ATTR(patchset, "%s", id, "");
 KCARE_SET_ATTR(level, "%u", level, "0");
 KCARE_SET_ATTR(patch_type, "%s", type, "");
+/* 1: switched while tasks were inside changed code; never removable. */
+KCARE_SET_ATTR(forced, "%d", forced, "0");
 /* What kcare-uname reports: without patches, the real release. */
 KCARE_SET_ATTR(effective_version, "%s", effective_version,
 	       init_utsname()->release);
@@ -76,23 +78,70 @@ static ssize_t last_error_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%s\n", msg);
 }
 
+/* "1" reverts under the freezer's checks; "force" even if tasks block. */
 static ssize_t unload_store(struct kobject *kobj, struct kobj_attribute *attr,
 			    const char *buf, size_t count)
 {
-	bool val;
+	bool val, force = sysfs_streq(buf, "force");
 	int ret;
 
-	ret = kcare_parse_bool(buf, &val);
-	if (ret || !val)
+	if (!force && (kcare_parse_bool(buf, &val) || !val))
 		return -EINVAL;
-	ret = kcare_unload_all();
+	ret = kcare_unload_all(force);
 	return ret ? ret : count;
+}
+
+static ssize_t freezer_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  kcare_freezer_mode_name(kcare_freezer_get()));
+}
+
+static ssize_t freezer_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	enum kcare_freezer_mode mode;
+
+	if (kcare_freezer_parse(buf, &mode))
+		return -EINVAL;
+	kcare_freezer_set(mode);
+	return count;
+}
+
+static ssize_t freezer_timeout_ms_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", kcare_freezer_timeout_ms());
+}
+
+static ssize_t freezer_timeout_ms_store(struct kobject *kobj,
+					struct kobj_attribute *attr,
+					const char *buf, size_t count)
+{
+	unsigned int ms;
+
+	/* Ten minutes at most: longer would hold every other change back. */
+	if (kstrtouint(buf, 10, &ms) || ms > 600000)
+		return -EINVAL;
+	kcare_freezer_set_timeout_ms(ms);
+	return count;
+}
+
+static ssize_t blocking_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return kcare_freezer_blocking_show(buf);
 }
 
 static struct kobj_attribute version_attr = __ATTR_RO(version);
 static struct kobj_attribute state_attr = __ATTR_RO(state);
 static struct kobj_attribute last_error_attr = __ATTR_RO(last_error);
 static struct kobj_attribute unload_attr = __ATTR_WO(unload);
+static struct kobj_attribute freezer_attr = __ATTR_RW(freezer);
+static struct kobj_attribute freezer_timeout_ms_attr =
+	__ATTR_RW(freezer_timeout_ms);
+static struct kobj_attribute blocking_attr = __ATTR_RO(blocking);
 
 static struct attribute *kcare_attrs[] = {
 	&version_attr.attr,
@@ -103,11 +152,45 @@ static struct attribute *kcare_attrs[] = {
 	&effective_version_attr.attr,
 	&last_error_attr.attr,
 	&unload_attr.attr,
+	&forced_attr.attr,
+	&freezer_attr.attr,
+	&freezer_timeout_ms_attr.attr,
+	&blocking_attr.attr,
 	NULL,
 };
 
 static const struct attribute_group kcare_attr_group = {
 	.attrs = kcare_attrs,
+};
+
+/* pause/: how long switches held every CPU, in microseconds. */
+#define KCARE_PAUSE_ATTR(_name, _fmt)					\
+static ssize_t _name##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct kcare_pause_stats st;					\
+									\
+	kcare_pause_stats(&st);						\
+	return sysfs_emit(buf, _fmt "\n", st._name);			\
+}									\
+static struct kobj_attribute pause_##_name##_attr = __ATTR_RO(_name)
+
+KCARE_PAUSE_ATTR(count, "%lu");
+KCARE_PAUSE_ATTR(last_us, "%llu");
+KCARE_PAUSE_ATTR(max_us, "%llu");
+KCARE_PAUSE_ATTR(median_us, "%llu");
+
+static struct attribute *kcare_pause_attrs[] = {
+	&pause_count_attr.attr,
+	&pause_last_us_attr.attr,
+	&pause_max_us_attr.attr,
+	&pause_median_us_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group kcare_pause_group = {
+	.name = "pause",
+	.attrs = kcare_pause_attrs,
 };
 
 /*
@@ -306,6 +389,8 @@ int kcare_sysfs_init(void)
 	if (!kcare_kobj)
 		return -ENOMEM;
 	ret = sysfs_create_group(kcare_kobj, &kcare_attr_group);
+	if (!ret)
+		ret = sysfs_create_group(kcare_kobj, &kcare_pause_group);
 	if (ret)
 		goto err;
 	kcare_patches_kobj = kobject_create_and_add("patches", kcare_kobj);

@@ -18,7 +18,7 @@
 #include <linux/types.h>
 
 /* Bumped whenever a structure below changes layout. */
-#define KCARE_ABI_VERSION	1
+#define KCARE_ABI_VERSION	2
 
 /**
  * struct kcare_symbol - a non-exported symbol the replacement code uses
@@ -147,11 +147,15 @@ struct kcare_patchset {
 };
 
 /*
- * Apply @set, replacing the active patchset if there is one. A lower level
- * than the active one is refused unless @force. Called from the payload's
- * init; returns 0, or an error after which nothing changed.
+ * Apply @set, replacing the active patchset if there is one. @force allows
+ * a lower level than the active one, and switching even while tasks are
+ * inside the code that changes (the payload then stays loaded for ever).
+ * @freezer is "none", "full", "smart", or NULL or "" for the engine's
+ * default (Documentation/consistency.md). Called from the payload's init;
+ * returns 0, or an error after which nothing changed.
  */
-int kcare_patchset_apply(struct kcare_patchset *set, bool force);
+int kcare_patchset_apply(struct kcare_patchset *set, bool force,
+			 const char *freezer);
 
 /* Called from the payload's exit: forget @set (it is never active then). */
 void kcare_patchset_release(struct kcare_patchset *set);
@@ -175,18 +179,23 @@ void kcare_shadow_free(void *obj, unsigned long id, kcare_shadow_dtor_t dtor);
 void kcare_shadow_free_all(unsigned long id, kcare_shadow_dtor_t dtor);
 
 /*
- * KCARE_PATCHSET(set) makes the payload module: its init applies @set (the
- * module parameter "force=1" allows a lower level), its exit releases it.
+ * KCARE_PATCHSET(set) makes the payload module: its init applies @set, its
+ * exit releases it. The module parameters "force=1" and "freezer=MODE" are
+ * those of kcare_patchset_apply().
  */
 #define KCARE_PATCHSET(set)						\
 	static bool kcare_force;					\
 	module_param_named(force, kcare_force, bool, 0400);		\
-	MODULE_PARM_DESC(force, "apply even if the level is lower than the active one"); \
+	MODULE_PARM_DESC(force, "apply even if the level is lower than the active one, or tasks block the switch"); \
+	static char *kcare_freezer;					\
+	module_param_named(freezer, kcare_freezer, charp, 0400);	\
+	MODULE_PARM_DESC(freezer, "none, full or smart (default: the engine's)"); \
 	static int __init kcare_payload_init(void)			\
 	{								\
 		(set).abi = KCARE_ABI_VERSION;				\
 		(set).mod = THIS_MODULE;				\
-		return kcare_patchset_apply(&(set), kcare_force);	\
+		return kcare_patchset_apply(&(set), kcare_force,	\
+					    kcare_freezer);		\
 	}								\
 	static void __exit kcare_payload_exit(void)			\
 	{								\
