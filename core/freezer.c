@@ -116,22 +116,27 @@ ssize_t kcare_freezer_blocking_show(char *buf)
 
 static void kcare_freezer_record(const struct kcare_stack_check *sc)
 {
+	unsigned int i, shown = 0;
+	char line[KSYM_NAME_LEN + 64];
+	size_t len = 0, n;
 	char *text;
-	size_t len = 0;
-	unsigned int i;
 
 	text = kzalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!text)
 		return;
 	for (i = 0; sc && i < sc->nr_blockers; i++) {
-		len += kcare_stack_blocker_str(sc, i, text + len,
-					       PAGE_SIZE - len - 1);
+		n = kcare_stack_blocker_str(sc, i, line, sizeof(line));
+		/* Keep room for the summary line below. */
+		if (len + n + 1 > PAGE_SIZE - 64)
+			break;
+		memcpy(text + len, line, n);
+		len += n;
 		text[len++] = '\n';
+		shown++;
 	}
-	if (sc && sc->total_blockers > sc->nr_blockers)
-		len += scnprintf(text + len, PAGE_SIZE - len,
-				 "... and %u more\n",
-				 sc->total_blockers - sc->nr_blockers);
+	if (sc && sc->total_blockers > shown)
+		scnprintf(text + len, PAGE_SIZE - len, "... and %u more\n",
+			  sc->total_blockers - shown);
 	spin_lock(&kcare_blocking_lock);
 	swap(text, kcare_blocking);
 	spin_unlock(&kcare_blocking_lock);
@@ -244,8 +249,9 @@ static void kcare_freezer_help(struct kcare_stack_check *sc)
 		struct kcare_blocker *b = &sc->blockers[i];
 		struct task_struct *t = b->task;
 
+		/* Freezable sleeps add TASK_FREEZABLE to the state. */
 		if (b->range < 0 ||
-		    READ_ONCE(t->__state) != TASK_INTERRUPTIBLE)
+		    !(READ_ONCE(t->__state) & TASK_INTERRUPTIBLE))
 			continue;
 		if (t->flags & PF_KTHREAD) {
 			/* A well-written kthread rechecks why it slept. */
@@ -335,6 +341,8 @@ int kcare_freezer_switch(struct kcare_switch *sw)
 	sc = kzalloc(sizeof(*sc), GFP_KERNEL);
 	if (!sc)
 		return -ENOMEM;
+	/* Whatever blocked an earlier switch is no news about this one. */
+	kcare_freezer_record(NULL);
 	ret = kcare_stack_prepare(sc, sw);
 	if (ret)
 		goto out_free;
@@ -391,7 +399,7 @@ int kcare_freezer_switch(struct kcare_switch *sw)
 		kcare_error("switch interrupted by a fatal signal; nothing changed");
 	}
 	if (!ret)
-		kcare_freezer_log(sw, sc, mode, attempts);
+		kcare_freezer_log(sw, sw->forced ? NULL : sc, mode, attempts);
 	kcare_park_release();
 	if (frozen)
 		kcare_thaw_all(sleep_flags);

@@ -33,6 +33,8 @@ extern enum kcare_state kcare_state;
 extern struct kcare_patchset *kcare_active;	/* NULL when idle */
 
 const char *kcare_state_name(enum kcare_state state);
+/* 0 with kcare_mutex held, or -ERESTARTNOINTR: see patchset.c. */
+int kcare_lock_or_restart(void);
 /* Record why the last operation failed, for last_error and the log. */
 __printf(1, 2) void kcare_error(const char *fmt, ...);
 /* An internal error the engine cannot undo: refuse every later change. */
@@ -96,6 +98,8 @@ void kcare_arch_hook_remove(struct kcare_hook *hook);
 void kcare_arch_hook_release(struct kcare_hook *hook);
 /* Set the target; called with all CPUs stopped. */
 void kcare_arch_hook_set_target(struct kcare_hook *hook, void *target);
+/* Code of ours a call goes through (a trampoline), or 0. */
+unsigned long kcare_arch_hook_code(const struct kcare_hook *hook);
 /* "direct" or "handler": how calls reach the target. */
 const char *kcare_arch_hook_kind(const struct kcare_hook *hook);
 

@@ -13,6 +13,7 @@
 
 #include <linux/ctype.h>
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -56,6 +57,20 @@ void kcare_last_error(char *buf, size_t size)
 	spin_lock(&kcare_error_lock);
 	strscpy(buf, kcare_error_msg, size);
 	spin_unlock(&kcare_error_lock);
+}
+
+/*
+ * For writers of files that are removed with kcare_mutex held (removal
+ * waits for them): take the mutex without waiting for it, or have the
+ * write restarted, a little later rather than in a busy loop, since a
+ * switch may hold the mutex for seconds while tasks block it.
+ */
+int kcare_lock_or_restart(void)
+{
+	if (mutex_trylock(&kcare_mutex))
+		return 0;
+	schedule_timeout_interruptible(msecs_to_jiffies(10));
+	return restart_syscall();
 }
 
 /* Once failed, the engine stays so: only reloading it recovers. */

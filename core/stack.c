@@ -5,7 +5,7 @@
  *
  * A switch changes three kinds of code per hook: the original function,
  * the replacement that runs now (if any) and the one that will run (if
- * any). A task with a return address in any of them could mix old and new
+ * any); the hook's trampoline counts as part of them. A task with a return address in any of them could mix old and new
  * semantics, or return into a payload about to be freed, so it blocks the
  * switch. So does a task whose stack cannot be walked reliably: what we
  * cannot see, we cannot call safe.
@@ -69,8 +69,11 @@ int kcare_stack_init(void)
 	if (!ret)
 		ret = kcare_stack_resolve("kallsyms_lookup_size_offset",
 					  &kcare_lookup_size_offset, true);
-	if (!ret)
+	if (!ret) {
 		ret = kcare_stack_resolve("idle_task", &kcare_idle_task, false);
+		if (!kcare_idle_task)
+			pr_warn("idle_task not found: idle tasks are not checked\n");
+	}
 	if (!ret)
 		ret = kcare_arch_stack_init();
 	return ret;
@@ -105,7 +108,7 @@ static int kcare_stack_add_range(struct kcare_stack_check *sc,
 int kcare_stack_prepare(struct kcare_stack_check *sc,
 			const struct kcare_switch *sw)
 {
-	unsigned int i, j, max = sw->nr * 3;
+	unsigned int i, j, max = sw->nr * 4;
 	int ret = 0;
 
 	memset(sc, 0, sizeof(*sc));
@@ -119,7 +122,14 @@ int kcare_stack_prepare(struct kcare_stack_check *sc,
 	for (i = 0; i < sw->nr && !ret; i++) {
 		const struct kcare_hook *hook = sw->ent[i].hook;
 
+		/* A hook whose target stays (a disabled patch) changes nothing. */
+		if (sw->ent[i].target == hook->target)
+			continue;
+
 		ret = kcare_stack_add_range(sc, hook->addr, max);
+		if (!ret && kcare_arch_hook_code(hook))
+			ret = kcare_stack_add_range(sc, kcare_arch_hook_code(hook),
+						    max);
 		if (!ret && hook->target)
 			ret = kcare_stack_add_range(sc,
 					(unsigned long)hook->target, max);
@@ -172,7 +182,7 @@ static int kcare_stack_find(const struct kcare_stack_check *sc,
 {
 	int lo = 0, hi = sc->nr_ranges - 1, mid;
 
-	/* The last range starting before @addr is the only candidate. */
+	/* The last range starting before @addr, or the one starting at it. */
 	while (lo <= hi) {
 		mid = lo + (hi - lo) / 2;
 		if (sc->ranges[mid].start < addr)
@@ -181,11 +191,14 @@ static int kcare_stack_find(const struct kcare_stack_check *sc,
 			hi = mid - 1;
 	}
 	/*
-	 * A return address may equal the end when the function ends with a
-	 * call that does not return.
+	 * Both ends count: a return address equals the end when the
+	 * function ends with a call that does not return, and a frame of an
+	 * interrupted task may be the very first instruction.
 	 */
 	if (hi >= 0 && addr <= sc->ranges[hi].end)
 		return hi;
+	if (hi + 1 < (int)sc->nr_ranges && addr == sc->ranges[hi + 1].start)
+		return hi + 1;
 	return -1;
 }
 

@@ -70,8 +70,9 @@ static int kcare_toggle_handler(struct ctl_table *table, int write,
 	 * for handlers in flight: never sleep on the mutex here, let the write
 	 * restart instead.
 	 */
-	if (!mutex_trylock(&kcare_mutex))
-		return restart_syscall();
+	ret = kcare_lock_or_restart();
+	if (ret)
+		return ret;
 	patch = kcare_toggle_patch(t);
 	if (patch)
 		ret = kcare_patch_enable(patch, !val);

@@ -50,7 +50,9 @@ static ssize_t _name##_show(struct kobject *kobj,			\
 {									\
 	ssize_t ret;							\
 									\
-	mutex_lock(&kcare_mutex);					\
+	/* Interruptible: the full freezer must be able to freeze us. */ \
+	if (mutex_lock_interruptible(&kcare_mutex))			\
+		return -ERESTARTSYS;					\
 	if (kcare_active)						\
 		ret = sysfs_emit(buf, _fmt "\n", kcare_active->_field);	\
 	else								\
@@ -242,8 +244,9 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	ret = kcare_parse_bool(buf, &val);
 	if (ret)
 		return ret;
-	if (!mutex_trylock(&kcare_mutex))
-		return restart_syscall();
+	ret = kcare_lock_or_restart();
+	if (ret)
+		return ret;
 	ret = kcare_patch_enable(to_pk(kobj)->patch, val);
 	mutex_unlock(&kcare_mutex);
 	return ret ? ret : count;

@@ -281,3 +281,20 @@ const char *kcare_arch_hook_kind(const struct kcare_hook *hook)
 {
 	return hook->arch.tramp >= 0 ? "direct" : "handler";
 }
+
+/**
+ * kcare_arch_hook_code() - the code of our own that a hook's calls run
+ * @hook:	the hook
+ *
+ * A task interrupted inside a direct-call trampoline may already have
+ * loaded the old target: the stack check treats the trampoline like the
+ * functions it switches between.
+ *
+ * Return: the trampoline's address, or 0 for the handler fallback (ftrace
+ * calls it with interrupts enabled, but it never sleeps nor keeps a
+ * target past its return).
+ */
+unsigned long kcare_arch_hook_code(const struct kcare_hook *hook)
+{
+	return hook->arch.tramp >= 0 ? kcare_tramp_addr(hook->arch.tramp) : 0;
+}

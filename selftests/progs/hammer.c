@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hammer FILE SECONDS PATTERN...: read FILE from start to end in a tight
- * loop for SECONDS (which calls the kernel functions behind it), and check
- * that every read returns one of the expected contents. Prints the number
- * of reads; exits 1 on an unexpected content or a read error.
+ * hammer [-n NICE] FILE SECONDS PATTERN...: read FILE from start to end in
+ * a tight loop for SECONDS (which calls the kernel functions behind it),
+ * and check that every read returns one of the expected contents. Prints
+ * the number of reads; exits 1 on an unexpected content or a read error.
+ * -n lowers its priority first, as nice(1) would (the test guest's
+ * busybox has no nice).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,8 +23,17 @@ int main(int argc, char **argv)
 	ssize_t n;
 	int fd, i;
 
+	if (argc > 2 && !strcmp(argv[1], "-n")) {
+		errno = 0;
+		if (nice(atoi(argv[2])) == -1 && errno) {
+			fprintf(stderr, "hammer: nice: %s\n", strerror(errno));
+			return 1;
+		}
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc < 4) {
-		fprintf(stderr, "usage: hammer FILE SECONDS EXPECTED...\n");
+		fprintf(stderr, "usage: hammer [-n NICE] FILE SECONDS EXPECTED...\n");
 		return 2;
 	}
 	fd = open(argv[1], O_RDONLY);
