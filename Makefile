@@ -144,8 +144,9 @@ $(O)/prescreen.bpf.o: bpf/prescreen.bpf.c bpf/prescreen.h $(VMLINUX_H)
 	$(BPFTOOL) gen object $@ $(O)/prescreen.tmp.bpf.o
 $(O)/prescreen.skel.h: $(O)/prescreen.bpf.o
 	$(BPFTOOL) gen skeleton $< name prescreen >$@.tmp && mv $@.tmp $@
+# -iquote: its "prescreen.h" is bpf/'s, not loader/'s (searched first by -I).
 $(O)/kcare-prescreen: userland/kcare-prescreen.c bpf/prescreen.h $(O)/prescreen.skel.h
-	$(CC) $(CFLAGS) -Ibpf -I$(O) $(LIBBPF_CFLAGS) -o $@ $< $(LIBBPF_LIBS)
+	$(CC) $(CFLAGS) -iquote bpf -I$(O) $(LIBBPF_CFLAGS) -o $@ $< $(LIBBPF_LIBS)
 
 install: all
 	install -D -m 0644 $(O)/kcare.ko $(DESTDIR)$(MODDIR)/kcare.ko
@@ -164,6 +165,9 @@ build/unit/test_uname: userland/tests/test_uname.c userland/uname.c userland/una
 build/unit/test_cli: userland/tests/test_cli.c userland/cli.c userland/cli.h
 	@mkdir -p build/unit
 	gcc $(CFLAGS) -o $@ $< userland/cli.c -lcmocka
+build/unit/test_prescreen: userland/tests/test_prescreen.c loader/prescreen.c loader/prescreen.h
+	@mkdir -p build/unit
+	gcc $(CFLAGS) -o $@ $< loader/prescreen.c -lcmocka
 
 # Both set the machine up first (silent when already done), so that on a
 # fresh Debian 12 machine each is the one command to type.
