@@ -45,12 +45,13 @@ MODDIR ?= /lib/modules/$(KREL)/extra
 LOADER_SRCS := $(wildcard loader/*.c)
 KCARECTL_SRCS := userland/kcarectl.c userland/cli.c $(LOADER_SRCS)
 UNAME_SRCS := userland/kcare-uname.c userland/uname.c
-BINS := $(O)/kcarectl $(O)/kcare-uname $(O)/kcare-prescreen
+PATCHSET_SRCS := userland/kcare-patchset.c $(filter-out loader/prescreen.c,$(LOADER_SRCS))
+BINS := $(O)/kcarectl $(O)/kcare-uname $(O)/kcare-prescreen $(O)/kcare-patchset
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland install check unit demo selftest-modules selftest-progs patches selftest-root clean
+.PHONY: all module userland install check unit fuzz fuzz-run demo selftest-modules selftest-progs patches selftest-root clean
 
 all: module userland
 
@@ -117,6 +118,10 @@ userland: $(BINS)
 $(O)/kcarectl: $(KCARECTL_SRCS) $(wildcard userland/*.h loader/*.h) VERSION
 	@mkdir -p $(O)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(KCARECTL_SRCS) $(PKG_LIBS)
+# The publisher's tool: keys, metadata headers, patchset files, repositories.
+$(O)/kcare-patchset: $(PATCHSET_SRCS) $(wildcard userland/*.h loader/*.h) VERSION
+	@mkdir -p $(O)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(PATCHSET_SRCS) $(PKG_LIBS)
 $(O)/kcare-uname: $(UNAME_SRCS) userland/uname.h VERSION
 	@mkdir -p $(O)
 	$(CC) $(CFLAGS) -o $@ $(UNAME_SRCS)
@@ -152,6 +157,7 @@ install: all
 	install -D -m 0644 $(O)/kcare.ko $(DESTDIR)$(MODDIR)/kcare.ko
 	install -D -m 0755 $(O)/kcarectl $(DESTDIR)$(PREFIX)/bin/kcarectl
 	install -D -m 0755 $(O)/kcare-uname $(DESTDIR)$(PREFIX)/bin/kcare-uname
+	install -D -m 0755 $(O)/kcare-patchset $(DESTDIR)$(PREFIX)/bin/kcare-patchset
 	install -D -m 0755 $(O)/kcare-prescreen $(DESTDIR)$(PREFIX)/libexec/kcare/kcare-prescreen
 	$(if $(DESTDIR),,depmod -a $(KREL))
 
@@ -168,6 +174,28 @@ build/unit/test_cli: userland/tests/test_cli.c userland/cli.c userland/cli.h
 build/unit/test_prescreen: userland/tests/test_prescreen.c loader/prescreen.c loader/prescreen.h
 	@mkdir -p build/unit
 	gcc $(CFLAGS) -o $@ $< loader/prescreen.c -lcmocka
+# Tests of the other loader parts link them all (host libraries).
+HOST_PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+HOST_PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+UNIT_LOADER_SRCS := $(filter-out loader/prescreen.c,$(wildcard loader/*.c))
+build/unit/test_%: userland/tests/test_%.c $(UNIT_LOADER_SRCS) $(wildcard loader/*.h)
+	@mkdir -p build/unit
+	gcc $(CFLAGS) $(HOST_PKG_CFLAGS) -o $@ $< $(UNIT_LOADER_SRCS) $(HOST_PKG_LIBS) -lcmocka
+
+# libFuzzer harnesses of every parser of downloaded data (fuzz/fuzz_*.c),
+# with ASan and UBSan. "make fuzz-run" runs each for FUZZ_TIME seconds
+# from its seed corpus (fuzz/corpus/NAME/); scripts/check runs them briefly.
+FUZZERS := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_TIME ?= 300
+fuzz: $(FUZZERS)
+build/fuzz/fuzz_%: fuzz/fuzz_%.c $(UNIT_LOADER_SRCS) $(wildcard loader/*.h)
+	@mkdir -p build/fuzz
+	$(CLANG) -g -O1 -std=gnu11 -Wall -Werror -Wno-unused-parameter -Iloader \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$(HOST_PKG_CFLAGS) -o $@ $< $(UNIT_LOADER_SRCS) $(HOST_PKG_LIBS)
+fuzz-run: $(FUZZERS)
+	@for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$n fuzz/corpus/$$n || exit 1; done
 
 # Both set the machine up first (silent when already done), so that on a
 # fresh Debian 12 machine each is the one command to type.

@@ -179,6 +179,17 @@ void kcare_shadow_free(void *obj, unsigned long id, kcare_shadow_dtor_t dtor);
 void kcare_shadow_free_all(unsigned long id, kcare_shadow_dtor_t dtor);
 
 /*
+ * The build-id of the target kernel, also in the payload's .modinfo, where
+ * tools read it without running the payload: the build passes it as
+ * -DKCARE_TARGET_BUILD_ID="hex" (Documentation/writing-patches.md).
+ */
+#ifdef KCARE_TARGET_BUILD_ID
+#define KCARE_BUILD_ID_INFO MODULE_INFO(kcare_build_id, KCARE_TARGET_BUILD_ID)
+#else
+#define KCARE_BUILD_ID_INFO MODULE_INFO(kcare_build_id, "")
+#endif
+
+/*
  * KCARE_PATCHSET(set) makes the payload module: its init applies @set, its
  * exit releases it. The module parameters "force=1" and "freezer=MODE" are
  * those of kcare_patchset_apply().
@@ -204,6 +215,7 @@ void kcare_shadow_free_all(unsigned long id, kcare_shadow_dtor_t dtor);
 	module_init(kcare_payload_init);				\
 	module_exit(kcare_payload_exit);				\
 	MODULE_LICENSE("GPL");						\
-	MODULE_INFO(kcare_patchset, "yes")
+	MODULE_INFO(kcare_patchset, "yes");				\
+	KCARE_BUILD_ID_INFO
 
 #endif /* _KCARE_PATCH_H */
