@@ -46,7 +46,7 @@ LOADER_SRCS := $(wildcard loader/*.c)
 KCARECTL_SRCS := userland/kcarectl.c userland/cli.c $(LOADER_SRCS)
 UNAME_SRCS := userland/kcare-uname.c userland/uname.c
 PATCHSET_SRCS := userland/kcare-patchset.c $(filter-out loader/prescreen.c,$(LOADER_SRCS))
-BINS := $(O)/kcarectl $(O)/kcare-uname $(O)/kcare-prescreen $(O)/kcare-patchset
+BINS := $(O)/kcarectl $(O)/kcare-uname $(O)/kcare-prescreen
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
@@ -157,7 +157,6 @@ install: all
 	install -D -m 0644 $(O)/kcare.ko $(DESTDIR)$(MODDIR)/kcare.ko
 	install -D -m 0755 $(O)/kcarectl $(DESTDIR)$(PREFIX)/bin/kcarectl
 	install -D -m 0755 $(O)/kcare-uname $(DESTDIR)$(PREFIX)/bin/kcare-uname
-	install -D -m 0755 $(O)/kcare-patchset $(DESTDIR)$(PREFIX)/bin/kcare-patchset
 	install -D -m 0755 $(O)/kcare-prescreen $(DESTDIR)$(PREFIX)/libexec/kcare/kcare-prescreen
 	$(if $(DESTDIR),,depmod -a $(KREL))
 
