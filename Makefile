@@ -46,12 +46,14 @@ LOADER_SRCS := $(wildcard loader/*.c)
 KCARECTL_SRCS := userland/kcarectl.c userland/cli.c $(LOADER_SRCS)
 UNAME_SRCS := userland/kcare-uname.c userland/uname.c
 PATCHSET_SRCS := userland/kcare-patchset.c $(filter-out loader/prescreen.c,$(LOADER_SRCS))
-BINS := $(O)/kcarectl $(O)/kcare-uname $(O)/kcare-prescreen
+# kcare-patchset built for this machine, which the build itself runs.
+HOST_PATCHSET := build/host/kcare-patchset
+BINS := $(O)/kcarectl $(O)/kcare-uname $(O)/kcare-prescreen $(O)/kcare-patchset
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland install check unit fuzz fuzz-run demo selftest-modules selftest-progs patches selftest-root clean
+.PHONY: all module userland host-patchset install check unit fuzz fuzz-run demo selftest-modules selftest-progs patches selftest-root clean
 
 all: module userland
 
@@ -86,11 +88,17 @@ $(O)/selftests/.built: $(wildcard selftests/modules/*.c selftests/modules/Kbuild
 	@touch $@
 
 # Patch payloads (selftests/patches/): modules that use kcare.ko's exports
-# and carry the build-id of the kernel they are for.
+# and carry the build-id of the kernel they are for. The demo patchset takes
+# its metadata from demo/patchset.meta through the header kcare-patchset
+# makes of it (Documentation/writing-patches.md), generated into the build
+# tree beside demo.h by the build machine's copy of the tool.
 patches: $(O)/patches/.built
-$(O)/patches/.built: $(O)/kcare.ko $(shell find selftests/patches -type f 2>/dev/null) core/include/kcare/patch.h
+$(O)/patches/.built: $(O)/kcare.ko $(HOST_PATCHSET) $(shell find selftests/patches -type f 2>/dev/null) core/include/kcare/patch.h
 	@mkdir -p $(O)/patches
 	@cp -rsf $(CURDIR)/selftests/patches/. $(O)/patches/
+	@find $(O)/patches -xtype l -delete
+	$(HOST_PATCHSET) header selftests/patches/demo/patchset.meta >$(O)/patches/demo/patchset-meta.h.tmp
+	@mv $(O)/patches/demo/patchset-meta.h.tmp $(O)/patches/demo/patchset-meta.h
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/patches ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/$(O)/mod/Module.symvers \
 		KCARE_INCLUDE=$(CURDIR)/core/include \
@@ -122,6 +130,12 @@ $(O)/kcarectl: $(KCARECTL_SRCS) $(wildcard userland/*.h loader/*.h) VERSION
 $(O)/kcare-patchset: $(PATCHSET_SRCS) $(wildcard userland/*.h loader/*.h) VERSION
 	@mkdir -p $(O)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(PATCHSET_SRCS) $(PKG_LIBS)
+# The same, built for this machine: the build runs it (make patches,
+# scripts/build-patchset), whatever ARCH the rest is built for.
+$(HOST_PATCHSET): $(PATCHSET_SRCS) $(wildcard userland/*.h loader/*.h) VERSION
+	@mkdir -p $(dir $@)
+	gcc $(CFLAGS) $$(pkg-config --cflags $(PKGS)) -o $@ $(PATCHSET_SRCS) $$(pkg-config --libs $(PKGS))
+host-patchset: $(HOST_PATCHSET)
 $(O)/kcare-uname: $(UNAME_SRCS) userland/uname.h VERSION
 	@mkdir -p $(O)
 	$(CC) $(CFLAGS) -o $@ $(UNAME_SRCS)
@@ -157,6 +171,7 @@ install: all
 	install -D -m 0644 $(O)/kcare.ko $(DESTDIR)$(MODDIR)/kcare.ko
 	install -D -m 0755 $(O)/kcarectl $(DESTDIR)$(PREFIX)/bin/kcarectl
 	install -D -m 0755 $(O)/kcare-uname $(DESTDIR)$(PREFIX)/bin/kcare-uname
+	install -D -m 0755 $(O)/kcare-patchset $(DESTDIR)$(PREFIX)/bin/kcare-patchset
 	install -D -m 0755 $(O)/kcare-prescreen $(DESTDIR)$(PREFIX)/libexec/kcare/kcare-prescreen
 	$(if $(DESTDIR),,depmod -a $(KREL))
 

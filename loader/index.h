@@ -45,7 +45,9 @@ struct kcl_keyring;
 
 /*
  * The index file is the text of kcl_index_format() followed by the line
- * "signature: KEYID SIG" (16 and 128 hex) over every byte before it.
+ * "signature: KEYID SIG" (16 and 128 hex) over every byte before it; it
+ * is the last line and the only one starting with "signature:". The whole
+ * file is at most KCL_INDEX_MAX_SIZE bytes.
  */
 /* Parse the unsigned text (the bytes before the signature line). */
 int kcl_index_parse(const char *text, size_t len, struct kcl_index *ix,
@@ -92,9 +94,12 @@ struct kcl_select {
 int kcl_prefix_parse(const char *prefix, char *feed, size_t feedlen,
 		     unsigned int *delay_hours, char *err, size_t errlen);
 /*
- * STICKY_PATCH=DDMMYY: levels released on that UTC day or before; the day
- * may be at most KCL_STICKY_MAX_DAYS before @now and not after it. Sets
- * *until to the first second of the next day.
+ * STICKY_PATCH=DDMMYY: levels released on that UTC day or before. DDMMYY
+ * is six digits, a real date of the year 20YY. With D the day's 00:00:00Z
+ * and N the 00:00:00Z of @now's UTC day, it is accepted when
+ * N - KCL_STICKY_MAX_DAYS * 86400 <= D <= N (today is allowed, tomorrow
+ * is the future; exactly 60 days back is allowed, 61 is not). Sets *until
+ * to D + 86400, the first second of the next day.
  */
 int kcl_sticky_parse(const char *ddmmyy, time_t now, time_t *until,
 		     char *err, size_t errlen);

@@ -9,7 +9,14 @@
  * exports its functions and the pointers its code calls through, and this
  * header describes the patch as an initialiser (DEMO_*_PATCH). patchset.c
  * lists the pointers in the patchset's symbols, and the engine fills them
- * before any new function runs. Where the kernel's headers declare the
+ * before any new function runs.
+ *
+ * The metadata (id, patch type, effective version, and each patch's name,
+ * description, CVEs, CVSS, links and sysctl toggle) is written once, in
+ * patchset.meta: the build turns it into patchset-meta.h
+ * (kcare-patchset header), whose KCARE_META_PATCH_<name> macros give the
+ * first fields of each patch below, and puts the same text in the
+ * patchset file's manifest. Where the kernel's headers declare the
  * original, the file defines its pointer with typeof() of it, so that the
  * compiler checks the prototype given here.
  *
@@ -26,6 +33,8 @@
 #include <linux/mm.h>
 #include <linux/spinlock_types.h>
 
+#include "patchset-meta.h"
+
 struct ldt_struct;
 
 /* proc_cmdline.c: /proc/cmdline tells that the kernel is live patched. */
@@ -33,12 +42,7 @@ extern struct kcare_func demo_proc_cmdline_funcs[];
 extern char **demo_saved_command_line;
 
 #define DEMO_PROC_CMDLINE_PATCH {					\
-	.name = "proc_cmdline",						\
-	.description = "/proc/cmdline ends with kcare_demo=patched",	\
-	.cve = "",							\
-	.cvss = "",							\
-	.cve_url = "",							\
-	.patch_url = "",						\
+	KCARE_META_PATCH_proc_cmdline,					\
 	.funcs = demo_proc_cmdline_funcs,				\
 }
 
@@ -58,13 +62,7 @@ extern void (*demo_flush_tlb_mm_range)(struct mm_struct *mm,
 				       bool freed_tables);
 
 #define DEMO_MODIFY_LDT_PATCH {						\
-	.name = "modify_ldt",						\
-	.description = "modify_ldt(2) refuses 16-bit segments",	\
-	.cve = "CVE-2015-5157 CVE-2015-3290",				\
-	.cvss = "7.8",							\
-	.cve_url = "https://nvd.nist.gov/vuln/detail/CVE-2015-5157",	\
-	.patch_url = "https://git.kernel.org/linus/9b6e6a8334d56354853f9c255d1395c2ba570e0a", \
-	.sysctl = "modify_ldt",						\
+	KCARE_META_PATCH_modify_ldt,					\
 	.funcs = demo_modify_ldt_funcs,					\
 }
 
@@ -75,12 +73,7 @@ extern struct list_head *demo_bm_entries;
 extern rwlock_t *demo_bm_entries_lock;
 
 #define DEMO_BINFMT_MISC_PATCH {					\
-	.name = "binfmt_misc_status",					\
-	.description = "binfmt_misc status shows how many formats are registered", \
-	.cve = "",							\
-	.cvss = "",							\
-	.cve_url = "",							\
-	.patch_url = "",						\
+	KCARE_META_PATCH_binfmt_misc_status,				\
 	.funcs = demo_binfmt_misc_funcs,				\
 }
 
@@ -95,12 +88,7 @@ extern void (*demo_drop_slab)(void);
 extern void (*demo_drop_pagecache_sb)(struct super_block *sb, void *unused);
 
 #define DEMO_DROP_CACHES_PATCH {					\
-	.name = "drop_caches_log",					\
-	.description = "drop_caches logs each task's first write only", \
-	.cve = "",							\
-	.cvss = "",							\
-	.cve_url = "",							\
-	.patch_url = "",						\
+	KCARE_META_PATCH_drop_caches_log,				\
 	.funcs = demo_drop_caches_funcs,				\
 	.hooks.post_revert = demo_drop_caches_post_revert,		\
 }

@@ -1,11 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kcpatch_demo: the demo patchset for Debian 12's x86_64 kernel
- * 6.1.0-56-amd64 (6.1.192-2), level 1. It brings the kernel to
- * "6.1.0-56.1kc": the kernel's release with ".<level>kc" after the ABI
- * number, the form kcare-uname reports. See demo.h for the patches.
+ * 6.1.0-56-amd64 (6.1.192-2). It brings the kernel to "6.1.0-56.1kc": the
+ * kernel's release with ".<level>kc" after the ABI number, the form
+ * kcare-uname reports. See demo.h for the patches.
+ *
+ * The id, patch type and effective version come from patchset.meta
+ * (through patchset-meta.h); the level and the build time from the build:
+ * scripts/build-patchset passes -DKCARE_LEVEL and -DKCARE_BUILD_TIME, the
+ * selftests' build (make patches) neither, which gives level 1.
  */
 #include "demo.h"
+
+#ifndef KCARE_LEVEL
+#define KCARE_LEVEL 1
+#endif
+#ifndef KCARE_BUILD_TIME
+#define KCARE_BUILD_TIME "2026-11-25T00:00:00Z"
+#endif
 
 static struct kcare_patch demo_patches[] = {
 	DEMO_PROC_CMDLINE_PATCH,
@@ -44,11 +56,11 @@ static struct kcare_symbol demo_symbols[] = {
 };
 
 static struct kcare_patchset demo_set = {
-	.id = "K20261125_01",
-	.level = 1,
-	.type = "default",
-	.build_time = "2026-11-25T00:00:00Z",
-	.effective_version = "6.1.0-56.1kc",
+	.id = KCARE_META_ID,
+	.level = KCARE_LEVEL,
+	.type = KCARE_META_PATCH_TYPE,
+	.build_time = KCARE_BUILD_TIME,
+	.effective_version = KCARE_META_EFFECTIVE_VERSION,
 	.kernel_build_id = KCARE_TARGET_BUILD_ID,
 	.patches = demo_patches,
 	.symbols = demo_symbols,
