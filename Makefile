@@ -97,6 +97,9 @@ $(O)/patches/.built: $(O)/kcare.ko $(HOST_PATCHSET) $(shell find selftests/patch
 	@mkdir -p $(O)/patches
 	@cp -rsf $(CURDIR)/selftests/patches/. $(O)/patches/
 	@find $(O)/patches -xtype l -delete
+	@# The payloads' symbol versions come from kcare.ko's Module.symvers,
+	@# which kbuild does not track: relink them whenever this rule runs.
+	@rm -f $(O)/patches/*.ko $(O)/patches/*.mod.o
 	$(HOST_PATCHSET) header selftests/patches/demo/patchset.meta >$(O)/patches/demo/patchset-meta.h.tmp
 	@mv $(O)/patches/demo/patchset-meta.h.tmp $(O)/patches/demo/patchset-meta.h
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/patches ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
