@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * arm64: how a kcare_hook redirects its function (an IPMODIFY ftrace
- * handler that rewrites the saved pc; 6.1 has no direct calls here).
- * Redirection is not implemented on arm64 yet: hooks cannot be installed.
+ * arm64: how a kcare_hook redirects its function: an IPMODIFY ftrace
+ * handler that rewrites the saved pc (6.1 has no direct calls here).
  */
 #ifndef _KCARE_ARCH_HOOK_H
 #define _KCARE_ARCH_HOOK_H
@@ -15,11 +14,13 @@
 
 /**
  * struct kcare_arch_hook - the arm64 state of one hook
+ * @handler:	@ops is registered
  * @stuck:	removing the redirection failed: ftrace may still use this
  *		hook, so it must never be freed
  * @ops:	the ftrace_ops of the handler
  */
 struct kcare_arch_hook {
+	bool handler;
 	bool stuck;
 	struct ftrace_ops ops;
 };

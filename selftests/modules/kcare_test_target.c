@@ -42,27 +42,40 @@ __attribute__((__noipa__)) int kcare_test_fn_c(void)
 	return 3;
 }
 
-/*
- * Sleepers wait for the release generation to move on. The payloads'
- * replacements of the two functions below wait the same way, through
- * these symbols.
- */
-DECLARE_WAIT_QUEUE_HEAD(kcare_test_wq);
-unsigned long kcare_test_gen;
+/* Sleepers wait for the release generation to move on. */
+static DECLARE_WAIT_QUEUE_HEAD(kcare_test_wq);
+static unsigned long kcare_test_gen;
 /* The module is going: readers must not wait any more. */
 static bool kcare_test_closing;
 
+/*
+ * Sleep until the generation moves on from @gen: uninterruptibly
+ * (TASK_IDLE) or interruptibly (-ERESTARTSYS on a signal). The payloads'
+ * replacements of the two functions below call it too, through kallsyms,
+ * which on arm64 knows no data symbols.
+ */
+__attribute__((__noipa__)) int kcare_test_wait_gen(unsigned long gen,
+						   bool interruptible)
+{
+	if (!interruptible) {
+		wait_event_idle(kcare_test_wq,
+				READ_ONCE(kcare_test_gen) != gen);
+		return 0;
+	}
+	return wait_event_interruptible(kcare_test_wq,
+					READ_ONCE(kcare_test_gen) != gen ||
+					READ_ONCE(kcare_test_closing));
+}
+
 __attribute__((__noipa__)) int kcare_test_fn_sleep(unsigned long gen)
 {
-	wait_event_idle(kcare_test_wq, READ_ONCE(kcare_test_gen) != gen);
+	kcare_test_wait_gen(gen, false);
 	return 1;
 }
 
 __attribute__((__noipa__)) int kcare_test_fn_wait(unsigned long gen)
 {
-	if (wait_event_interruptible(kcare_test_wq,
-				     READ_ONCE(kcare_test_gen) != gen ||
-				     READ_ONCE(kcare_test_closing)))
+	if (kcare_test_wait_gen(gen, true))
 		return -ERESTARTSYS;
 	return 1;
 }

@@ -4,21 +4,16 @@
  * kcare_test_target's sleepers sleep in (kcare_sleeper in
  * kcare_test_fn_sleep, readers of /proc/kcare_test_wait in
  * kcare_test_fn_wait), and a, all with SLEEPERS_VALUE. The replacements
- * sleep the same way as the originals, so a task can be made to sleep in
- * the new code too. Built as level 3 (t3.c, and t3f.c under another module
+ * sleep the same way as the originals (through the target's own helper),
+ * so a task can be made to sleep in the new code too. Built as level 3 (t3.c, and t3f.c under another module
  * name for the force test, whose payload stays loaded) and level 4 (t4.c).
  */
-#include <linux/sched/signal.h>
-#include <linux/wait.h>
-
 #include "test.h"
 
-static wait_queue_head_t *sl_wq;
-static unsigned long *sl_gen;
+static int (*sl_wait_gen)(unsigned long gen, bool interruptible);
 
 static struct kcare_symbol sl_symbols[] = {
-	{ "kcare_test_wq", TEST_OBJ, 0, &sl_wq },
-	{ "kcare_test_gen", TEST_OBJ, 0, &sl_gen },
+	{ "kcare_test_wait_gen", TEST_OBJ, 0, &sl_wait_gen },
 	{ }
 };
 
@@ -29,13 +24,13 @@ static int sl_fn_a(void)
 
 static int sl_fn_sleep(unsigned long gen)
 {
-	wait_event_idle(*sl_wq, READ_ONCE(*sl_gen) != gen);
+	sl_wait_gen(gen, false);
 	return SLEEPERS_VALUE;
 }
 
 static int sl_fn_wait(unsigned long gen)
 {
-	if (wait_event_interruptible(*sl_wq, READ_ONCE(*sl_gen) != gen))
+	if (sl_wait_gen(gen, true))
 		return -ERESTARTSYS;
 	return SLEEPERS_VALUE;
 }
