@@ -15,61 +15,10 @@
 #include "index.h"
 #include "manifest.h"
 #include "sign.h"
+#include "util.h"
 
 #define SIG_PREFIX	"signature: "
 #define SIG_LINE_LEN	(sizeof(SIG_PREFIX) - 1 + 16 + 1 + 128 + 1)
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-static int is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-static int hexval(char c)
-{
-	return c <= '9' ? c - '0' : c - 'a' + 10;
-}
-
-/* Exactly 2 * n lowercase hex digits into @out. */
-static int parse_hex(const char *s, size_t slen, unsigned char *out, size_t n)
-{
-	size_t i;
-
-	if (slen != 2 * n)
-		return -1;
-	for (i = 0; i < slen; i++)
-		if (!is_hex(s[i]))
-			return -1;
-	for (i = 0; i < n; i++)
-		out[i] = hexval(s[2 * i]) << 4 | hexval(s[2 * i + 1]);
-	return 0;
-}
-
-static void put_hex(char *out, const unsigned char *in, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 /* Decimal, no sign, no leading zero, at most @max. */
 static int parse_u64(const char *s, size_t len, unsigned long long max,
@@ -182,39 +131,39 @@ static int parse_level(const char *v, size_t vlen, struct kcl_index_level *l,
 		flen += *f == ' ';
 	if (flen != 4 || !vlen || v[0] == ' ' || end[-1] == ' ' ||
 	    memmem(v, vlen, "  ", 2))
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "index line %u: expected LEVEL ID RELEASE-TIME PATCH-TYPE SHA256|withdrawn, separated by single spaces",
 			    lineno);
 	if (next_field(&p, end, &f, &flen, 0) ||
 	    parse_u64(f, flen, 4294967295ull, &num) || num == 0)
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "index line %u: the level number must be 1..4294967295, without leading zero",
 			    lineno);
 	l->level = num;
 	if (next_field(&p, end, &f, &flen, 0) || !valid_id(f, flen))
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "index line %u: the level id must be [A-Za-z0-9_], 1..48",
 			    lineno);
 	memcpy(l->id, f, flen);
 	l->id[flen] = '\0';
 	if (next_field(&p, end, &f, &flen, 0) ||
 	    parse_time(f, flen, &l->release_time))
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "index line %u: bad release time (YYYY-MM-DDTHH:MM:SSZ)",
 			    lineno);
 	if (next_field(&p, end, &f, &flen, 0) ||
 	    parse_patch_type(f, flen, l->patch_type))
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "index line %u: the patch type must be default, extra or free",
 			    lineno);
 	if (next_field(&p, end, &f, &flen, 1))
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "index line %u: expected LEVEL ID RELEASE-TIME PATCH-TYPE SHA256|withdrawn",
 			    lineno);
 	if (flen == 9 && !memcmp(f, "withdrawn", 9))
 		l->withdrawn = true;
-	else if (parse_hex(f, flen, l->sha256, 32))
-		return fail(err, errlen,
+	else if (kcl_unhex(f, flen, l->sha256, 32))
+		return kcl_fail(err, errlen,
 			    "index line %u: the SHA-256 must be 64 lowercase hex digits (or \"withdrawn\")",
 			    lineno);
 	return 0;
@@ -235,17 +184,17 @@ static int parse_header(struct kcl_index *ix, size_t k, const char *v,
 	switch (k) {
 	case 0:
 		if (parse_u64(v, vlen, 4294967295ull, &num))
-			return fail(err, errlen, "index line %u: bad format",
+			return kcl_fail(err, errlen, "index line %u: bad format",
 				    lineno);
 		if (num != KCL_INDEX_FORMAT)
-			return fail(err, errlen,
+			return kcl_fail(err, errlen,
 				    "index format %llu is not supported (only %d)",
 				    num, KCL_INDEX_FORMAT);
 		ix->format = num;
 		return 0;
 	case 1:
-		if (parse_hex(v, vlen, sha1, sizeof(sha1)))
-			return fail(err, errlen,
+		if (kcl_unhex(v, vlen, sha1, sizeof(sha1)))
+			return kcl_fail(err, errlen,
 				    "index line %u: kernel-sha1 must be 40 lowercase hex digits",
 				    lineno);
 		memcpy(ix->kernel_sha1, v, 40);
@@ -253,7 +202,7 @@ static int parse_header(struct kcl_index *ix, size_t k, const char *v,
 		return 0;
 	case 2:
 		if (!valid_feed(v, vlen))
-			return fail(err, errlen,
+			return kcl_fail(err, errlen,
 				    "index line %u: the feed must be empty or [a-z0-9-], 1..32",
 				    lineno);
 		memcpy(ix->feed, v, vlen);
@@ -261,24 +210,24 @@ static int parse_header(struct kcl_index *ix, size_t k, const char *v,
 		return 0;
 	case 3:
 		if (parse_u64(v, vlen, UINT64_MAX, &num))
-			return fail(err, errlen,
+			return kcl_fail(err, errlen,
 				    "index line %u: the serial must be a decimal number without leading zero",
 				    lineno);
 		ix->serial = num;
 		return 0;
 	case 4:
 		if (parse_time(v, vlen, &ix->generated))
-			return fail(err, errlen,
+			return kcl_fail(err, errlen,
 				    "index line %u: bad generated time (YYYY-MM-DDTHH:MM:SSZ)",
 				    lineno);
 		return 0;
 	default:
 		if (parse_time(v, vlen, &ix->expires))
-			return fail(err, errlen,
+			return kcl_fail(err, errlen,
 				    "index line %u: bad expires time (YYYY-MM-DDTHH:MM:SSZ)",
 				    lineno);
 		if (ix->expires <= ix->generated)
-			return fail(err, errlen,
+			return kcl_fail(err, errlen,
 				    "index line %u: expires is not after generated",
 				    lineno);
 		return 0;
@@ -293,17 +242,17 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 	size_t nheader = 0, cap = 0, i;
 
 	if (len > KCL_INDEX_MAX_SIZE)
-		return fail(err, errlen, "index larger than %u bytes",
+		return kcl_fail(err, errlen, "index larger than %u bytes",
 			    KCL_INDEX_MAX_SIZE);
 	if (len && text[len - 1] != '\n')
-		return fail(err, errlen, "index does not end with a new line");
+		return kcl_fail(err, errlen, "index does not end with a new line");
 	for (i = 0; i < len; i++) {
 		unsigned char c = text[i];
 
 		if (c == '\n')
 			lineno++;
 		else if (c < 0x20 || c > 0x7e)
-			return fail(err, errlen,
+			return kcl_fail(err, errlen,
 				    "index line %u: a control or non-ASCII byte (0x%02x)",
 				    lineno + 1, c);
 	}
@@ -321,7 +270,7 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 		}
 		colon = memchr(p, ':', llen);
 		if (!colon)
-			return fail(err, errlen,
+			return kcl_fail(err, errlen,
 				    "index line %u: expected \"key: value\"",
 				    lineno);
 		klen = colon - p;
@@ -329,7 +278,7 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 		vlen = nl - v;
 		if (vlen) {
 			if (v[0] != ' ' || vlen == 1)
-				return fail(err, errlen,
+				return kcl_fail(err, errlen,
 					    "index line %u: expected one space after the colon and a value",
 					    lineno);
 			v++;
@@ -339,7 +288,7 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 			const char *want = header_keys[nheader];
 
 			if (klen != strlen(want) || memcmp(p, want, klen))
-				return fail(err, errlen,
+				return kcl_fail(err, errlen,
 					    "index line %u: expected key %s, found %.*s",
 					    lineno, want, (int)(klen > 32 ? 32 : klen), p);
 			if (parse_header(ix, nheader, v, vlen, err, errlen,
@@ -350,11 +299,11 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 			struct kcl_index_level *l;
 
 			if (klen != 5 || memcmp(p, "level", 5))
-				return fail(err, errlen,
+				return kcl_fail(err, errlen,
 					    "index line %u: unexpected key %.*s (only level lines follow the header)",
 					    lineno, (int)(klen > 32 ? 32 : klen), p);
 			if (ix->n >= KCL_INDEX_MAX_LEVELS)
-				return fail(err, errlen,
+				return kcl_fail(err, errlen,
 					    "index lists more than %d levels",
 					    KCL_INDEX_MAX_LEVELS);
 			if (ix->n == cap) {
@@ -363,14 +312,14 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 				cap = cap ? cap * 2 : 16;
 				nl2 = realloc(ix->levels, cap * sizeof(*nl2));
 				if (!nl2)
-					return fail(err, errlen, "out of memory");
+					return kcl_fail(err, errlen, "out of memory");
 				ix->levels = nl2;
 			}
 			l = &ix->levels[ix->n];
 			if (parse_level(v, vlen, l, err, errlen, lineno))
 				return -1;
 			if (ix->n && l->level <= ix->levels[ix->n - 1].level)
-				return fail(err, errlen,
+				return kcl_fail(err, errlen,
 					    "index line %u: level %u does not follow level %u (levels must increase)",
 					    lineno, l->level,
 					    ix->levels[ix->n - 1].level);
@@ -379,7 +328,7 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 		p = nl + 1;
 	}
 	if (nheader < NHEADER)
-		return fail(err, errlen, "index has no %s line",
+		return kcl_fail(err, errlen, "index has no %s line",
 			    header_keys[nheader]);
 	return 0;
 }
@@ -428,7 +377,7 @@ char *kcl_index_format(const struct kcl_index *ix)
 
 		kcl_time_format(l->release_time, rel);
 		if (!l->withdrawn)
-			put_hex(sha, l->sha256, 32);
+			kcl_hex(sha, l->sha256, 32);
 		r = snprintf(buf + n, cap - n, "level: %u %s %s %s %s\n",
 			     l->level, l->id, rel, l->patch_type,
 			     l->withdrawn ? "withdrawn" : sha);
@@ -452,7 +401,7 @@ char *kcl_index_sign(const struct kcl_index *ix, const char *priv,
 
 	body = kcl_index_format(ix);
 	if (!body) {
-		fail(err, errlen, "cannot format the index");
+		kcl_fail(err, errlen, "cannot format the index");
 		return NULL;
 	}
 	len = strlen(body);
@@ -470,15 +419,15 @@ char *kcl_index_sign(const struct kcl_index *ix, const char *priv,
 	out = realloc(body, len + SIG_LINE_LEN + 1);
 	if (!out) {
 		free(body);
-		fail(err, errlen, "out of memory");
+		kcl_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	memcpy(out + len, SIG_PREFIX, sizeof(SIG_PREFIX) - 1);
 	len += sizeof(SIG_PREFIX) - 1;
-	put_hex(out + len, sig + 8, KCL_KEYID_SIZE);
+	kcl_hex(out + len, sig + 8, KCL_KEYID_SIZE);
 	len += 2 * KCL_KEYID_SIZE;
 	out[len++] = ' ';
-	put_hex(out + len, sig + 16, 64);
+	kcl_hex(out + len, sig + 16, 64);
 	len += 128;
 	out[len++] = '\n';
 	out[len] = '\0';
@@ -498,10 +447,10 @@ int kcl_index_verify(const struct kcl_keyring *kr, const char *text,
 	size_t body, llen;
 
 	if (len > KCL_INDEX_MAX_SIZE)
-		return fail(err, errlen, "index larger than %u bytes",
+		return kcl_fail(err, errlen, "index larger than %u bytes",
 			    KCL_INDEX_MAX_SIZE);
 	if (!len || text[len - 1] != '\n')
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "index is not signed: it does not end with a signature line");
 	/* The last line: after the last new line before the final one. */
 	for (body = len - 1; body > 0 && text[body - 1] != '\n'; body--)
@@ -514,21 +463,21 @@ int kcl_index_verify(const struct kcl_keyring *kr, const char *text,
 		const char *nl = memchr(p, '\n', end - p);
 
 		if (is_sig_line(p, nl - p))
-			return fail(err, errlen,
+			return kcl_fail(err, errlen,
 				    is_sig_line(last, llen) ?
 				    "index has more than one signature line" :
 				    "index has lines after its signature line");
 		p = nl + 1;
 	}
 	if (!is_sig_line(last, llen))
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "index is not signed: its last line is not a signature line");
 	if (llen != SIG_LINE_LEN - 1 ||
 	    memcmp(last, SIG_PREFIX, sizeof(SIG_PREFIX) - 1) ||
-	    parse_hex(last + 11, 16, blob + 8, KCL_KEYID_SIZE) ||
+	    kcl_unhex(last + 11, 16, blob + 8, KCL_KEYID_SIZE) ||
 	    last[27] != ' ' ||
-	    parse_hex(last + 28, 128, blob + 16, 64))
-		return fail(err, errlen,
+	    kcl_unhex(last + 28, 128, blob + 16, 64))
+		return kcl_fail(err, errlen,
 			    "malformed signature line: expected \"signature: KEYID SIG\" (16 and 128 lowercase hex)");
 	memcpy(blob, KCL_SIG_MAGIC, 8);
 	if (kcl_verify(kr, (const unsigned char *)text, body, blob,
@@ -550,23 +499,23 @@ int kcl_index_check(const struct kcl_index *ix, const char *kernel_sha1,
 	if (!feed)
 		feed = "";
 	if (strcmp(ix->kernel_sha1, kernel_sha1))
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "index is for kernel %s, not this one (%s)",
 			    ix->kernel_sha1, kernel_sha1);
 	if (strcmp(ix->feed, feed))
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "index is for feed \"%s\", not \"%s\"", ix->feed,
 			    feed);
 	if (now >= ix->expires) {
 		kcl_time_format(ix->expires, t);
-		return fail(err, errlen, "index expired on %s", t);
+		return kcl_fail(err, errlen, "index expired on %s", t);
 	}
 	if (seen && ix->serial < seen->serial)
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "index serial %llu is older than the last accepted %llu (replayed?)",
 			    ix->serial, seen->serial);
 	if (seen && max_level < seen->max_level)
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "index lists levels up to %u, fewer than the %u seen before (rolled back?)",
 			    max_level, seen->max_level);
 	return 0;
@@ -588,7 +537,7 @@ int kcl_prefix_parse(const char *prefix, char *feed, size_t feedlen,
 		if (len > 1 && i == len - 1) {
 			if (strcmp(prefix, "12h") && strcmp(prefix, "24h") &&
 			    strcmp(prefix, "48h"))
-				return fail(err, errlen,
+				return kcl_fail(err, errlen,
 					    "PREFIX=%s: the delayed feeds are 12h, 24h and 48h",
 					    prefix);
 			*delay_hours = atoi(prefix);
@@ -596,11 +545,11 @@ int kcl_prefix_parse(const char *prefix, char *feed, size_t feedlen,
 		}
 	}
 	if (!valid_feed(prefix, len))
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "PREFIX=%s: a feed name is [a-z0-9-], 1..32 (or 12h, 24h, 48h)",
 			    prefix);
 	if (len >= feedlen)
-		return fail(err, errlen, "PREFIX=%s: too long", prefix);
+		return kcl_fail(err, errlen, "PREFIX=%s: too long", prefix);
 	if (feedlen) {
 		memcpy(feed, prefix, len);
 		feed[len] = '\0';
@@ -643,27 +592,27 @@ int kcl_sticky_parse(const char *ddmmyy, time_t now, time_t *until,
 		if (ddmmyy[i] < '0' || ddmmyy[i] > '9')
 			break;
 	if (i != 6 || ddmmyy[6])
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "STICKY_PATCH=%s: expected a date as DDMMYY",
 			    ddmmyy);
 	d = (ddmmyy[0] - '0') * 10 + ddmmyy[1] - '0';
 	m = (ddmmyy[2] - '0') * 10 + ddmmyy[3] - '0';
 	y = 2000 + (ddmmyy[4] - '0') * 10 + ddmmyy[5] - '0';
 	if (m < 1 || m > 12)
-		return fail(err, errlen, "STICKY_PATCH=%s: no month %u",
+		return kcl_fail(err, errlen, "STICKY_PATCH=%s: no month %u",
 			    ddmmyy, m);
 	dim = mdays[m - 1] + (m == 2 && y % 4 == 0 &&
 			      (y % 100 != 0 || y % 400 == 0));
 	if (d < 1 || d > dim)
-		return fail(err, errlen, "STICKY_PATCH=%s: no day %u in %04u-%02u",
+		return kcl_fail(err, errlen, "STICKY_PATCH=%s: no day %u in %04u-%02u",
 			    ddmmyy, d, y, m);
 	day = days_from_civil(y, m, d);
 	today = floor_div(now, 86400);
 	if (day > today)
-		return fail(err, errlen, "STICKY_PATCH=%s is in the future",
+		return kcl_fail(err, errlen, "STICKY_PATCH=%s is in the future",
 			    ddmmyy);
 	if (day < today - KCL_STICKY_MAX_DAYS)
-		return fail(err, errlen,
+		return kcl_fail(err, errlen,
 			    "STICKY_PATCH=%s is more than %d days ago",
 			    ddmmyy, KCL_STICKY_MAX_DAYS);
 	*until = (time_t)((day + 1) * 86400);
@@ -707,15 +656,15 @@ const struct kcl_index_level *kcl_index_select(const struct kcl_index *ix,
 	if (!why || !whylen)
 		return NULL;
 	if (!ix->n) {
-		fail(why, whylen, "the index lists no level");
+		kcl_fail(why, whylen, "the index lists no level");
 		return NULL;
 	}
 	if (!candidates) {
 		if (!strcmp(type, "default"))
-			fail(why, whylen,
+			kcl_fail(why, whylen,
 			     "no level of patch type default that is not withdrawn");
 		else
-			fail(why, whylen,
+			kcl_fail(why, whylen,
 			     "no level of patch type %s or default that is not withdrawn",
 			     type);
 		return NULL;

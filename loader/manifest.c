@@ -19,8 +19,8 @@
 
 #include "archive.h"
 #include "manifest.h"
+#include "util.h"
 
-#define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define KCL_MANIFEST_ID_MAX	48
@@ -130,11 +130,6 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static bool is_hex(char c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f');
-}
-
 /* [a-z0-9_], 1..@max: patch names and sysctls. */
 static bool is_name(const char *s, size_t len, size_t max)
 {
@@ -144,16 +139,6 @@ static bool is_name(const char *s, size_t len, size_t max)
 		return false;
 	for (i = 0; i < len; i++)
 		if (!is_lower_alnum(s[i]) && s[i] != '_')
-			return false;
-	return true;
-}
-
-static bool all_hex(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (!is_hex(s[i]))
 			return false;
 	return true;
 }
@@ -311,7 +296,7 @@ static int kcl_mpayload(struct kcl_mparse *p, const char *v, size_t len)
 	    !size)
 		return kcl_mbad(p, "payload size must be a number from 1 to %u",
 				KCL_ARCHIVE_MAX_SIZE);
-	if (v + len - sha != 64 || !all_hex(sha, 64))
+	if (v + len - sha != 64 || !kcl_all_hex(sha, 64))
 		return kcl_mbad(p, "payload SHA-256 must be 64 lowercase hex digits");
 	for (i = 0; i < m->npayloads; i++)
 		if (strlen(m->payloads[i].file) == flen &&
@@ -331,12 +316,8 @@ static int kcl_mpayload(struct kcl_mparse *p, const char *v, size_t len)
 		return -1;
 	m->npayloads++;
 	r->size = size;
-	for (i = 0; i < 32; i++) {
-		char hi = sha[2 * i], lo = sha[2 * i + 1];
-
-		r->sha256[i] = (is_digit(hi) ? hi - '0' : hi - 'a' + 10) << 4 |
-			       (is_digit(lo) ? lo - '0' : lo - 'a' + 10);
-	}
+	/* Checked above: 64 lowercase hex digits. */
+	kcl_unhex(sha, 64, r->sha256, sizeof(r->sha256));
 	return 0;
 }
 
@@ -389,12 +370,12 @@ static int kcl_mvalue(struct kcl_mparse *p, enum kcl_mkey key, const char *v,
 			return kcl_mbad(p, "arch must be x86_64 or arm64");
 		return kcl_mdup(p, &m->arch, v, len);
 	case K_KERNEL_SHA1:
-		if (len != 40 || !all_hex(v, len))
+		if (len != 40 || !kcl_all_hex(v, len))
 			return kcl_mbad(p, "kernel-sha1 must be 40 lowercase hex digits");
 		return kcl_mdup(p, &m->kernel_sha1, v, len);
 	case K_KERNEL_BUILD_ID:
 		if (len < 2 || len > KCL_MANIFEST_BUILD_ID_MAX || len % 2 ||
-		    !all_hex(v, len))
+		    !kcl_all_hex(v, len))
 			return kcl_mbad(p, "kernel-build-id must be an even number (2 to %d) of lowercase hex digits",
 					KCL_MANIFEST_BUILD_ID_MAX);
 		return kcl_mdup(p, &m->kernel_build_id, v, len);

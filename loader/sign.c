@@ -19,22 +19,10 @@
 #include <openssl/pem.h>
 
 #include "sign.h"
+#include "util.h"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	ERR_clear_error();
-	return -1;
-}
+/* Every failure also drops what OpenSSL queued about it. */
+#define fail(...)	(ERR_clear_error(), kcl_fail(__VA_ARGS__))
 
 void kcl_key_id_hex(const unsigned char id[KCL_KEYID_SIZE], char hex[17])
 {

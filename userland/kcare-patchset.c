@@ -33,6 +33,7 @@
 #include "index.h"
 #include "manifest.h"
 #include "sign.h"
+#include "util.h"
 
 #define KCP_EXIT_ERROR	1
 #define KCP_EXIT_USAGE	2
@@ -178,28 +179,13 @@ static int kcp_parse(int argc, char **argv, const struct kcp_opt *opts,
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static void kcp_hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 static bool kcp_is_hex(const char *s, size_t minlen, size_t maxlen)
 {
-	size_t n = strlen(s), i;
+	size_t n = strlen(s);
 
 	if (n < minlen || n > maxlen || n % 2)
 		return false;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return true;
+	return kcl_all_hex(s, n);
 }
 
 static void kcp_digest(const char *alg, const void *data, size_t len,
@@ -820,7 +806,7 @@ static int kcp_cmd_pack(int argc, char **argv)
 	}
 	kcp_digest("sha1", buf, len, sha1);
 	free(buf);
-	kcp_hex(sha1, 20, hex);
+	kcl_hex(hex, sha1, 20);
 
 	m.arch = strdup(arch);
 	m.kernel_release = strdup(krel);
