@@ -466,5 +466,5 @@ int main(void)
 		cmocka_unit_test(refuses_bad_bodies),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("archive", tests, NULL, NULL);
 }

@@ -811,5 +811,5 @@ int main(void)
 		cmocka_unit_test(cve_json),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("manifest", tests, NULL, NULL);
 }

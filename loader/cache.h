@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The local cache of downloaded repository files (default
+ * /var/cache/kcare), laid out as the repository is
+ * (Documentation/formats.md): [FEED/]KERNEL-SHA1/index, latest.v2 and
+ * LEVEL/patchset.kcp, patchset.kcp.sig. It serves UPDATE_POLICY=LOCAL and
+ * LOCAL_FIRST and re-applying at boot without network.
+ *
+ * Entries are written atomically (a temporary file in the same directory,
+ * fsync, rename, fsync of the directory), files 0600 in directories 0700.
+ * An entry is used only through the caller's verification: one that fails
+ * it is removed, so that it is fetched again and never loaded.
+ *
+ * Paths inside the cache ("relpaths") are relative, made of components of
+ * [A-Za-z0-9._-] that are not empty, "." or ".." and do not start with a
+ * dot (those names are the cache's temporary files); anything else is
+ * refused. Directories are opened without following symbolic links.
+ *
+ * Functions returning int give 0, or -1 with a reason in err, or the
+ * positive KCL_CACHE_* values said below.
+ */
+#ifndef _KCARE_LOADER_CACHE_H
+#define _KCARE_LOADER_CACHE_H
+
+#include <stddef.h>
+
+#define KCL_CACHE_DIR		"/var/cache/kcare"
+#define KCL_CACHE_PATH_MAX	1024
+
+/* Returned by the getters besides 0 and -1. */
+#define KCL_CACHE_MISS		1	/* not in the cache */
+#define KCL_CACHE_CORRUPT	2	/* failed verification: removed */
+
+/*
+ * The relpath of a repository file: "[FEED/]SHA1/NAME" for @level 0
+ * (index, latest.v2), "[FEED/]SHA1/LEVEL/NAME" otherwise. @feed NULL or ""
+ * is the default feed.
+ */
+int kcl_cache_relpath(char *out, size_t outlen, const char *feed,
+		      const char *kernel_sha1, unsigned int level,
+		      const char *name, char *err, size_t errlen);
+
+/* Whether @relpath is acceptable (see above); the message says why not. */
+int kcl_cache_check_relpath(const char *relpath, char *err, size_t errlen);
+
+/*
+ * Create the directories of @relpath under @dir (0700, @dir included) and
+ * write the full path of the entry into @path: for kcl_fetch() to
+ * download straight into the cache (it renames into place too).
+ */
+int kcl_cache_prepare(const char *dir, const char *relpath, char *path,
+		      size_t pathlen, char *err, size_t errlen);
+
+/* Store @len bytes of @data as @relpath, atomically; mode 0600. */
+int kcl_cache_put(const char *dir, const char *relpath, const void *data,
+		  size_t len, char *err, size_t errlen);
+
+/*
+ * Read @relpath (a regular file of at most @max_size bytes) into *data
+ * (malloc'd, followed by a NUL not counted in *len). 0, KCL_CACHE_MISS,
+ * or -1 (a larger file too).
+ */
+int kcl_cache_get(const char *dir, const char *relpath, size_t max_size,
+		  void **data, size_t *len, char *err, size_t errlen);
+
+/* Remove @relpath; a missing entry is not an error. */
+int kcl_cache_remove(const char *dir, const char *relpath, char *err,
+		     size_t errlen);
+
+/* 0 if @data is good, else -1 with the reason in err. */
+typedef int (*kcl_cache_verify_fn)(const void *data, size_t len, void *arg,
+				   char *err, size_t errlen);
+
+/*
+ * kcl_cache_get() and @verify. An entry that fails @verify, or is larger
+ * than @max_size or not a regular file, is removed and KCL_CACHE_CORRUPT
+ * returned with "cache entry PATH was corrupt (REASON) and was removed".
+ * 0 (good, in *data), KCL_CACHE_MISS, KCL_CACHE_CORRUPT or -1.
+ */
+int kcl_cache_verified_get(const char *dir, const char *relpath,
+			   size_t max_size, kcl_cache_verify_fn verify,
+			   void *arg, void **data, size_t *len, char *err,
+			   size_t errlen);
+
+#endif /* _KCARE_LOADER_CACHE_H */
