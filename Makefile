@@ -45,7 +45,7 @@ MODDIR ?= /lib/modules/$(KREL)/extra
 LOADER_SRCS := $(wildcard loader/*.c)
 KCARECTL_SRCS := userland/kcarectl.c userland/cli.c $(LOADER_SRCS)
 UNAME_SRCS := userland/kcare-uname.c userland/uname.c
-PATCHSET_SRCS := userland/kcare-patchset.c $(filter-out loader/prescreen.c,$(LOADER_SRCS))
+PATCHSET_SRCS := userland/kcare-patchset.c userland/patchset-util.c userland/patchset-repo.c $(filter-out loader/prescreen.c,$(LOADER_SRCS))
 # kcare-patchset built for this machine, which the build itself runs.
 HOST_PATCHSET := build/host/kcare-patchset
 BINS := $(O)/kcarectl $(O)/kcare-uname $(O)/kcare-prescreen $(O)/kcare-patchset
