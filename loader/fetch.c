@@ -155,25 +155,6 @@ static const char *kcl_header_value(const char *line, size_t n,
 	return val;
 }
 
-static int kcl_write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		c += w;
-		n -= w;
-	}
-	return 0;
-}
-
-/* Empty the sink: the body starts from zero. */
 static int kcl_sink_reset(struct kcl_xfer *x)
 {
 	x->off = 0;
@@ -200,7 +181,7 @@ static void kcl_info_write(struct kcl_xfer *x)
 		return;
 	fd = open(x->info_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd >= 0) {
-		if (kcl_write_all(fd, s, n))
+		if (kcl_write_full(fd, s, n))
 			unlink(x->info_path);
 		close(fd);
 	}
@@ -323,7 +304,7 @@ static size_t kcl_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 		return 0;
 	}
 	if (x->fd >= 0) {
-		if (kcl_write_all(x->fd, data, n)) {
+		if (kcl_write_full(x->fd, data, n)) {
 			x->io_errno = errno;
 			x->stop = KCL_STOP_IO;
 			return 0;
