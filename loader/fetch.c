@@ -339,9 +339,14 @@ enum kcl_result {
 	KCL_FATAL,
 };
 
+static bool kcl_not_found(long code)
+{
+	return code == 404 || code == 410;
+}
+
 static const char *kcl_http_reason(long code)
 {
-	if (code == 404 || code == 410)
+	if (kcl_not_found(code))
 		return "not found on the server";
 	if (code == 401 || code == 403)
 		return "access denied";
@@ -449,6 +454,7 @@ static enum kcl_result kcl_attempt(const struct kcl_fetch_opts *o,
 
 	r = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	x->status = code;
 	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
 	curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &conn_t);
 	curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &eff);
@@ -678,6 +684,7 @@ int kcl_fetch(const struct kcl_fetch_opts *o, const char *url,
 	unsigned int attempt = 0, restarts = 0;
 	struct kcl_fetch_opts dflt;
 	enum kcl_result res;
+	long status = 0;
 	int rc = -1;
 
 	if (!o) {
@@ -731,6 +738,7 @@ int kcl_fetch(const struct kcl_fetch_opts *o, const char *url,
 		x.info_path = info;
 
 		res = kcl_attempt(o, url, &x, validator, err, errlen);
+		status = x.status;
 		if (res == KCL_OK) {
 			if (fsync(x.fd)) {
 				kcl_fail(err, errlen, "cannot write %s: %s", part, strerror(errno));
@@ -760,8 +768,11 @@ int kcl_fetch(const struct kcl_fetch_opts *o, const char *url,
 			break;
 		kcl_backoff(o, ++attempt);
 	}
-	if (rc)
+	if (rc) {
 		kcl_attempts_note(err, errlen, attempt + 1);
+		if (kcl_not_found(status))
+			rc = KCL_FETCH_NOT_FOUND;
+	}
 	free(part);
 	free(info);
 	return rc;
@@ -774,6 +785,7 @@ int kcl_fetch_mem(const struct kcl_fetch_opts *o, const char *url,
 	unsigned int attempt = 0, restarts = 0;
 	struct kcl_fetch_opts dflt;
 	enum kcl_result res;
+	long status = 0;
 
 	*buf = NULL;
 	*len = 0;
@@ -787,6 +799,7 @@ int kcl_fetch_mem(const struct kcl_fetch_opts *o, const char *url,
 		struct kcl_xfer x = { .url = url, .max = max_size, .fd = -1 };
 
 		res = kcl_attempt(o, url, &x, NULL, err, errlen);
+		status = x.status;
 		if (res == KCL_OK) {
 			if (!x.buf) {
 				x.buf = malloc(1);
@@ -806,5 +819,5 @@ int kcl_fetch_mem(const struct kcl_fetch_opts *o, const char *url,
 		kcl_backoff(o, ++attempt);
 	}
 	kcl_attempts_note(err, errlen, attempt + 1);
-	return -1;
+	return kcl_not_found(status) ? KCL_FETCH_NOT_FOUND : -1;
 }
