@@ -36,7 +36,7 @@ PKGS := libcurl openssl libelf zlib libseccomp libbpf
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS ?= -O2 -g
-override CFLAGS += -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 \
+override CFLAGS += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 \
 	-DKCARE_VERSION='"$(VERSION)"' -Iloader -Iuserland
 
 PREFIX ?= /usr
