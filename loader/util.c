@@ -72,10 +72,10 @@ void kcl_hex(char *out, const unsigned char *in, size_t n)
 int kcl_read_file(const char *path, size_t max, char **buf, size_t *len,
 		  bool *missing, char *err, size_t errlen)
 {
+	size_t n = 0, cap;
 	struct stat st;
-	size_t n = 0;
+	char *b, *nb;
 	ssize_t r;
-	char *b;
 	int fd;
 
 	*buf = NULL;
@@ -95,13 +95,26 @@ int kcl_read_file(const char *path, size_t max, char **buf, size_t *len,
 		close(fd);
 		return kcl_fail(err, errlen, "%s: not a regular file", path);
 	}
-	b = malloc(max + 2);
+	/* The size it has now, which may change: one byte more tells. */
+	cap = (size_t)st.st_size < max ? (size_t)st.st_size + 2 : max + 2;
+	b = malloc(cap);
 	if (!b) {
 		close(fd);
 		return kcl_fail(err, errlen, "%s: out of memory", path);
 	}
-	while (n <= max) {
-		r = read(fd, b + n, max + 1 - n);
+	for (;;) {
+		if (n + 1 >= cap && cap < max + 2) {
+			cap = cap * 2 < max + 2 ? cap * 2 : max + 2;
+			nb = realloc(b, cap);
+			if (!nb) {
+				kcl_fail(err, errlen, "%s: out of memory", path);
+				goto fail;
+			}
+			b = nb;
+		}
+		if (n > max)
+			break;
+		r = read(fd, b + n, cap - 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
