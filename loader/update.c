@@ -379,9 +379,10 @@ static int kcl_update_unpack(struct kcl_update *u, unsigned int level,
 	    strcmp(m->kernel_release, k->release) ||
 	    strcmp(m->kernel_build_id, k->build_id)) {
 		kcl_fail(err, errlen,
-			 "patchset %s level %u is for another kernel: %s %s (build-id %s), this kernel is %s %s (build-id %s)",
+			 "patchset %s level %u is for another kernel: %s %s (/proc/version SHA-1 %s, build-id %s), this kernel is %s %s (SHA-1 %s, build-id %s)",
 			 m->id, m->level, m->kernel_release, m->arch,
-			 m->kernel_build_id, k->release, k->arch, k->build_id);
+			 m->kernel_sha1, m->kernel_build_id, k->release, k->arch,
+			 k->sha1, k->build_id);
 		goto fail;
 	}
 	if (m->npayloads != 1) {
