@@ -36,11 +36,16 @@ PKGS := libcurl openssl libelf zlib libseccomp libbpf
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS ?= -O2 -g
-override CFLAGS += -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 \
+override CFLAGS += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 \
 	-DKCARE_VERSION='"$(VERSION)"' -Iloader -Iuserland
 
 PREFIX ?= /usr
 MODDIR ?= /lib/modules/$(KREL)/extra
+MANDIR ?= $(PREFIX)/share/man
+# The units are installed, never enabled: "systemctl enable --now
+# kcare.service kcare-auto-update.timer" (Documentation/kcarectl.md).
+UNITDIR ?= /lib/systemd/system
+UNITS := $(wildcard userland/systemd/*.service userland/systemd/*.timer)
 
 LOADER_SRCS := $(wildcard loader/*.c)
 KCARECTL_SRCS := userland/kcarectl.c userland/cli.c $(LOADER_SRCS)
@@ -186,6 +191,16 @@ install: all
 	install -D -m 0755 $(O)/kcare-uname $(DESTDIR)$(PREFIX)/bin/kcare-uname
 	install -D -m 0755 $(O)/kcare-patchset $(DESTDIR)$(PREFIX)/bin/kcare-patchset
 	install -D -m 0755 $(O)/kcare-prescreen $(DESTDIR)$(PREFIX)/libexec/kcare/kcare-prescreen
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	@# The units name /usr/bin/kcarectl; another PREFIX is written into them.
+	for u in $(UNITS); do \
+		sed 's|/usr/bin/kcarectl|$(PREFIX)/bin/kcarectl|g' $$u >$(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
+	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 Documentation/man/kcarectl.8
+	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man1 Documentation/man/kcare-uname.1
+	@# kcarectl reads these fixed paths, whatever PREFIX is.
+	install -d -m 0755 $(DESTDIR)/etc/sysconfig/kcare/keys $(DESTDIR)/usr/share/kcare/keys
+	install -d -m 0700 $(DESTDIR)/var/cache/kcare $(DESTDIR)/var/lib/kcare
 	$(if $(DESTDIR),,depmod -a $(KREL))
 
 # Host unit tests (cmocka), reported as TAP.

@@ -74,26 +74,6 @@ int kcl_cache_relpath(char *out, size_t outlen, const char *feed,
 	return kcl_cache_check_relpath(out, err, errlen);
 }
 
-/* mkdir -p @dir with 0700 for what is created. */
-static int kcl_mkdirs(const char *dir, char *err, size_t errlen)
-{
-	char buf[KCL_CACHE_PATH_MAX];
-	size_t i, n = strlen(dir);
-
-	if (!n || n >= sizeof(buf))
-		return kcl_fail(err, errlen, "bad cache directory \"%s\"", dir);
-	memcpy(buf, dir, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i])
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, 0700) && errno != EEXIST)
-			return kcl_fail(err, errlen, "cannot create %s: %s", buf, strerror(errno));
-		buf[i] = dir[i];
-	}
-	return 0;
-}
-
 /*
  * Open the directory holding @relpath's last component (created if
  * @create), following no symbolic link below @dir. Returns the fd and
@@ -111,7 +91,7 @@ static int kcl_cache_open_parent(const char *dir, const char *relpath,
 		return -1;
 	if (!dir || !*dir)
 		dir = KCL_CACHE_DIR;
-	if (create && kcl_mkdirs(dir, err, errlen))
+	if (create && kcl_mkdirs(dir, 0700, err, errlen))
 		return -1;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
@@ -161,24 +141,6 @@ int kcl_cache_prepare(const char *dir, const char *relpath, char *path,
 	n = snprintf(path, pathlen, "%s/%s", dir && *dir ? dir : KCL_CACHE_DIR, relpath);
 	if (n < 0 || (size_t)n >= pathlen)
 		return kcl_fail(err, errlen, "cache path too long");
-	return 0;
-}
-
-static int kcl_write_full(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= w;
-	}
 	return 0;
 }
 

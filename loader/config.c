@@ -20,69 +20,6 @@
 
 /* ---- reading a small text file, line by line ---- */
 
-/*
- * The whole file at @path, NUL-terminated, into *@buf (malloc'd); *@missing
- * when it does not exist (then *@buf is NULL and the result 0).
- */
-static int read_small(const char *path, char **buf, size_t *len,
-		      bool *missing, char *err, size_t errlen)
-{
-	struct stat st;
-	size_t n = 0;
-	ssize_t r;
-	char *b;
-	int fd;
-
-	*buf = NULL;
-	*len = 0;
-	*missing = false;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT) {
-			*missing = true;
-			return 0;
-		}
-		return kcl_fail(err, errlen, "%s: cannot open: %s", path,
-				strerror(errno));
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return kcl_fail(err, errlen, "%s: not a regular file", path);
-	}
-	b = malloc(KCL_CONFIG_MAX_SIZE + 2);
-	if (!b) {
-		close(fd);
-		return kcl_fail(err, errlen, "%s: out of memory", path);
-	}
-	while (n <= KCL_CONFIG_MAX_SIZE) {
-		r = read(fd, b + n, KCL_CONFIG_MAX_SIZE + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			kcl_fail(err, errlen, "%s: cannot read: %s", path,
-				 strerror(errno));
-			goto fail;
-		}
-		if (!r)
-			break;
-		n += r;
-	}
-	if (n > KCL_CONFIG_MAX_SIZE) {
-		kcl_fail(err, errlen, "%s: larger than %u bytes", path,
-			 KCL_CONFIG_MAX_SIZE);
-		goto fail;
-	}
-	close(fd);
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-fail:
-	close(fd);
-	free(b);
-	return -1;
-}
-
 struct lines {
 	const char *file;
 	const char *p, *end;
@@ -614,7 +551,7 @@ int kcl_config_load(struct kcl_config *c, const char *path, char *err,
 		path = KCL_CONFIG_PATH;
 	if (kcl_config_defaults(c, err, errlen))
 		return -1;
-	if (read_small(path, &buf, &len, &missing, err, errlen))
+	if (kcl_read_file(path, KCL_CONFIG_MAX_SIZE, &buf, &len, &missing, err, errlen))
 		goto fail;
 	if (missing)
 		return 0;
@@ -831,7 +768,7 @@ int kcl_config_set(const char *path, const char *key, const char *value,
 	if (kcl_config_load(&c, path, err, errlen))
 		return -1;
 	kcl_config_free(&c);
-	if (read_small(path, &buf, &len, &missing, err, errlen))
+	if (kcl_read_file(path, KCL_CONFIG_MAX_SIZE, &buf, &len, &missing, err, errlen))
 		return -1;
 	f = open_memstream(&out, &outlen);
 	if (!f) {
@@ -935,7 +872,7 @@ int kcl_sysctl_conf_apply(const char *path, const char *procsys_root,
 		path = KCL_SYSCTL_CONF_PATH;
 	if (!procsys_root)
 		procsys_root = "/proc/sys";
-	if (read_small(path, &buf, &len, &missing, err, errlen))
+	if (kcl_read_file(path, KCL_CONFIG_MAX_SIZE, &buf, &len, &missing, err, errlen))
 		return -1;
 	if (missing)
 		return 0;

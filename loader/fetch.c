@@ -155,25 +155,6 @@ static const char *kcl_header_value(const char *line, size_t n,
 	return val;
 }
 
-static int kcl_write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		c += w;
-		n -= w;
-	}
-	return 0;
-}
-
-/* Empty the sink: the body starts from zero. */
 static int kcl_sink_reset(struct kcl_xfer *x)
 {
 	x->off = 0;
@@ -200,7 +181,7 @@ static void kcl_info_write(struct kcl_xfer *x)
 		return;
 	fd = open(x->info_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd >= 0) {
-		if (kcl_write_all(fd, s, n))
+		if (kcl_write_full(fd, s, n))
 			unlink(x->info_path);
 		close(fd);
 	}
@@ -323,7 +304,7 @@ static size_t kcl_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 		return 0;
 	}
 	if (x->fd >= 0) {
-		if (kcl_write_all(x->fd, data, n)) {
+		if (kcl_write_full(x->fd, data, n)) {
 			x->io_errno = errno;
 			x->stop = KCL_STOP_IO;
 			return 0;
@@ -358,9 +339,14 @@ enum kcl_result {
 	KCL_FATAL,
 };
 
+static bool kcl_not_found(long code)
+{
+	return code == 404 || code == 410;
+}
+
 static const char *kcl_http_reason(long code)
 {
-	if (code == 404 || code == 410)
+	if (kcl_not_found(code))
 		return "not found on the server";
 	if (code == 401 || code == 403)
 		return "access denied";
@@ -468,6 +454,7 @@ static enum kcl_result kcl_attempt(const struct kcl_fetch_opts *o,
 
 	r = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	x->status = code;
 	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
 	curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &conn_t);
 	curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &eff);
@@ -697,6 +684,7 @@ int kcl_fetch(const struct kcl_fetch_opts *o, const char *url,
 	unsigned int attempt = 0, restarts = 0;
 	struct kcl_fetch_opts dflt;
 	enum kcl_result res;
+	long status = 0;
 	int rc = -1;
 
 	if (!o) {
@@ -750,6 +738,7 @@ int kcl_fetch(const struct kcl_fetch_opts *o, const char *url,
 		x.info_path = info;
 
 		res = kcl_attempt(o, url, &x, validator, err, errlen);
+		status = x.status;
 		if (res == KCL_OK) {
 			if (fsync(x.fd)) {
 				kcl_fail(err, errlen, "cannot write %s: %s", part, strerror(errno));
@@ -779,8 +768,11 @@ int kcl_fetch(const struct kcl_fetch_opts *o, const char *url,
 			break;
 		kcl_backoff(o, ++attempt);
 	}
-	if (rc)
+	if (rc) {
 		kcl_attempts_note(err, errlen, attempt + 1);
+		if (kcl_not_found(status))
+			rc = KCL_FETCH_NOT_FOUND;
+	}
 	free(part);
 	free(info);
 	return rc;
@@ -793,6 +785,7 @@ int kcl_fetch_mem(const struct kcl_fetch_opts *o, const char *url,
 	unsigned int attempt = 0, restarts = 0;
 	struct kcl_fetch_opts dflt;
 	enum kcl_result res;
+	long status = 0;
 
 	*buf = NULL;
 	*len = 0;
@@ -806,6 +799,7 @@ int kcl_fetch_mem(const struct kcl_fetch_opts *o, const char *url,
 		struct kcl_xfer x = { .url = url, .max = max_size, .fd = -1 };
 
 		res = kcl_attempt(o, url, &x, NULL, err, errlen);
+		status = x.status;
 		if (res == KCL_OK) {
 			if (!x.buf) {
 				x.buf = malloc(1);
@@ -825,5 +819,5 @@ int kcl_fetch_mem(const struct kcl_fetch_opts *o, const char *url,
 		kcl_backoff(o, ++attempt);
 	}
 	kcl_attempts_note(err, errlen, attempt + 1);
-	return -1;
+	return kcl_not_found(status) ? KCL_FETCH_NOT_FOUND : -1;
 }

@@ -22,6 +22,8 @@
 #define KCL_FETCH_BACKOFF_MS		1000
 #define KCL_FETCH_BACKOFF_MAX_MS	60000
 #define KCL_FETCH_MAX_REDIRS		3
+/* Returned instead of -1 when the server answered 404 or 410. */
+#define KCL_FETCH_NOT_FOUND		1
 
 struct kcl_fetch_opts {
 	/* "http://host:port" (or any proxy URL libcurl takes); NULL or "": none */
@@ -82,7 +84,9 @@ void kcl_fetch_opts_init(struct kcl_fetch_opts *o);
  *   "URL: more than 3 redirects"
  *   "URL: redirect refused: only http and https are allowed"
  *   "URL: TLS: ..."
- * with ", after N attempts" appended when it was retried.
+ * with ", after N attempts" appended when it was retried. When the
+ * server's last answer was 404 or 410 (the file does not exist), the
+ * result is KCL_FETCH_NOT_FOUND instead of -1, with the same message.
  */
 int kcl_fetch(const struct kcl_fetch_opts *o, const char *url,
 	      const char *dest_path, size_t max_size, char *err,

@@ -2,8 +2,15 @@
 /*
  * Small helpers every loader part shares (util.h).
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -60,4 +67,147 @@ void kcl_hex(char *out, const unsigned char *in, size_t n)
 		out[2 * i + 1] = digits[in[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+int kcl_read_file(const char *path, size_t max, char **buf, size_t *len,
+		  bool *missing, char *err, size_t errlen)
+{
+	struct stat st;
+	size_t n = 0;
+	ssize_t r;
+	char *b;
+	int fd;
+
+	*buf = NULL;
+	*len = 0;
+	if (missing)
+		*missing = false;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT && missing) {
+			*missing = true;
+			return 0;
+		}
+		return kcl_fail(err, errlen, "%s: cannot open: %s", path,
+				strerror(errno));
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return kcl_fail(err, errlen, "%s: not a regular file", path);
+	}
+	b = malloc(max + 2);
+	if (!b) {
+		close(fd);
+		return kcl_fail(err, errlen, "%s: out of memory", path);
+	}
+	while (n <= max) {
+		r = read(fd, b + n, max + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			kcl_fail(err, errlen, "%s: cannot read: %s", path,
+				 strerror(errno));
+			goto fail;
+		}
+		if (!r)
+			break;
+		n += r;
+	}
+	if (n > max) {
+		kcl_fail(err, errlen, "%s: larger than %zu bytes", path, max);
+		goto fail;
+	}
+	close(fd);
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+fail:
+	close(fd);
+	free(b);
+	return -1;
+}
+
+int kcl_write_full(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= w;
+	}
+	return 0;
+}
+
+int kcl_write_atomic(const char *path, const void *data, size_t len,
+		     mode_t mode, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
+	int fd, n, dfd;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return kcl_fail(err, errlen, "%s: path too long", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		  mode);
+	if (fd < 0)
+		return kcl_fail(err, errlen, "cannot write %s: %s", tmp,
+				strerror(errno));
+	if (fchmod(fd, mode) || kcl_write_full(fd, data, len) || fsync(fd)) {
+		kcl_fail(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) || rename(tmp, path)) {
+		kcl_fail(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	/* The rename itself must survive a crash too. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+int kcl_mkdirs(const char *path, mode_t mode, char *err, size_t errlen)
+{
+	char buf[PATH_MAX], *p;
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%s", path);
+	if (n <= 0 || (size_t)n >= sizeof(buf))
+		return kcl_fail(err, errlen, "bad directory \"%s\"", path);
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(buf, mode) && errno != EEXIST)
+			return kcl_fail(err, errlen, "cannot create %s: %s", buf,
+					strerror(errno));
+		if (!c)
+			break;
+		*p = c;
+	}
+	return 0;
 }

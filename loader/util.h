@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #ifndef __printf
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
@@ -23,5 +24,25 @@ bool kcl_all_hex(const char *s, size_t len);
 int kcl_unhex(const char *s, size_t slen, unsigned char *out, size_t n);
 /* @n bytes of @in as 2 * @n lowercase hex digits and a NUL into @out. */
 void kcl_hex(char *out, const unsigned char *in, size_t n);
+
+/*
+ * The whole regular file at @path (at most @max bytes) into *@buf (malloc'd,
+ * followed by a NUL not counted in *@len). With @missing non-NULL, a file
+ * that does not exist sets *@missing and returns 0 with *@buf NULL. Errors:
+ * "PATH: cannot open: ...", "PATH: not a regular file", "PATH: larger than
+ * N bytes", "PATH: cannot read: ...".
+ */
+int kcl_read_file(const char *path, size_t max, char **buf, size_t *len,
+		  bool *missing, char *err, size_t errlen);
+/* write(2) all of @data, retrying short writes and EINTR; 0 or -1 (errno). */
+int kcl_write_full(int fd, const void *data, size_t len);
+/*
+ * Replace @path with @data atomically: a temporary file beside it, written,
+ * fsync'ed, renamed over it, and the directory fsync'ed; mode @mode.
+ */
+int kcl_write_atomic(const char *path, const void *data, size_t len,
+		     mode_t mode, char *err, size_t errlen);
+/* mkdir -p with @mode for the directories it creates. */
+int kcl_mkdirs(const char *path, mode_t mode, char *err, size_t errlen);
 
 #endif /* _KCARE_LOADER_UTIL_H */

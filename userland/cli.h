@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Command-line dispatch for kcarectl: each verb is a table entry with its
- * own help line, and --help is generated from the table.
+ * own help line, and --help is generated from the table. Modifiers
+ * (--json, --force, --freezer, --prefix, --test) may accompany any verb.
  */
 #ifndef _KCARE_CLI_H
 #define _KCARE_CLI_H
@@ -13,7 +14,13 @@
 
 struct kc_opts {
 	bool json;			/* --json: machine-readable output */
+	bool force;			/* --force */
+	const char *freezer;		/* --freezer none|full|smart, or NULL */
+	const char *prefix;		/* --prefix P or --test ("test"), or NULL */
 };
+
+/* kc_verb.flags */
+#define KC_ARG_OPTIONAL	(1 << 0)	/* the argument may be left out */
 
 struct kc_verb {
 	const char *name;		/* long option, without "--" */
@@ -21,18 +28,20 @@ struct kc_verb {
 	const char *arg;		/* argument's name, or NULL for none */
 	const char *help;
 	int (*run)(const char *arg, const struct kc_opts *opts);
+	unsigned int flags;
 };
 
 /*
  * Find the verb and options on the command line. Exactly one verb is
- * allowed. Returns the verb, or NULL after writing a usage error naming the
+ * allowed; an argument is the next word or follows "=" (--prefix=test).
+ * Returns the verb, or NULL after writing a usage error naming the
  * offending argument to err (then exit with KC_EXIT_USAGE).
  */
 const struct kc_verb *kc_cli_parse(const struct kc_verb *verbs, int argc,
 				   char **argv, const char **arg,
 				   struct kc_opts *opts, FILE *err);
 
-/* Print the usage, one line per verb, from the table. */
+/* Print the usage, one line per verb and modifier, from the tables. */
 void kc_cli_usage(const struct kc_verb *verbs, const char *prog, FILE *out);
 
 #endif /* _KCARE_CLI_H */

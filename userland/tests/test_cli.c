@@ -19,8 +19,9 @@ static int run_nothing(const char *arg, const struct kc_opts *opts)
 
 static const struct kc_verb verbs[] = {
 	{ "info", 'i', NULL, "show the applied patches", run_nothing },
-	{ "prefix", 0, "P", "use the patch feed P", run_nothing },
+	{ "import-key", 0, "PATH", "trust a key", run_nothing },
 	{ "version", 0, NULL, "show the version", run_nothing },
+	{ "userspace-update", 0, "LIST", "later", run_nothing, KC_ARG_OPTIONAL },
 	{ NULL },
 };
 
@@ -53,6 +54,8 @@ static void long_and_short_names(void **state)
 	assert_ptr_equal(parse(&arg, &o, "-i", "--json", NULL), &verbs[0]);
 	assert_true(o.json);
 	assert_ptr_equal(parse(&arg, &o, "--version", NULL), &verbs[2]);
+	assert_ptr_equal(parse(&arg, &o, "--json", "--version", NULL), &verbs[2]);
+	assert_true(o.json);
 }
 
 static void verb_argument(void **state)
@@ -60,10 +63,72 @@ static void verb_argument(void **state)
 	struct kc_opts o;
 	const char *arg;
 
-	assert_ptr_equal(parse(&arg, &o, "--prefix", "test", NULL), &verbs[1]);
-	assert_string_equal(arg, "test");
-	assert_null(parse(&arg, &o, "--prefix", NULL));
-	assert_string_equal(errbuf, "kcarectl: --prefix needs an argument (P)\n");
+	assert_ptr_equal(parse(&arg, &o, "--import-key", "k.pem", NULL), &verbs[1]);
+	assert_string_equal(arg, "k.pem");
+	assert_ptr_equal(parse(&arg, &o, "--import-key=k2.pem", NULL), &verbs[1]);
+	assert_string_equal(arg, "k2.pem");
+	/* An empty argument is an argument (--set-sticky-patch ''). */
+	assert_ptr_equal(parse(&arg, &o, "--import-key", "", NULL), &verbs[1]);
+	assert_string_equal(arg, "");
+	assert_null(parse(&arg, &o, "--import-key", NULL));
+	assert_string_equal(errbuf, "kcarectl: --import-key needs an argument (PATH)\n");
+	assert_null(parse(&arg, &o, "--info=x", NULL));
+	assert_string_equal(errbuf, "kcarectl: --info takes no argument\n");
+}
+
+static void optional_argument(void **state)
+{
+	struct kc_opts o;
+	const char *arg;
+
+	assert_ptr_equal(parse(&arg, &o, "--userspace-update", NULL), &verbs[3]);
+	assert_null(arg);
+	assert_ptr_equal(parse(&arg, &o, "--userspace-update", "libs,qemu", NULL),
+			 &verbs[3]);
+	assert_string_equal(arg, "libs,qemu");
+	/* A following option is not taken as the argument. */
+	assert_ptr_equal(parse(&arg, &o, "--userspace-update", "--json", NULL),
+			 &verbs[3]);
+	assert_null(arg);
+	assert_true(o.json);
+}
+
+static void modifiers(void **state)
+{
+	struct kc_opts o;
+	const char *arg;
+
+	assert_ptr_equal(parse(&arg, &o, "--force", "-i", "--freezer", "full",
+			       "--prefix", "12h", NULL), &verbs[0]);
+	assert_true(o.force);
+	assert_false(o.json);
+	assert_string_equal(o.freezer, "full");
+	assert_string_equal(o.prefix, "12h");
+	assert_ptr_equal(parse(&arg, &o, "--info", "--test", "--freezer=none", NULL),
+			 &verbs[0]);
+	assert_string_equal(o.prefix, "test");
+	assert_string_equal(o.freezer, "none");
+	assert_false(o.force);
+	assert_ptr_equal(parse(&arg, &o, "--prefix=24h", "--info", NULL), &verbs[0]);
+	assert_string_equal(o.prefix, "24h");
+	assert_null(o.freezer);
+
+	assert_null(parse(&arg, &o, "--info", "--freezer", "fast", NULL));
+	assert_string_equal(errbuf,
+			    "kcarectl: --freezer 'fast': expected none, full or smart\n");
+	assert_null(parse(&arg, &o, "--info", "--freezer", NULL));
+	assert_string_equal(errbuf, "kcarectl: --freezer needs an argument (MODE)\n");
+	assert_null(parse(&arg, &o, "--info", "--test", "--prefix", "x", NULL));
+	assert_string_equal(errbuf, "kcarectl: --prefix and --test give the feed twice\n");
+	assert_null(parse(&arg, &o, "--info", "--json=yes", NULL));
+	assert_string_equal(errbuf, "kcarectl: --json takes no argument\n");
+	/* A modifier alone is no command. */
+	assert_null(parse(&arg, &o, "--force", NULL));
+	assert_string_equal(errbuf, "kcarectl: no command given; see kcarectl --help\n");
+	/* Names are whole: --informal is not --info. */
+	assert_null(parse(&arg, &o, "--informal", NULL));
+	assert_string_equal(errbuf,
+			    "kcarectl: unknown argument '--informal'; see kcarectl --help\n");
 }
 
 static void usage_errors_name_the_argument(void **state)
@@ -98,8 +163,15 @@ static void help_lists_every_verb(void **state)
 		assert_non_null(strstr(buf, want));
 		assert_non_null(strstr(buf, v->help));
 	}
-	assert_non_null(strstr(buf, "-i, --info"));
-	assert_non_null(strstr(buf, "--prefix P"));
+	assert_non_null(strstr(buf, "  -i, --info "));
+	assert_non_null(strstr(buf, "\n    --import-key PATH "));
+	assert_non_null(strstr(buf, "--userspace-update [LIST]"));
+	assert_non_null(strstr(buf, "\nModifiers:\n"));
+	assert_non_null(strstr(buf, "\n    --prefix P "));
+	assert_non_null(strstr(buf, "\n    --freezer MODE "));
+	assert_non_null(strstr(buf, "\n    --force "));
+	assert_non_null(strstr(buf, "\n    --test "));
+	assert_non_null(strstr(buf, "\n    --json "));
 }
 
 int main(void)
@@ -107,6 +179,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(long_and_short_names),
 		cmocka_unit_test(verb_argument),
+		cmocka_unit_test(optional_argument),
+		cmocka_unit_test(modifiers),
 		cmocka_unit_test(usage_errors_name_the_argument),
 		cmocka_unit_test(help_lists_every_verb),
 	};

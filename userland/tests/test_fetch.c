@@ -419,6 +419,13 @@ static int count_lines(const char *s)
 	return n;
 }
 
+static void expect_err_rc(int rc, int want_rc, const char *want)
+{
+	assert_int_equal(rc, want_rc);
+	if (strcmp(err, want))
+		fail_msg("message\n  got:  %s\n  want: %s", err, want);
+}
+
 static void expect_err(int rc, const char *want)
 {
 	assert_int_equal(rc, -1);
@@ -463,13 +470,23 @@ static void http_404_not_retried(void **state)
 
 	opts(&o, 3);
 	snprintf(want, sizeof(want), "HTTP 404 for %s (not found on the server)", U("/missing"));
-	expect_err(kcl_fetch(&o, U("/missing"), dest, 1 << 20, err, sizeof(err)), want);
+	expect_err_rc(kcl_fetch(&o, U("/missing"), dest, 1 << 20, err, sizeof(err)),
+		      KCL_FETCH_NOT_FOUND, want);
 	assert_no_file(dest);
 	assert_no_file(part);
 	assert_int_equal(nsleeps, 0);
 	log = server_log();
 	assert_int_equal(count_lines(log), 1);
 	free(log);
+	{
+		char *b = NULL;
+		size_t l;
+
+		expect_err_rc(kcl_fetch_mem(&o, U("/missing"), 1 << 20, &b, &l,
+					    err, sizeof(err)),
+			      KCL_FETCH_NOT_FOUND, want);
+		assert_null(b);
+	}
 }
 
 static void http_500_retried_with_backoff(void **state)

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Writing JSON: strings escaped per RFC 8259, so that what the kernel or a
+ * file holds (task names, descriptions) cannot break the document.
+ */
+#ifndef _KCARE_JSON_H
+#define _KCARE_JSON_H
+
+#include <stdio.h>
+
+/* @s as a JSON string, quotes included; NULL as null. */
+void kc_json_str(FILE *f, const char *s);
+/* "KEY": "VALUE" (or null), with ", " before it unless @first. */
+void kc_json_kv(FILE *f, int first, const char *key, const char *value);
+
+#endif /* _KCARE_JSON_H */
