@@ -48,7 +48,7 @@ UNITDIR ?= /lib/systemd/system
 UNITS := $(wildcard userland/systemd/*.service userland/systemd/*.timer)
 
 LOADER_SRCS := $(wildcard loader/*.c)
-KCARECTL_SRCS := userland/kcarectl.c userland/cli.c $(LOADER_SRCS)
+KCARECTL_SRCS := userland/kcarectl.c userland/cli.c userland/json.c $(wildcard userland/ctl-*.c) $(LOADER_SRCS)
 UNAME_SRCS := userland/kcare-uname.c userland/uname.c
 PATCHSET_SRCS := userland/kcare-patchset.c userland/patchset-util.c userland/patchset-repo.c $(filter-out loader/prescreen.c,$(LOADER_SRCS))
 # kcare-patchset built for this machine, which the build itself runs.

@@ -22,6 +22,8 @@
 #define KCL_STATE_DIR		"/var/lib/kcare"
 #define KCL_STATE_SEEN		KCL_STATE_DIR "/seen"
 #define KCL_STATE_APPLIED	KCL_STATE_DIR "/applied"
+/* The manifest of the patchset last applied, for --info. */
+#define KCL_STATE_MANIFEST	KCL_STATE_DIR "/manifest"
 #define KCL_STATE_MAX_SIZE	(1u << 20)
 
 /* What was seen for @sha1 in @feed ("" default); zeros when nothing. */

@@ -178,7 +178,11 @@ static void kc_usage_line(FILE *out, char short_name, const char *name,
 		 short_name ? ", " : "  ", name, arg ? " " : "",
 		 arg && optional ? "[" : "", arg ? arg : "",
 		 arg && optional ? "]" : "");
-	fprintf(out, "  %-30s %s\n", short_name ? left : left + 1, help);
+	/* A long option gets its help on the next line, still aligned. */
+	if (strlen(short_name ? left : left + 1) > 30)
+		fprintf(out, "  %s\n  %-30s %s\n", short_name ? left : left + 1, "", help);
+	else
+		fprintf(out, "  %-30s %s\n", short_name ? left : left + 1, help);
 }
 
 void kc_cli_usage(const struct kc_verb *verbs, const char *prog, FILE *out)

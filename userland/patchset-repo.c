@@ -25,6 +25,7 @@
 #include "util.h"
 
 #include "patchset.h"
+#include "state.h"
 
 /* ---- the repository --------------------------------------------------- */
 
@@ -416,74 +417,6 @@ out:
 
 /* ---- select: the client's side ---------------------------------------- */
 
-/*
- * The client's state file: one line per kernel and feed it has accepted
- * an index for, "KERNEL-SHA1 FEED|- SERIAL MAX-LEVEL".
- */
-static int kcp_state_read(const char *path, const char *sha1, const char *feed,
-			  struct kcl_index_seen *seen, char *err, size_t errlen)
-{
-	char line[256], s[64], f[64];
-	unsigned long long serial;
-	unsigned int max;
-	FILE *fp;
-
-	memset(seen, 0, sizeof(*seen));
-	fp = fopen(path, "re");
-	if (!fp) {
-		if (errno == ENOENT)
-			return 0;
-		kcp_fmt(err, errlen, "cannot read the state file %s: %s", path,
-			 strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), fp)) {
-		if (sscanf(line, "%63s %63s %llu %u", s, f, &serial, &max) != 4) {
-			kcp_fmt(err, errlen, "state file %s: malformed line", path);
-			fclose(fp);
-			return -1;
-		}
-		if (!strcmp(s, sha1) && !strcmp(f, *feed ? feed : "-")) {
-			seen->serial = serial;
-			seen->max_level = max;
-		}
-	}
-	fclose(fp);
-	return 0;
-}
-
-static int kcp_state_write(const char *path, const char *sha1, const char *feed,
-			   const struct kcl_index_seen *seen, char *err,
-			   size_t errlen)
-{
-	char line[256], s[64], f[64], *out = NULL;
-	size_t len = 0;
-	FILE *fp, *mem;
-	int rc;
-
-	mem = open_memstream(&out, &len);
-	if (!mem) {
-		kcp_fmt(err, errlen, "out of memory");
-		return -1;
-	}
-	fp = fopen(path, "re");
-	if (fp) {
-		while (fgets(line, sizeof(line), fp)) {
-			if (sscanf(line, "%63s %63s", s, f) == 2 &&
-			    !strcmp(s, sha1) && !strcmp(f, *feed ? feed : "-"))
-				continue;
-			fputs(line, mem);
-		}
-		fclose(fp);
-	}
-	fprintf(mem, "%s %s %llu %u\n", sha1, *feed ? feed : "-", seen->serial,
-		seen->max_level);
-	fclose(mem);
-	rc = kcp_write_atomic(path, out, len, 0644, err, errlen);
-	free(out);
-	return rc;
-}
-
 int kcp_cmd_select(int argc, char **argv)
 {
 	const char *repo = NULL, *keys = NULL, *key = NULL, *prefix = NULL,
@@ -550,7 +483,7 @@ int kcp_cmd_select(int argc, char **argv)
 		kcp_fail("select: index rejected: %s", err);
 		goto out;
 	}
-	if (state && kcp_state_read(state, pos[0], feed, &seen, err, sizeof(err))) {
+	if (state && kcl_seen_read(state, pos[0], feed, &seen, err, sizeof(err))) {
 		kcp_fail("select: %s", err);
 		goto out;
 	}
@@ -564,7 +497,7 @@ int kcp_cmd_select(int argc, char **argv)
 	if (state) {
 		seen.serial = ix.serial;
 		seen.max_level = max > seen.max_level ? max : seen.max_level;
-		if (kcp_state_write(state, pos[0], feed, &seen, err, sizeof(err))) {
+		if (kcl_seen_write(state, pos[0], feed, &seen, err, sizeof(err))) {
 			kcp_fail("select: %s", err);
 			goto out;
 		}
