@@ -81,6 +81,7 @@ snap() {
 }
 before() { snap /tmp/kc-before; }
 unchanged() {
+	sed 's/^/# said: /' $ERR
 	snap /tmp/kc-after
 	cmp -s /tmp/kc-before /tmp/kc-after && return
 	diff /tmp/kc-before /tmp/kc-after | sed 's/^/# /'
@@ -362,12 +363,12 @@ bad_setup() {
 
 server_down() {
 	bad_setup
+	trap server_start EXIT
 	server_stop
 	run 1 kcarectl --update
 	err_has "^kcarectl: .*cannot connect to 127\.0\.0\.1"
 	unchanged
 	run 4 kcarectl --status
-	server_start
 }
 
 connection_cut() {
@@ -412,21 +413,21 @@ http_500() {
 tampered_patchset() {
 	bad_setup
 	cp $REPO/$SHA1/2/patchset.kcp /tmp/l2.save
+	trap 'cp /tmp/l2.save $REPO/$SHA1/2/patchset.kcp' EXIT
 	flip $REPO/$SHA1/2/patchset.kcp 100000
 	run 1 kcarectl --update
 	err_has 'bad signature'
 	unchanged
-	cp /tmp/l2.save $REPO/$SHA1/2/patchset.kcp
 }
 
 bad_signature() {
 	bad_setup
 	cp $REPO/$SHA1/2/patchset.kcp.sig /tmp/l2sig.save
+	trap 'cp /tmp/l2sig.save $REPO/$SHA1/2/patchset.kcp.sig' EXIT
 	cp $REPO/$SHA1/1/patchset.kcp.sig $REPO/$SHA1/2/patchset.kcp.sig
 	run 1 kcarectl --update
 	err_has 'bad signature'
 	unchanged
-	cp /tmp/l2sig.save $REPO/$SHA1/2/patchset.kcp.sig
 }
 
 unknown_key() {
@@ -447,11 +448,11 @@ unknown_key() {
 
 expired_index() {
 	bad_setup
+	trap '$K refresh --repo $REPO --key $KEY $SHA1 >/dev/null' EXIT
 	$K refresh --repo $REPO --key $KEY --now $((NOW - 20 * 86400)) --valid-days 1 $SHA1 >/dev/null
 	run 1 kcarectl --update
 	err_has 'index expired on '
 	unchanged
-	$K refresh --repo $REPO --key $KEY $SHA1 >/dev/null
 }
 
 index_rollback() {
@@ -463,20 +464,23 @@ index_rollback() {
 	run 0 kcarectl --check
 	before
 	cp $REPO/$SHA1/index /tmp/index.new
+	trap 'cp /tmp/index.new $REPO/$SHA1/index' EXIT
 	cp /tmp/index.old $REPO/$SHA1/index
 	run 1 kcarectl --update
 	err_has "index serial $serial is older than the last accepted $((serial + 1)) \(replayed\?\)"
 	unchanged
-	cp /tmp/index.new $REPO/$SHA1/index
 }
 
 other_build_id() {
 	bad_setup
+	trap '$K withdraw --repo $REPO --key $KEY $SHA1 4 >/dev/null' EXIT
 	pub $E2E/kcp/l4-build-id.kcp
+	# The new index is accepted and cached: the patchset alone is refused.
+	run 0 kcarectl --check
+	before
 	run 1 kcarectl --update
 	err_has "^kcarectl: .*build-id"
 	unchanged
-	$K withdraw --repo $REPO --key $KEY $SHA1 4 >/dev/null
 }
 
 other_kernel() {
@@ -491,11 +495,13 @@ other_kernel() {
 	{ sed -e '/^signature: /d' -e "s/^serial: .*/serial: $((serial + 1))/" $REPO/$SHA1/index
 	  echo "level: 5 K20261125_01 $(date -u -d @$E2E_L3_RELEASE +%Y-%m-%dT%H:%M:%SZ) default $(sha256sum <$E2E/kcp/l5-other-kernel.kcp | cut -d' ' -f1)"
 	} >/tmp/index.body
+	trap '$K withdraw --repo $REPO --key $KEY $SHA1 5 >/dev/null' EXIT
 	sign_index /tmp/index.body $REPO/$SHA1/index
+	run 0 kcarectl --check
+	before
 	run 1 kcarectl --update
 	err_has "^kcarectl: .*kernel"
 	unchanged
-	$K withdraw --repo $REPO --key $KEY $SHA1 5 >/dev/null
 }
 
 malformed_config() {
@@ -533,13 +539,12 @@ corrupt_cache_entry() {
 
 local_policy_without_server() {
 	unload_all
+	trap 'conf; server_start' EXIT
 	server_stop
 	conf UPDATE_POLICY=LOCAL
 	run 0 kcarectl --smart-update
 	out_has '^Patch level 2 applied\. Effective kernel version 6\.1\.0-56\.2kc$'
 	kc_assert_eq "$(cat $KC_SYSFS/level)" 2 "engine level"
-	conf
-	server_start
 }
 
 restore_at_boot() {
@@ -549,17 +554,18 @@ restore_at_boot() {
 	echo 1 >$KC_SYSFS/unload
 	rmmod kcpatch_demo_l2
 	rmmod kcare
+	trap 'kc_load_engine; server_start' EXIT
 	server_stop
 	modprobe kcare
 	run 0 kcarectl --restore
 	out_has 'level 2'
 	kc_assert_eq "$(cat $KC_SYSFS/level)" 2 "engine level"
 	patched_cmdline
-	server_start
 }
 
 sysctl_conf() {
 	unload_all
+	trap 'rm -f $CONF_DIR/sysctl.conf; conf' EXIT
 	echo 'kernel.kcare_modify_ldt = 1' >$CONF_DIR/sysctl.conf
 	run 0 kcarectl --update
 	kc_assert_eq "$(cat /proc/sys/kernel/kcare_modify_ldt)" 1 "kernel.kcare_modify_ldt"
@@ -567,8 +573,6 @@ sysctl_conf() {
 	conf LOAD_KCARE_SYSCTL=false
 	run 0 kcarectl --update
 	kc_assert_eq "$(cat /proc/sys/kernel/kcare_modify_ldt)" 0 "kernel.kcare_modify_ldt with LOAD_KCARE_SYSCTL=false"
-	rm $CONF_DIR/sysctl.conf
-	conf
 }
 
 auto_update_off() {
