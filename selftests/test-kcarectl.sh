@@ -348,6 +348,8 @@ sticky_date_chooses_level_1() {
 	kc_assert_eq "$(cat $KC_SYSFS/level)" 1 "engine level"
 	run 0 kcarectl --set-sticky-patch ''
 	! grep -q "^STICKY_PATCH=$d" $CONF || kc_fail "STICKY_PATCH not cleared: $(cat $CONF)"
+	# Level 1 applied, level 2 available.
+	run 2 kcarectl --status
 }
 
 # ---- bad input: level 1 applied, level 2 newer and not in the cache -------
@@ -500,7 +502,9 @@ other_kernel() {
 	run 0 kcarectl --check
 	before
 	run 1 kcarectl --update
-	err_has "^kcarectl: .*kernel"
+	# The message must say what differs: here only the SHA-1 of
+	# /proc/version (release, architecture and build-id are the same).
+	err_has "^kcarectl: .*($E2E_OTHER_SHA1|$SHA1)"
 	unchanged
 }
 
@@ -532,6 +536,7 @@ corrupt_cache_entry() {
 	conf UPDATE_POLICY=LOCAL_FIRST
 	run 0 kcarectl --smart-update
 	grep -Eiq 'corrupt.*removed|removed.*corrupt' $OUT $ERR || { kc_show; kc_fail "no word of the corrupt cache entry"; }
+	cat $OUT $ERR | sed 's/^/# said: /'
 	out_has '^Patch level 2 applied\.'
 	cmp -s $CACHE/$SHA1/2/patchset.kcp $REPO/$SHA1/2/patchset.kcp || kc_fail "cache entry not refetched"
 	conf
@@ -559,6 +564,7 @@ restore_at_boot() {
 	modprobe kcare
 	run 0 kcarectl --restore
 	out_has 'level 2'
+	sed 's/^/# said: /' $OUT
 	kc_assert_eq "$(cat $KC_SYSFS/level)" 2 "engine level"
 	patched_cmdline
 }
