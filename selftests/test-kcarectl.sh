@@ -504,7 +504,7 @@ other_kernel() {
 	run 1 kcarectl --update
 	# The message must say what differs: here only the SHA-1 of
 	# /proc/version (release, architecture and build-id are the same).
-	err_has "^kcarectl: .*($E2E_OTHER_SHA1|$SHA1)"
+	err_has "rejected: .*($E2E_OTHER_SHA1|$SHA1)"
 	unchanged
 }
 
