@@ -124,7 +124,8 @@ $(O)/selftests/bin/%: selftests/progs/%.c
 # patchset files of the demo at several levels, and for other kernels
 # (scripts/build-e2e; payloads rebuilt only when their inputs change, the
 # files packed again each time so that their release times follow the clock).
-E2E_DIR := $(O)/e2e
+# x86_64 only: the demo patchset is x86_64 code.
+E2E_DIR := build/x86_64/e2e
 e2e-repo: $(O)/kcare.ko $(HOST_PATCHSET)
 	scripts/build-e2e $(CURDIR)/$(E2E_DIR)
 
