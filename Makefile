@@ -105,8 +105,9 @@ $(O)/patches/.built: $(O)/kcare.ko $(HOST_PATCHSET) $(shell find selftests/patch
 	@# The payloads' symbol versions come from kcare.ko's Module.symvers,
 	@# which kbuild does not track: relink them whenever this rule runs.
 	@rm -f $(O)/patches/*.ko $(O)/patches/*.mod.o
-	$(HOST_PATCHSET) header selftests/patches/demo/patchset.meta >$(O)/patches/demo/patchset-meta.h.tmp
-	@mv $(O)/patches/demo/patchset-meta.h.tmp $(O)/patches/demo/patchset-meta.h
+	@for d in demo demo-arm64; do \
+		$(HOST_PATCHSET) header selftests/patches/$$d/patchset.meta >$(O)/patches/$$d/patchset-meta.h.tmp && \
+		mv $(O)/patches/$$d/patchset-meta.h.tmp $(O)/patches/$$d/patchset-meta.h || exit 1; done
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/patches ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/$(O)/mod/Module.symvers \
 		KCARE_INCLUDE=$(CURDIR)/core/include \

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The update pipeline (Documentation/kcarectl.md, "How an update works"):
+ * The update pipeline (Documentation/kcarectl.md, "Updating"):
  * the index of this kernel from the server or the cache, verified and
  * checked against replay; the choice of a level; its patchset from the
  * cache or the server, verified, unpacked in the sandbox and checked

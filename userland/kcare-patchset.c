@@ -14,8 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -29,6 +27,7 @@
 
 #include <openssl/evp.h>
 
+#include "payload.h"
 #include "util.h"
 
 #include "patchset.h"
@@ -189,107 +188,6 @@ static int kcp_cmd_header(int argc, char **argv)
 
 /* ---- pack ------------------------------------------------------------- */
 
-/*
- * Read the .modinfo of the payload module @buf and check that it is a
- * payload for the kernel: vermagic, kcare_build_id, kcare_patchset, and
- * the ELF machine of @arch.
- */
-static int kcp_check_payload(const char *path, const unsigned char *buf,
-			     size_t len, const char *arch, const char *krel,
-			     const char *build_id, char *err, size_t errlen)
-{
-	const char *vermagic = NULL, *bid = NULL, *ps = NULL;
-	size_t shstrndx, krl = strlen(krel);
-	Elf_Scn *scn = NULL;
-	Elf_Data *data = NULL;
-	GElf_Ehdr eh;
-	Elf *elf;
-	int rc = -1;
-
-	elf_version(EV_CURRENT);
-	elf = elf_memory((char *)buf, len);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
-		kcp_fmt(err, errlen, "%s is not an ELF file", path);
-		goto out;
-	}
-	if (eh.e_type != ET_REL) {
-		kcp_fmt(err, errlen, "%s is not a kernel module (not relocatable ELF)",
-			 path);
-		goto out;
-	}
-	if (eh.e_machine != (!strcmp(arch, "arm64") ? EM_AARCH64 : EM_X86_64)) {
-		kcp_fmt(err, errlen, "%s is not built for %s (ELF machine %u)",
-			 path, arch, eh.e_machine);
-		goto out;
-	}
-	if (elf_getshdrstrndx(elf, &shstrndx)) {
-		kcp_fmt(err, errlen, "%s: no section names", path);
-		goto out;
-	}
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (name && !strcmp(name, ".modinfo") && sh.sh_type == SHT_PROGBITS) {
-			data = elf_getdata(scn, NULL);
-			break;
-		}
-	}
-	if (!data || !data->d_buf) {
-		kcp_fmt(err, errlen, "%s has no .modinfo: not a kernel module", path);
-		goto out;
-	}
-	{
-		const char *p = data->d_buf, *end = p + data->d_size;
-
-		while (p < end) {
-			const char *nul = memchr(p, '\0', end - p);
-
-			if (!nul)
-				break;
-			if (!strncmp(p, "vermagic=", 9))
-				vermagic = p + 9;
-			else if (!strncmp(p, "kcare_build_id=", 15))
-				bid = p + 15;
-			else if (!strncmp(p, "kcare_patchset=", 15))
-				ps = p + 15;
-			p = nul + 1;
-		}
-	}
-	if (!ps || strcmp(ps, "yes")) {
-		kcp_fmt(err, errlen,
-			 "%s is not a kcare payload (no kcare_patchset=yes in .modinfo: KCARE_PATCHSET() missing?)",
-			 path);
-		goto out;
-	}
-	if (!vermagic || strncmp(vermagic, krel, krl) || vermagic[krl] != ' ') {
-		kcp_fmt(err, errlen,
-			 "%s was built for kernel \"%.64s\", not %s (vermagic)",
-			 path, vermagic ? vermagic : "?", krel);
-		goto out;
-	}
-	if (!bid || !bid[0]) {
-		kcp_fmt(err, errlen,
-			 "%s carries no kernel build-id (built without KCARE_TARGET_BUILD_ID)",
-			 path);
-		goto out;
-	}
-	if (strcmp(bid, build_id)) {
-		kcp_fmt(err, errlen,
-			 "%s carries build-id %.128s, but the kernel's is %s",
-			 path, bid, build_id);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (elf)
-		elf_end(elf);
-	return rc;
-}
-
 static int kcp_cmd_pack(int argc, char **argv)
 {
 	const char *meta = NULL, *level_s = NULL, *arch = NULL, *krel = NULL,
@@ -303,6 +201,8 @@ static int kcp_cmd_pack(int argc, char **argv)
 		{ NULL },
 	};
 	const char *pos[KCL_MANIFEST_MAX_PAYLOADS + 1];
+	struct kcl_payload_want want;
+	struct kcl_payload_info info[KCL_MANIFEST_MAX_PAYLOADS];
 	struct kcl_entry entries[KCL_MANIFEST_MAX_PAYLOADS + 2];
 	struct kcl_manifest m, check;
 	unsigned char sha1[20], *buf, *kcp = NULL;
@@ -343,6 +243,9 @@ static int kcp_cmd_pack(int argc, char **argv)
 		return kcp_fail("pack: %s: %s", meta, err);
 	}
 	free(buf);
+	want.arch = arch;
+	want.kernel_release = krel;
+	want.build_id = build_id;
 	m.level = level;
 	m.release_time = rel_t;
 	m.build_time = build_t;
@@ -392,11 +295,18 @@ static int kcp_cmd_pack(int argc, char **argv)
 			kcp_fail("pack: %s", err);
 			goto out;
 		}
-		if (kcp_check_payload(pos[i], e->data, e->size, arch, krel,
-				      build_id, err, sizeof(err))) {
+		if (kcl_payload_check(pos[i], e->data, e->size, &want, &info[i],
+				      err, sizeof(err))) {
 			kcp_fail("pack: %s", err);
 			goto out;
 		}
+		/* The kernel loads no second module of a name. */
+		for (j = 0; j < i; j++)
+			if (!strcmp(info[j].name, info[i].name)) {
+				kcp_fail("pack: payloads %s and %s are both module %s",
+					 entries[2 + j].name, base, info[i].name);
+				goto out;
+			}
 		m.payloads[i].file = strdup(base);
 		if (!m.payloads[i].file) {
 			kcp_fail("pack: out of memory");
