@@ -124,23 +124,23 @@ $(O)/selftests/bin/%: selftests/progs/%.c
 # What selftests/test-kcarectl.sh publishes and serves in the guest: keys and
 # patchset files of the demo at several levels, and for other kernels
 # (scripts/build-e2e; payloads rebuilt only when their inputs change, the
-# files packed again each time so that their release times follow the clock).
-# x86_64 only: the demo patchset is x86_64 code.
-E2E_DIR := build/x86_64/e2e
+# files packed again each time so that their release times follow the clock),
+# from the architecture's own demo patchset.
+E2E_DIR := $(O)/e2e
 e2e-repo: $(O)/kcare.ko $(HOST_PATCHSET)
-	scripts/build-e2e $(CURDIR)/$(E2E_DIR)
+	scripts/build-e2e --arch $(ARCH) $(CURDIR)/$(E2E_DIR)
 
 # What the selftests need in the guest besides selftests/ itself: the test
 # modules, the payloads and the programs (scripts/check adds it as /selftests),
-# and on x86_64 the e2e repository files (/selftests/e2e).
-selftest-root: selftest-modules selftest-progs patches $(if $(filter x86_64,$(ARCH)),e2e-repo)
+# and the e2e repository files (/selftests/e2e).
+selftest-root: selftest-modules selftest-progs patches e2e-repo
 	@rm -rf $(O)/selftest-root && mkdir -p $(O)/selftest-root/modules $(O)/selftest-root/patches $(O)/selftest-root/bin
 	@cp $(O)/selftests/*.ko $(O)/selftest-root/modules/
 	@cp $(O)/patches/*.ko $(O)/selftest-root/patches/ 2>/dev/null || true
 	@cp $(PROGS) $(O)/selftest-root/bin/ 2>/dev/null || true
 	@mkdir -p $(O)/selftest-root/image-modules
 	@cp $(IMAGE_$(ARCH))/lib/modules/$(KREL)/kernel/fs/binfmt_misc.ko $(O)/selftest-root/image-modules/
-	$(if $(filter x86_64,$(ARCH)),@mkdir -p $(O)/selftest-root/e2e && cp -r $(E2E_DIR)/keys $(E2E_DIR)/kcp $(E2E_DIR)/env.sh $(O)/selftest-root/e2e/)
+	@mkdir -p $(O)/selftest-root/e2e && cp -r $(E2E_DIR)/keys $(E2E_DIR)/kcp $(E2E_DIR)/env.sh $(O)/selftest-root/e2e/
 
 userland: $(BINS)
 $(O)/kcarectl: $(KCARECTL_SRCS) $(wildcard userland/*.h loader/*.h) VERSION
