@@ -599,6 +599,50 @@ auto_update_off() {
 	conf
 }
 
+set_verbs_and_patch_type_extra() {
+	local before_conf
+	unload_all
+	conf '# a comment the --set verbs keep'
+	run 0 kcarectl --set-patch-type extra
+	out_has "^PATCH_TYPE set to 'extra' in $CONF\$"
+	grep -qx 'PATCH_TYPE=extra' $CONF || kc_fail "kcare.conf: $(cat $CONF)"
+	grep -qx '# a comment the --set verbs keep' $CONF || kc_fail "comment lost: $(cat $CONF)"
+	before_conf=$(cat $CONF)
+	run 2 kcarectl --set-patch-type bogus
+	err_has "set-patch-type 'bogus': expected extra, free or default"
+	kc_assert_eq "$(cat $CONF)" "$before_conf" "kcare.conf after a bad --set-patch-type"
+	run 1 kcarectl --set-sticky-patch 310299
+	kc_assert_eq "$(cat $CONF)" "$before_conf" "kcare.conf after a bad --set-sticky-patch"
+	# a client of type extra takes level 3, of type extra
+	run 0 kcarectl --update
+	out_has '^Patch level 3 applied\. Effective kernel version 6\.1\.0-56\.3kc$'
+	kc_assert_eq "$(cat $KC_SYSFS/patch_type)" extra "engine patch_type"
+	run 0 kcarectl --set-sticky-patch ''
+	grep -q "^STICKY_PATCH=" $CONF || kc_fail "STICKY_PATCH not written: $(cat $CONF)"
+	unload_all
+	conf
+}
+
+doctor_report() {
+	local report
+	conf 'HTTPS_PROXY=http://kcuser:kcsecret@proxy.example:3128'
+	run 0 kcarectl --update
+	run 0 kcarectl --doctor
+	out_has '^Diagnostic report written to /var/lib/kcare/doctor/kcare-doctor-[0-9]{8}T[0-9]{6}Z\.txt$'
+	report=$(sed -n 's/^Diagnostic report written to //p' $OUT)
+	kc_check_sysfs "$report" 600
+	for want in '^kcarectl [0-9]' "^sha1: $SHA1\$" '^== engine ==$' \
+		    '^/sys/kernel/kcare/state: applied$' '^/sys/kernel/kcare/level: 2$' \
+		    '^in effect: PATCH_SERVER=http://127.0.0.1:8080/ ' '^key [0-9a-f]{16}$' \
+		    '^== kernel log \(kcare lines\) ==$' 'kcare: applied patchset' \
+		    '^HTTPS_PROXY=http://\*\*\*@proxy.example:3128$'; do
+		grep -Eq -- "$want" "$report" || kc_fail "report has no line matching /$want/"
+	done
+	! grep -q kcsecret "$report" || kc_fail "the proxy password is in the report"
+	unload_all
+	conf
+}
+
 kc_scenario "set-up: levels 1-3 published, servers up" setup
 kc_scenario "--import-key adds the repository key" import_key
 kc_scenario "--import-key refuses what is not a public key" import_key_refuses_garbage
@@ -630,6 +674,9 @@ kc_scenario "UPDATE_POLICY=LOCAL applies from the cache, server down" local_poli
 kc_scenario "--restore re-applies the level after a reboot, no network" restore_at_boot
 kc_scenario "sysctl.conf applied after a load, not with LOAD_KCARE_SYSCTL=false" sysctl_conf
 kc_scenario "--auto-update with AUTO_UPDATE=false" auto_update_off
+kc_scenario "--set-patch-type and --set-sticky-patch edit kcare.conf; type extra takes level 3" \
+	set_verbs_and_patch_type_extra
+kc_scenario "--doctor writes a local report, proxy password hidden" doctor_report
 server_stop
 server_stop 8081
 kc_done
