@@ -163,18 +163,35 @@ int kcl_write_atomic(const char *path, const void *data, size_t len,
 		     mode_t mode, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
+	const char *leaf;
 	int fd, n, dfd;
 
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	/*
+	 * The temporary file is hidden (a dot name) beside the target: in a
+	 * repository a web server does not list it, and the rename stays in
+	 * one file system.
+	 */
+	n = snprintf(dir, sizeof(dir), "%s", path);
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return kcl_fail(err, errlen, "%s: path too long", path);
+	slash = strrchr(dir, '/');
+	leaf = slash ? path + (slash - dir) + 1 : path;
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	n = snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%d", dir, leaf, (int)getpid());
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return kcl_fail(err, errlen, "%s: path too long", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 		  mode);
 	if (fd < 0)
-		return kcl_fail(err, errlen, "cannot write %s: %s", tmp,
+		return kcl_fail(err, errlen, "cannot create %s: %s", tmp,
 				strerror(errno));
 	if (fchmod(fd, mode) || kcl_write_full(fd, data, len) || fsync(fd)) {
-		kcl_fail(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		kcl_fail(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		return -1;
@@ -185,14 +202,6 @@ int kcl_write_atomic(const char *path, const void *data, size_t len,
 		return -1;
 	}
 	/* The rename itself must survive a crash too. */
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		strcpy(dir, ".");
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
