@@ -152,52 +152,7 @@ void kcp_digest(const char *alg, const void *data, size_t len,
 int kcp_read(const char *path, unsigned char **buf, size_t *len,
 	     size_t max, char *err, size_t errlen)
 {
-	unsigned char *b = NULL, *nb;
-	size_t n = 0, cap = 0;
-	ssize_t r;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		kcp_fmt(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		if (cap - n < 65536 + 1) {
-			cap = cap ? cap * 2 : 65536 * 2;
-			nb = realloc(b, cap);
-			if (!nb) {
-				kcp_fmt(err, errlen, "%s: out of memory", path);
-				goto fail;
-			}
-			b = nb;
-		}
-		r = read(fd, b + n, cap - n - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			kcp_fmt(err, errlen, "cannot read %s: %s", path,
-				 strerror(errno));
-			goto fail;
-		}
-		if (!r)
-			break;
-		n += r;
-		if (n > max) {
-			kcp_fmt(err, errlen, "%s is larger than %zu bytes", path,
-				 max);
-			goto fail;
-		}
-	}
-	close(fd);
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-fail:
-	close(fd);
-	free(b);
-	return -1;
+	return kcl_read_file(path, max, (char **)buf, len, NULL, err, errlen);
 }
 
 int kcp_parse_time(const char *s, time_t *t)

@@ -182,7 +182,7 @@ expect "sticky more than 60 days back" 1 "STICKY_PATCH=251026 is more than 60 da
 pick "the test feed" 1 --prefix test --now 2026-11-23T00:00:00Z
 result "the test feed is its own directory" \
 	"$(sel --prefix test --now 2026-11-23T00:00:00Z | grep -q "/test/$sha1/1/"; echo $?)"
-expect "a feed with no index for this kernel" 1 "select: no index: cannot read .*/other/$sha1/index" \
+expect "a feed with no index for this kernel" 1 "select: no index: .*/other/$sha1/index: cannot open" \
 	sel --prefix other --now 2026-11-23T00:00:00Z
 
 # ---- rejections ------------------------------------------------------------
