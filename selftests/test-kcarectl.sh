@@ -230,6 +230,10 @@ usage_errors() {
 	done
 	run 1 kcarectl --register KEY
 	err_has '^kcarectl: --register is not available yet: registration comes in a later release'
+	# verbs that change the system say so to other users, before anything
+	run 1 su -s /bin/sh nobody -c 'kcarectl --update'
+	err_has '^kcarectl: --update changes the system: run it as root$'
+	run 0 su -s /bin/sh nobody -c 'kcarectl --uname'
 }
 
 # ---- updates ---------------------------------------------------------------
@@ -646,7 +650,7 @@ doctor_report() {
 kc_scenario "set-up: levels 1-3 published, servers up" setup
 kc_scenario "--import-key adds the repository key" import_key
 kc_scenario "--import-key refuses what is not a public key" import_key_refuses_garbage
-kc_scenario "usage errors exit 2, later verbs say so" usage_errors
+kc_scenario "usage errors exit 2, later verbs say so, root verbs need root" usage_errors
 kc_scenario "before any update: --status 1, --check 0, no patches" before_any_update
 kc_scenario "--update applies the latest level (2)" update_to_latest
 kc_scenario "--update again: nothing newer" update_again_nothing_newer
