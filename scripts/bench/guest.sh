@@ -7,9 +7,11 @@
 # kind is measured side by side in this one boot, in alternating rounds.
 #
 # Environment (from scripts/bench/run): BENCH_REPS rounds of each
-# measurement, BENCH_CYCLES applies and reverts for the success count,
-# BENCH_LIMIT_MS the time limit of a switch, BENCH_CALLS calls per
-# per-call loop, BENCH_SLEEPERS sleeping tasks of the load.
+# measurement (BENCH_CALL_REPS of the per-call ones), BENCH_CYCLES
+# applies and reverts for the success count, BENCH_LIMIT_MS the time
+# limit of a switch, BENCH_CALLS calls per per-call loop,
+# BENCH_GETPID_CALLS getpid calls per rate, BENCH_SLEEPERS sleeping tasks
+# added for the load, BENCH_STEPS which steps to run.
 set -u
 
 S=/selftests
@@ -18,12 +20,13 @@ M=$S/modules
 B=$S/bin/kcbench
 K=/sys/kernel/kcare
 LOOP=/proc/kcare_bench_loop
-REPS=${BENCH_REPS:-7}
+REPS=${BENCH_REPS:-5}
+CALL_REPS=${BENCH_CALL_REPS:-$((REPS * 2 - 1))}
 CYCLES=${BENCH_CYCLES:-100}
 LIMIT_MS=${BENCH_LIMIT_MS:-10000}
 CALLS=${BENCH_CALLS:-2000000}
 SLEEPERS=${BENCH_SLEEPERS:-300}
-GETPID_CALLS=${BENCH_GETPID_CALLS:-200000}
+GETPID_CALLS=${BENCH_GETPID_CALLS:-500000}
 
 KLP=
 [ -d /sys/kernel/livepatch ] && KLP=1
@@ -52,7 +55,7 @@ redirect() { echo $1 >/sys/module/kcare/parameters/redirect; }
 
 # How ftrace reaches kcare_bench_fn_00 now (for the log).
 show_hook() {
-	note "$1: $(grep -m1 "^$2 " /sys/kernel/debug/tracing/enabled_functions 2>/dev/null || echo "$2 (not in enabled_functions)")"
+	note "$1: $(grep -A1 "$2 " /sys/kernel/debug/tracing/enabled_functions 2>/dev/null | tr '\n\t' '  ' || echo "$2 (not in enabled_functions)")"
 }
 
 # loop_ns: ns per call of kcare_bench_fn_00, as ns * 1000 (three decimals)
@@ -69,9 +72,9 @@ getpid_rate() { val calls_per_s "$($B getpid $GETPID_CALLS)"; }
 # ---- 1. per-call overhead ---------------------------------------------
 per_call() {
 	local r x
-	note "per-call: $CALLS calls of kcare_bench_fn_00, $GETPID_CALLS getpid calls, $REPS rounds"
+	note "per-call: $CALLS calls of kcare_bench_fn_00, $GETPID_CALLS getpid calls, $CALL_REPS rounds"
 	r=0
-	while [ $r -lt $REPS ]; do
+	while [ $r -lt $CALL_REPS ]; do
 		out call_ns_milli.unpatched "$(loop_ns)"
 		out getpid_cps.unpatched "$(getpid_rate)"
 
@@ -85,7 +88,7 @@ per_call() {
 			kcare_revert >/dev/null || die "bench1 revert: $(cat $K/last_error)"
 			kcare_drop bench1
 			kcare_apply benchsys >/dev/null || die "benchsys apply ($way): $(cat $K/last_error)"
-			[ $r -gt 0 ] || show_hook "kcare $way" __${SYSPFX}_sys_getpid
+			[ $r -gt 0 ] || show_hook "kcare $way" sys_getpid
 			out getpid_cps.$x "$(getpid_rate)"
 			kcare_revert >/dev/null || die "benchsys revert: $(cat $K/last_error)"
 			kcare_drop benchsys
@@ -127,17 +130,22 @@ stop_hammers() {
 	wait $LOAD_PIDS 2>/dev/null
 	LOAD_PIDS=
 }
-# sleepers N: N more tasks asleep in nanosleep
+# sleepers N: N more tasks asleep (in pause())
 sleepers() {
-	local i=0
-	while [ $i -lt $1 ]; do
-		sleep 36000 &
-		SLEEP_PIDS="$SLEEP_PIDS $!"
+	local want=$(($(tasks) + $1 + 1)) i=0
+
+	$B sleepers $1 &
+	SLEEP_PIDS="$SLEEP_PIDS $!"
+	# wait until they are all there
+	while [ $(tasks) -lt $want ] && [ $i -lt 600 ]; do
+		sleep 0.1
 		i=$((i + 1))
 	done
 }
+# (a bare "wait" would wait for the hammers too)
 stop_sleepers() {
-	[ -z "$SLEEP_PIDS" ] || kill $SLEEP_PIDS 2>/dev/null
+	[ -n "$SLEEP_PIDS" ] || return 0
+	kill $SLEEP_PIDS 2>/dev/null
 	wait $SLEEP_PIDS 2>/dev/null
 	SLEEP_PIDS=
 }
@@ -146,11 +154,14 @@ tasks() { ls -d /proc/[0-9]* | wc -l; }
 # ---- 2. apply latency --------------------------------------------------
 # latency WHEN: REPS applies and reverts of 1, 10 and 100 functions
 latency() {
-	local when=$1 n r l
-	note "apply latency ($when, $(tasks) tasks): $REPS rounds"
+	local when=$1 n r l reps
+	note "apply latency ($when, $(tasks) tasks): $REPS rounds, $(((REPS + 1) / 2)) for 100 functions"
 	for n in 1 10 100; do
+		# 100 functions take tens of seconds a round: fewer rounds
+		reps=$REPS
+		[ $n -lt 100 ] || reps=$(((REPS + 1) / 2))
 		r=0
-		while [ $r -lt $REPS ]; do
+		while [ $r -lt $reps ]; do
 			l=$(kcare_apply bench$n) || die "bench$n apply: $(cat $K/last_error)"
 			out apply_us.kcare.$n.$when "$(val us "$l")"
 			l=$(kcare_revert) || die "bench$n revert: $(cat $K/last_error)"
@@ -233,6 +244,18 @@ pause() {
 		kcare_drop bench10
 		r=$((r + 1))
 	done
+	# the same with freezer none: stop_machine() alone, no stack check
+	echo none >$K/freezer
+	r=0
+	while [ $r -lt $REPS ]; do
+		kcare_apply bench10 >/dev/null || die "bench10 apply (none): $(cat $K/last_error)"
+		out pause_none_us.$want "$(cat $K/pause/last_us)"
+		kcare_revert >/dev/null || die "bench10 revert (none): $(cat $K/last_error)"
+		out pause_none_us.$want "$(cat $K/pause/last_us)"
+		kcare_drop bench10
+		r=$((r + 1))
+	done
+	echo smart >$K/freezer
 }
 
 # ---- 5. footprint ------------------------------------------------------

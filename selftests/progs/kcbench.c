@@ -15,8 +15,11 @@
  *   write FILE VALUE           one write(): "us=T"; exit 1 if it fails
  *   getpid N                   N getpid system calls: "calls_per_s=R"
  *   run COMMAND...             run COMMAND: "us=T maxrss_kb=K status=S"
+ *   sleepers N                 N child processes asleep in pause() until
+ *                              this one gets SIGTERM, then ended and reaped
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,8 +87,13 @@ static int klp_in_transition(const char *name)
 	return c == '1' ? 1 : c == '0' ? 0 : -1;
 }
 
-/* Wait, polling every millisecond, until NAME's transition is over. */
-static int klp_wait(const char *name, long long t0, long limit_ms)
+/*
+ * Wait, polling every millisecond, until NAME's transition is over. A
+ * disabled patch is freed at the end of its transition, taking its sysfs
+ * directory along: then (@gone_ok) a missing file means it is over.
+ */
+static int klp_wait(const char *name, long long t0, long limit_ms,
+		    int gone_ok)
 {
 	struct timespec ms = { 0, 1000000 };
 	long long t;
@@ -102,7 +110,7 @@ static int klp_wait(const char *name, long long t0, long limit_ms)
 		}
 		nanosleep(&ms, NULL);
 	}
-	if (r < 0) {
+	if (r < 0 && !gone_ok) {
 		fprintf(stderr, "kcbench: livepatch %s: no transition file\n", name);
 		return 1;
 	}
@@ -137,10 +145,45 @@ static int run(char **argv)
 	return 0;
 }
 
+static int sleepers(long n)
+{
+	pid_t *pids = calloc(n, sizeof(*pids));
+	sigset_t set;
+	long i;
+	int sig;
+
+	if (!pids) {
+		perror("kcbench: sleepers");
+		return 1;
+	}
+	/* SIGTERM waits for sigwait(), in the children as well: blocked. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	for (i = 0; i < n; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0) {
+			perror("kcbench: fork");
+			break;
+		}
+		if (!pids[i]) {
+			for (;;)
+				pause();
+		}
+	}
+	sigwait(&set, &sig);
+	while (i-- > 0)
+		kill(pids[i], SIGKILL);
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: kcbench load MODULE [PARAMS] | klp-load MODULE NAME MS |\n"
-		"       klp-disable NAME MS | write FILE VALUE | getpid N | run COMMAND...\n");
+		"       klp-disable NAME MS | write FILE VALUE | getpid N | run COMMAND... |\n"
+		"       sleepers N\n");
 	return 2;
 }
 
@@ -161,7 +204,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "klp-load") && argc == 5) {
 		if (load(argv[2], ""))
 			return 1;
-		return klp_wait(argv[3], t0, atol(argv[4]));
+		return klp_wait(argv[3], t0, atol(argv[4]), 0);
 	}
 	if (!strcmp(argv[1], "klp-disable") && argc == 4) {
 		char path[256];
@@ -169,7 +212,7 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "/sys/kernel/livepatch/%s/enabled", argv[2]);
 		if (write_file(path, "0"))
 			return 1;
-		return klp_wait(argv[2], t0, atol(argv[3]));
+		return klp_wait(argv[2], t0, atol(argv[3]), 1);
 	}
 	if (!strcmp(argv[1], "write") && argc == 4) {
 		ret = write_file(argv[2], argv[3]);
@@ -183,6 +226,8 @@ int main(int argc, char **argv)
 		printf("calls_per_s=%.0f\n", n * 1e6 / (double)(now_us() - t0));
 		return 0;
 	}
+	if (!strcmp(argv[1], "sleepers") && argc == 3)
+		return sleepers(atol(argv[2]));
 	if (!strcmp(argv[1], "run") && argc >= 3)
 		return run(argv + 2);
 	return usage();
