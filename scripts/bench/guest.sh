@@ -58,16 +58,17 @@ show_hook() {
 	note "$1: $(grep -A1 "$2 " /sys/kernel/debug/tracing/enabled_functions 2>/dev/null | tr '\n\t' '  ' || echo "$2 (not in enabled_functions)")"
 }
 
-# loop_ns: ns per call of kcare_bench_fn_00, as ns * 1000 (three decimals)
+# loop_ns: ns per call of kcare_bench_fn_00 in the fastest of the loop's
+# 20 chunks, as ns * 1000 (three decimals)
 loop_ns() {
-	local l ns
+	local l
 	echo $CALLS >$LOOP || die "cannot run the loop"
 	l=$(cat $LOOP)
-	ns=$(val ns "$l")
-	echo $((ns * 1000 / CALLS))
+	echo $(($(val chunk_ns "$l") * 1000 / $(val chunk "$l")))
 }
 
-getpid_rate() { val calls_per_s "$($B getpid $GETPID_CALLS)"; }
+# getpid_rate: getpid calls per second, in the fastest of 20 runs
+getpid_rate() { val best_calls_per_s "$($B getpid $GETPID_CALLS)"; }
 
 # ---- 1. per-call overhead ---------------------------------------------
 per_call() {
@@ -80,15 +81,15 @@ per_call() {
 
 		for way in direct handler; do
 			if [ $way = handler ] && [ "$ARCH" = x86_64 ]; then redirect handler; fi
-			kcare_apply bench1 >/dev/null || die "bench1 apply ($way): $(cat $K/last_error)"
-			[ $r -gt 0 ] || show_hook "kcare $way" kcare_bench_fn_00
 			x=kcare_$way
-			[ "$ARCH" = arm64 ] && x=kcare_handler
+			[ "$ARCH" = x86_64 ] || x=kcare_handler
+			kcare_apply bench1 >/dev/null || die "bench1 apply ($way): $(cat $K/last_error)"
+			[ $r -gt 0 ] || show_hook $x kcare_bench_fn_00
 			out call_ns_milli.$x "$(loop_ns)"
 			kcare_revert >/dev/null || die "bench1 revert: $(cat $K/last_error)"
 			kcare_drop bench1
 			kcare_apply benchsys >/dev/null || die "benchsys apply ($way): $(cat $K/last_error)"
-			[ $r -gt 0 ] || show_hook "kcare $way" sys_getpid
+			[ $r -gt 0 ] || show_hook $x sys_getpid
 			out getpid_cps.$x "$(getpid_rate)"
 			kcare_revert >/dev/null || die "benchsys revert: $(cat $K/last_error)"
 			kcare_drop benchsys

@@ -2,16 +2,21 @@
 /*
  * The functions the benchmarks (scripts/bench/) patch, and ways to call
  * them:
- * - writing N to /proc/kcare_bench_loop calls kcare_bench_fn_00() N times
- *   in a tight loop; reading it then prints "calls=N ns=T", T being the
- *   loop's duration in nanoseconds, so that the cost of one call, patched
- *   or not, is T / N;
+ * - writing N to /proc/kcare_bench_loop calls kcare_bench_fn_00() N times,
+ *   in KCARE_BENCH_CHUNKS tight loops of N / KCARE_BENCH_CHUNKS calls;
+ *   reading it then prints "calls=N ns=T chunk=C chunk_ns=B": T the
+ *   duration of all in nanoseconds, B that of the fastest loop of C calls.
+ *   B / C is the cost of one call, patched or not, least disturbed by
+ *   whatever else the machine (or an emulator's host) did meanwhile;
  * - reading /proc/kcare_bench_call calls each of the 100 functions once
  *   and prints "sum=100" (what they return, patched or not), the load
  *   that keeps tasks running through the patched code while a patch is
  *   applied.
  */
 #include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/minmax.h>
+#include <linux/sched.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -37,8 +42,10 @@ KCARE_BENCH_FUNCS100(BENCH_FN)
 
 /* The last loop's figures; protected by kcare_bench_lock. */
 static DEFINE_MUTEX(kcare_bench_lock);
-static unsigned long kcare_bench_calls;
-static u64 kcare_bench_ns;
+static unsigned long kcare_bench_calls, kcare_bench_chunk;
+static u64 kcare_bench_ns, kcare_bench_chunk_ns;
+
+#define KCARE_BENCH_CHUNKS	20
 
 /* Loops longer than this many calls are refused: a loop never sleeps. */
 #define KCARE_BENCH_MAX_CALLS	100000000UL
@@ -47,27 +54,35 @@ static ssize_t kcare_bench_loop_write(struct file *file,
 				      const char __user *ubuf, size_t count,
 				      loff_t *ppos)
 {
-	unsigned long n, i;
+	unsigned long n, chunk, i, c;
+	u64 t0, t1, total = 0, best = U64_MAX;
 	int sum = 0;
-	u64 t0, t1;
 	int ret;
 
 	ret = kstrtoul_from_user(ubuf, count, 0, &n);
 	if (ret)
 		return ret;
-	if (!n || n > KCARE_BENCH_MAX_CALLS)
+	if (n < KCARE_BENCH_CHUNKS || n > KCARE_BENCH_MAX_CALLS)
 		return -EINVAL;
+	chunk = n / KCARE_BENCH_CHUNKS;
 
 	mutex_lock(&kcare_bench_lock);
-	t0 = ktime_get_ns();
-	for (i = 0; i < n; i++)
-		sum += kcare_bench_fn_00(i);
-	t1 = ktime_get_ns();
+	for (c = 0; c < KCARE_BENCH_CHUNKS; c++) {
+		t0 = ktime_get_ns();
+		for (i = 0; i < chunk; i++)
+			sum += kcare_bench_fn_00(i);
+		t1 = ktime_get_ns();
+		total += t1 - t0;
+		best = min(best, t1 - t0);
+		cond_resched();
+	}
 	/* Makes the sum live, so the calls stay in the loop. */
 	if (sum == 1)
 		pr_info("kcare_bench: sum %d\n", sum);
-	kcare_bench_calls = n;
-	kcare_bench_ns = t1 - t0;
+	kcare_bench_calls = chunk * KCARE_BENCH_CHUNKS;
+	kcare_bench_ns = total;
+	kcare_bench_chunk = chunk;
+	kcare_bench_chunk_ns = best;
 	mutex_unlock(&kcare_bench_lock);
 	return count;
 }
@@ -75,7 +90,9 @@ static ssize_t kcare_bench_loop_write(struct file *file,
 static int kcare_bench_loop_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&kcare_bench_lock);
-	seq_printf(m, "calls=%lu ns=%llu\n", kcare_bench_calls, kcare_bench_ns);
+	seq_printf(m, "calls=%lu ns=%llu chunk=%lu chunk_ns=%llu\n",
+		   kcare_bench_calls, kcare_bench_ns, kcare_bench_chunk,
+		   kcare_bench_chunk_ns);
 	mutex_unlock(&kcare_bench_lock);
 	return 0;
 }
