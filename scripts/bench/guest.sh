@@ -42,7 +42,16 @@ kcare_revert() { $B write $K/unload 1; }
 kcare_drop() { rmmod kcpatch_$1; }
 klp_apply() { $B klp-load $M/$1.ko $1 ${2:-$LIMIT_MS}; }
 klp_revert() { $B klp-disable $1 ${2:-$LIMIT_MS}; }
-klp_drop() { rmmod $1; }
+# A disabled livepatch lets go of its module a moment after its sysfs
+# directory goes: rmmod may say EAGAIN until then.
+klp_drop() {
+	local i=0
+	until rmmod $1 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || { rmmod $1; return; }
+		sleep 0.1
+	done
+}
 
 # klp_finish NAME: after a timed-out transition, wait it out for good.
 klp_finish() {
