@@ -15,8 +15,8 @@
  *   write FILE VALUE           one write(): "us=T"; exit 1 if it fails
  *   getpid N                   N getpid system calls in 20 runs of N / 20:
  *                              "calls_per_s=R best_calls_per_s=B", B the
- *                              rate of the fastest run
- *   run COMMAND...             run COMMAND: "us=T maxrss_kb=K status=S"
+ *                              rate of the fastest of them
+ *   run COMMAND...             execute COMMAND: "us=T maxrss_kb=K status=S"
  *   sleepers N                 N child processes asleep in pause() until
  *                              this one gets SIGTERM, then ended and reaped
  */
@@ -155,7 +155,7 @@ static int sleepers(long n)
 	int sig;
 
 	if (!pids) {
-		perror("kcbench: sleepers");
+		perror("kcbench: calloc");
 		return 1;
 	}
 	/* SIGTERM waits for sigwait(), in the children as well: blocked. */
@@ -183,7 +183,7 @@ static int sleepers(long n)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: kcbench load MODULE [PARAMS] | klp-load MODULE NAME MS |\n"
+	fprintf(stderr, "kcbench load MODULE [PARAMS] | klp-load MODULE NAME MS |\n"
 		"       klp-disable NAME MS | write FILE VALUE | getpid N | run COMMAND... |\n"
 		"       sleepers N\n");
 	return 2;
