@@ -5,6 +5,7 @@
 # make install          install as a package would (DESTDIR= for staging)
 # make check            unit tests, then selftests in x86_64 and arm64 guests
 # make demo             boot a guest and show the engine at work
+# make bench            benchmarks beside upstream livepatch, in one guest boot
 #
 # KDIR= builds the module against other kernel headers. By default the
 # headers of the test-bed kernel fetched by scripts/setup are used; without
@@ -58,7 +59,7 @@ BINS := $(O)/kcarectl $(O)/kcare-uname $(O)/kcare-prescreen $(O)/kcare-patchset
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland host-patchset install check unit fuzz fuzz-run demo selftest-modules selftest-progs patches e2e-repo selftest-root clean
+.PHONY: all module userland host-patchset install check unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
 
 all: module userland
 
@@ -250,6 +251,12 @@ check:
 demo:
 	@scripts/setup
 	@scripts/demo --arch $(ARCH)
+
+# Not part of check: a benchmark measures, it does not pass or fail
+# (Documentation/performance.md). BENCH_ARGS=--quick for a short run.
+bench:
+	@scripts/setup
+	@scripts/bench/run --arch $(ARCH) $(BENCH_ARGS)
 
 clean:
 	rm -rf build

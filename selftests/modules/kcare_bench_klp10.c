@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Upstream livepatch of 10 kcare_bench_target function(s). */
+#define KCARE_BENCH_KLP_FUNCS KCARE_BENCH_FUNCS10
+#include "kcare_bench_klp.h"
