@@ -380,7 +380,7 @@ if [ -n "${KC_FREEZER_PREEMPT:-}" ]; then
 		kc_done
 	fi
 	kc_scenario "the guest preempts anywhere" preempts_anywhere
-	KC_FREEZER_CYCLES=${KC_FREEZER_CYCLES:-100}
+	KC_FREEZER_CYCLES=${KC_FREEZER_CYCLES:-60}
 	kc_scenario "stress: $KC_FREEZER_CYCLES smart apply/revert cycles, full preemption, four hammering threads" \
 		stress_smart_cycles_under_load
 	kc_done
@@ -397,13 +397,13 @@ kc_scenario "none switches without checks" none_switches_without_checks
 kc_scenario "revert obeys the same checks" revert_obeys_the_checks
 kc_scenario "cumulative replace obeys the same checks" replace_obeys_the_checks
 kc_scenario "the BPF pre-screen names the same blocking task" prescreen_names_the_same_task
-# 300 cycles on x86_64; fewer in the slower arm64 guest (its pauses last
+# 200 cycles on x86_64; fewer in the slower arm64 guest (its pauses last
 # three times longer), to keep make check short (KC_FREEZER_CYCLES=2000
 # scripts/check selftests/test-freezer.sh for a long run).
 if [ "$KC_ARCH" = x86_64 ]; then
-	KC_FREEZER_CYCLES=${KC_FREEZER_CYCLES:-300}
+	KC_FREEZER_CYCLES=${KC_FREEZER_CYCLES:-200}
 else
-	KC_FREEZER_CYCLES=${KC_FREEZER_CYCLES:-150}
+	KC_FREEZER_CYCLES=${KC_FREEZER_CYCLES:-100}
 fi
 kc_scenario "stress: smart apply/revert cycles under four hammering threads" \
 	stress_smart_cycles_under_load
