@@ -62,7 +62,7 @@ klp_finish() {
 
 redirect() { echo $1 >/sys/module/kcare/parameters/redirect; }
 
-# How ftrace reaches kcare_bench_fn_00 now (for the log).
+# show_hook LABEL FUNCTION: how ftrace reaches FUNCTION now (for the log)
 show_hook() {
 	note "$1: $(grep -A1 "$2 " /sys/kernel/debug/tracing/enabled_functions 2>/dev/null | tr '\n\t' '  ' || echo "$2 (not in enabled_functions)")"
 }
