@@ -59,7 +59,7 @@ BINS := $(O)/kcarectl $(O)/kcare-uname $(O)/kcare-prescreen $(O)/kcare-patchset
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland host-patchset install check unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches selftest-root clean
+.PHONY: all module userland host-patchset install check unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
 
 all: module userland
 
@@ -106,8 +106,9 @@ $(O)/patches/.built: $(O)/kcare.ko $(HOST_PATCHSET) $(shell find selftests/patch
 	@# The payloads' symbol versions come from kcare.ko's Module.symvers,
 	@# which kbuild does not track: relink them whenever this rule runs.
 	@rm -f $(O)/patches/*.ko $(O)/patches/*.mod.o
-	$(HOST_PATCHSET) header selftests/patches/demo/patchset.meta >$(O)/patches/demo/patchset-meta.h.tmp
-	@mv $(O)/patches/demo/patchset-meta.h.tmp $(O)/patches/demo/patchset-meta.h
+	@for d in demo demo-arm64; do \
+		$(HOST_PATCHSET) header selftests/patches/$$d/patchset.meta >$(O)/patches/$$d/patchset-meta.h.tmp && \
+		mv $(O)/patches/$$d/patchset-meta.h.tmp $(O)/patches/$$d/patchset-meta.h || exit 1; done
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/patches ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/$(O)/mod/Module.symvers \
 		KCARE_INCLUDE=$(CURDIR)/core/include \
@@ -121,15 +122,26 @@ $(O)/selftests/bin/%: selftests/progs/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -Wall -Werror -static -o $@ $<
 
+# What selftests/test-kcarectl.sh publishes and serves in the guest: keys and
+# patchset files of the demo at several levels, and for other kernels
+# (scripts/build-e2e; payloads rebuilt only when their inputs change, the
+# files packed again each time so that their release times follow the clock),
+# from the architecture's own demo patchset.
+E2E_DIR := $(O)/e2e
+e2e-repo: $(O)/kcare.ko $(HOST_PATCHSET)
+	scripts/build-e2e --arch $(ARCH) $(CURDIR)/$(E2E_DIR)
+
 # What the selftests need in the guest besides selftests/ itself: the test
-# modules, the payloads and the programs (scripts/check adds it as /selftests).
-selftest-root: selftest-modules selftest-progs patches
+# modules, the payloads and the programs (scripts/check adds it as /selftests),
+# and the e2e repository files (/selftests/e2e).
+selftest-root: selftest-modules selftest-progs patches e2e-repo
 	@rm -rf $(O)/selftest-root && mkdir -p $(O)/selftest-root/modules $(O)/selftest-root/patches $(O)/selftest-root/bin
 	@cp $(O)/selftests/*.ko $(O)/selftest-root/modules/
 	@cp $(O)/patches/*.ko $(O)/selftest-root/patches/ 2>/dev/null || true
 	@cp $(PROGS) $(O)/selftest-root/bin/ 2>/dev/null || true
 	@mkdir -p $(O)/selftest-root/image-modules
 	@cp $(IMAGE_$(ARCH))/lib/modules/$(KREL)/kernel/fs/binfmt_misc.ko $(O)/selftest-root/image-modules/
+	@mkdir -p $(O)/selftest-root/e2e && cp -r $(E2E_DIR)/keys $(E2E_DIR)/kcp $(E2E_DIR)/env.sh $(O)/selftest-root/e2e/
 
 userland: $(BINS)
 $(O)/kcarectl: $(KCARECTL_SRCS) $(wildcard userland/*.h loader/*.h) VERSION

@@ -3,6 +3,7 @@
  * The update pipeline (update.h).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +301,62 @@ void kcl_patchset_free(struct kcl_patchset *ps)
 	memset(ps, 0, sizeof(*ps));
 }
 
+struct kcl_payload_job {
+	const char *file;
+	const struct kcl_payload_want *want;
+};
+
+/* In the sandbox: the payload's ELF checks, the info as the result. */
+static int kcl_update_payload_fn(const void *in, size_t inlen, void *arg,
+				 struct kcl_sbuf *out)
+{
+	const struct kcl_payload_job *job = arg;
+	struct kcl_payload_info info;
+	char e[1024];
+
+	if (kcl_payload_check(job->file, in, inlen, job->want, &info, e,
+			      sizeof(e)))
+		return kcl_sbuf_fail(out, e);
+	return kcl_sbuf_add(out, &info, sizeof(info));
+}
+
+/*
+ * The payload module is parsed (libelf) in the sandbox too, like every
+ * downloaded byte. What comes back is only used as a module name and in
+ * messages: it must be terminated, and the name a module name.
+ */
+static int kcl_update_check_payload(const char *file,
+				    const struct kcl_entry *payload,
+				    const struct kcl_payload_want *want,
+				    struct kcl_payload_info *info, char *err,
+				    size_t errlen)
+{
+	struct kcl_payload_job job = { file, want };
+	unsigned char *out;
+	size_t outlen, i;
+
+	if (kcl_sandbox_run(kcl_update_payload_fn, payload->data, payload->size,
+			    &job, &out, &outlen, err, errlen))
+		return -1;
+	if (outlen != sizeof(*info)) {
+		free(out);
+		return kcl_fail(err, errlen, "payload %s: the parser's result is malformed",
+				file);
+	}
+	memcpy(info, out, sizeof(*info));
+	free(out);
+	info->vermagic[sizeof(info->vermagic) - 1] = '\0';
+	info->build_id[sizeof(info->build_id) - 1] = '\0';
+	info->name[sizeof(info->name) - 1] = '\0';
+	for (i = 0; info->name[i]; i++)
+		if (!isalnum((unsigned char)info->name[i]) && info->name[i] != '_')
+			break;
+	if (!i || info->name[i] || strcmp(info->build_id, want->build_id))
+		return kcl_fail(err, errlen, "payload %s: the parser's result is malformed",
+				file);
+	return 0;
+}
+
 /* Unpack @buf in the sandbox and check it is for this kernel and level. */
 static int kcl_update_unpack(struct kcl_update *u, unsigned int level,
 			     const unsigned char *buf, size_t len,
@@ -322,9 +379,10 @@ static int kcl_update_unpack(struct kcl_update *u, unsigned int level,
 	    strcmp(m->kernel_release, k->release) ||
 	    strcmp(m->kernel_build_id, k->build_id)) {
 		kcl_fail(err, errlen,
-			 "patchset %s level %u is for another kernel: %s %s (build-id %s), this kernel is %s %s (build-id %s)",
+			 "patchset %s level %u is for another kernel: %s %s (/proc/version SHA-1 %s, build-id %s), this kernel is %s %s (SHA-1 %s, build-id %s)",
 			 m->id, m->level, m->kernel_release, m->arch,
-			 m->kernel_build_id, k->release, k->arch, k->build_id);
+			 m->kernel_sha1, m->kernel_build_id, k->release, k->arch,
+			 k->sha1, k->build_id);
 		goto fail;
 	}
 	if (m->npayloads != 1) {
@@ -334,13 +392,16 @@ static int kcl_update_unpack(struct kcl_update *u, unsigned int level,
 		goto fail;
 	}
 	ps->payload = kcl_archive_find(&ps->ar, m->payloads[0].file);
+	if (!ps->payload) {
+		kcl_fail(err, errlen, "payload %s missing", m->payloads[0].file);
+		goto fail;
+	}
 	want.arch = k->arch;
 	want.kernel_release = k->release;
 	want.build_id = k->build_id;
-	if (!ps->payload ||
-	    kcl_payload_check(m->payloads[0].file, ps->payload->data,
-			      ps->payload->size, &want, &ps->info, e, sizeof(e))) {
-		kcl_fail(err, errlen, "%s", ps->payload ? e : "payload missing");
+	if (kcl_update_check_payload(m->payloads[0].file, ps->payload, &want,
+				     &ps->info, e, sizeof(e))) {
+		kcl_fail(err, errlen, "%s", e);
 		goto fail;
 	}
 	return 0;

@@ -72,10 +72,10 @@ void kcl_hex(char *out, const unsigned char *in, size_t n)
 int kcl_read_file(const char *path, size_t max, char **buf, size_t *len,
 		  bool *missing, char *err, size_t errlen)
 {
+	size_t n = 0, cap;
 	struct stat st;
-	size_t n = 0;
+	char *b, *nb;
 	ssize_t r;
-	char *b;
 	int fd;
 
 	*buf = NULL;
@@ -95,13 +95,26 @@ int kcl_read_file(const char *path, size_t max, char **buf, size_t *len,
 		close(fd);
 		return kcl_fail(err, errlen, "%s: not a regular file", path);
 	}
-	b = malloc(max + 2);
+	/* The size it has now, which may change: one byte more tells. */
+	cap = (size_t)st.st_size < max ? (size_t)st.st_size + 2 : max + 2;
+	b = malloc(cap);
 	if (!b) {
 		close(fd);
 		return kcl_fail(err, errlen, "%s: out of memory", path);
 	}
-	while (n <= max) {
-		r = read(fd, b + n, max + 1 - n);
+	for (;;) {
+		if (n + 1 >= cap && cap < max + 2) {
+			cap = cap * 2 < max + 2 ? cap * 2 : max + 2;
+			nb = realloc(b, cap);
+			if (!nb) {
+				kcl_fail(err, errlen, "%s: out of memory", path);
+				goto fail;
+			}
+			b = nb;
+		}
+		if (n > max)
+			break;
+		r = read(fd, b + n, cap - 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -150,18 +163,35 @@ int kcl_write_atomic(const char *path, const void *data, size_t len,
 		     mode_t mode, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
+	const char *leaf;
 	int fd, n, dfd;
 
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	/*
+	 * The temporary file is hidden (a dot name) beside the target: in a
+	 * repository a web server does not list it, and the rename stays in
+	 * one file system.
+	 */
+	n = snprintf(dir, sizeof(dir), "%s", path);
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return kcl_fail(err, errlen, "%s: path too long", path);
+	slash = strrchr(dir, '/');
+	leaf = slash ? path + (slash - dir) + 1 : path;
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	n = snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%d", dir, leaf, (int)getpid());
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return kcl_fail(err, errlen, "%s: path too long", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 		  mode);
 	if (fd < 0)
-		return kcl_fail(err, errlen, "cannot write %s: %s", tmp,
+		return kcl_fail(err, errlen, "cannot create %s: %s", tmp,
 				strerror(errno));
 	if (fchmod(fd, mode) || kcl_write_full(fd, data, len) || fsync(fd)) {
-		kcl_fail(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		kcl_fail(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);
 		return -1;
@@ -172,14 +202,6 @@ int kcl_write_atomic(const char *path, const void *data, size_t len,
 		return -1;
 	}
 	/* The rename itself must survive a crash too. */
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash == dir)
-		slash[1] = '\0';
-	else if (slash)
-		*slash = '\0';
-	else
-		strcpy(dir, ".");
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);

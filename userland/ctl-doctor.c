@@ -187,9 +187,16 @@ int kc_cmd_doctor(const char *arg, const struct kc_opts *opts)
 	if (kcl_config_load(&cfg, NULL, err, sizeof(err))) {
 		fprintf(f, "ERROR: %s\n", err);
 	} else {
-		fprintf(f, "in effect: PATCH_SERVER=%s PREFIX=%s UPDATE_POLICY=%d AUTO_UPDATE=%d PATCH_METHOD=%s PATCH_TYPE=%s\n",
-			cfg.patch_server, cfg.prefix, cfg.update_policy,
-			cfg.auto_update, cfg.freezer, cfg.patch_type);
+		static const char *const policy[] = {
+			[KCL_POLICY_REMOTE] = "REMOTE",
+			[KCL_POLICY_LOCAL] = "LOCAL",
+			[KCL_POLICY_LOCAL_FIRST] = "LOCAL_FIRST",
+		};
+
+		fprintf(f, "in effect: PATCH_SERVER=%s PREFIX=%s UPDATE_POLICY=%s AUTO_UPDATE=%s PATCH_METHOD=%s PATCH_TYPE=%s LOAD_KCARE_SYSCTL=%s\n",
+			cfg.patch_server, cfg.prefix, policy[cfg.update_policy],
+			cfg.auto_update ? "true" : "false", cfg.freezer,
+			cfg.patch_type, cfg.load_kcare_sysctl ? "true" : "false");
 		kcl_config_free(&cfg);
 	}
 	kc_dump_file(f, KCL_SYSCTL_CONF_PATH, false);

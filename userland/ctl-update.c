@@ -43,10 +43,35 @@ static void kc_applied(const struct kcl_patchset *ps, const char *how)
 	printf("Kernel is safe\n");
 }
 
+/*
+ * Get @level's patchset (the cache only when @sha256 is NULL: there is no
+ * index to check it against, as at boot) and apply it; errors are
+ * prefixed with @what.
+ */
+static int kc_fetch_and_apply(struct kcl_update *u, unsigned int level,
+			      const unsigned char *sha256,
+			      const struct kc_opts *opts, const char *what,
+			      const char *how)
+{
+	struct kcl_patchset ps;
+	char err[2048];
+	int rc = KC_EXIT_OK;
+
+	if (kcl_update_patchset(u, level, sha256, !sha256, &ps, err,
+				sizeof(err)))
+		return kc_error("%s%s", what, err);
+	if (kcl_update_apply(u, &ps, kc_freezer(opts, u->cfg), opts->force,
+			     err, sizeof(err)))
+		rc = kc_error("%s%s", what, err);
+	else
+		kc_applied(&ps, how);
+	kcl_patchset_free(&ps);
+	return rc;
+}
+
 static int kc_update(enum kc_mode mode, const struct kc_opts *opts)
 {
 	const struct kcl_index_level *lv;
-	struct kcl_patchset ps;
 	struct kcl_config cfg;
 	struct kcl_engine eng;
 	struct kcl_update u;
@@ -108,19 +133,7 @@ static int kc_update(enum kc_mode mode, const struct kc_opts *opts)
 		rc = KC_EXIT_OK;
 		goto out_ix;
 	}
-	if (kcl_update_patchset(&u, lv->level, lv->sha256, false, &ps, err,
-				sizeof(err))) {
-		kc_error("%s", err);
-		goto out_ix;
-	}
-	if (kcl_update_apply(&u, &ps, kc_freezer(opts, &cfg), opts->force, err,
-			     sizeof(err))) {
-		kc_error("%s", err);
-	} else {
-		kc_applied(&ps, "applied");
-		rc = KC_EXIT_OK;
-	}
-	kcl_patchset_free(&ps);
+	rc = kc_fetch_and_apply(&u, lv->level, lv->sha256, opts, "", "applied");
 out_ix:
 	kcl_index_free(&ix);
 out_u:
@@ -147,11 +160,10 @@ int kc_cmd_auto_update(const char *arg, const struct kc_opts *opts)
 int kc_cmd_restore(const char *arg, const struct kc_opts *opts)
 {
 	struct kcl_applied a;
-	struct kcl_patchset ps;
 	struct kcl_config cfg;
 	struct kcl_engine eng;
 	struct kcl_update u;
-	char err[2048];
+	char err[2048], what[64];
 	int rc = KC_EXIT_ERROR;
 
 	if (kc_load_config(&cfg))
@@ -179,18 +191,9 @@ int kc_cmd_restore(const char *arg, const struct kc_opts *opts)
 	}
 	/* The feed it came from, whatever PREFIX says now. */
 	snprintf(u.feed, sizeof(u.feed), "%s", a.feed);
-	if (kcl_update_patchset(&u, a.level, NULL, true, &ps, err, sizeof(err))) {
-		kc_error("cannot restore patch level %u: %s", a.level, err);
-		goto out;
-	}
-	if (kcl_update_apply(&u, &ps, kc_freezer(opts, &cfg), opts->force, err,
-			     sizeof(err))) {
-		kc_error("cannot restore patch level %u: %s", a.level, err);
-	} else {
-		kc_applied(&ps, "re-applied from the cache");
-		rc = KC_EXIT_OK;
-	}
-	kcl_patchset_free(&ps);
+	snprintf(what, sizeof(what), "cannot restore patch level %u: ", a.level);
+	rc = kc_fetch_and_apply(&u, a.level, NULL, opts, what,
+				"re-applied from the cache");
 out:
 	kcl_update_free(&u);
 	kcl_config_free(&cfg);

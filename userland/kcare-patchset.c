@@ -344,7 +344,7 @@ static int kcp_cmd_pack(int argc, char **argv)
 		kcp_fail("pack: %s", err);
 		goto out;
 	}
-	if (kcp_write_atomic(out, kcp, kcplen, 0644, err, sizeof(err))) {
+	if (kcl_write_atomic(out, kcp, kcplen, 0644, err, sizeof(err))) {
 		kcp_fail("pack: %s", err);
 		goto out;
 	}
@@ -385,11 +385,11 @@ static int kcp_cmd_unpack(int argc, char **argv)
 		return kcp_fail("unpack: %s: not a valid patchset file: %s", pos[0], err);
 	}
 	free(buf);
-	if (kcp_mkdirs(pos[1], err, sizeof(err)))
+	if (kcl_mkdirs(pos[1], 0755, err, sizeof(err)))
 		goto fail;
 	for (i = 0; i < ar.n; i++) {
 		kcp_fmt(path, sizeof(path), "%s/%s", pos[1], ar.entries[i].name);
-		if (kcp_write_atomic(path, ar.entries[i].data, ar.entries[i].size,
+		if (kcl_write_atomic(path, ar.entries[i].data, ar.entries[i].size,
 				     0644, err, sizeof(err)))
 			goto fail;
 		printf("%s\n", path);
@@ -428,7 +428,7 @@ static int kcp_cmd_sign(int argc, char **argv)
 		return kcp_fail("sign: %s", err);
 	}
 	free(buf);
-	if (kcp_write_atomic(path, sig, sizeof(sig), 0644, err, sizeof(err)))
+	if (kcl_write_atomic(path, sig, sizeof(sig), 0644, err, sizeof(err)))
 		return kcp_fail("sign: %s", err);
 	printf("%s\n", path);
 	return 0;

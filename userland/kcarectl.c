@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctl.h"
 #include "json.h"
@@ -138,15 +139,15 @@ static const struct kc_verb kc_verbs[] = {
 	{ "info", 'i', NULL, "show the applied patchset (kpatch-* lines, or --json)",
 	  kc_cmd_info },
 	{ "update", 'u', NULL, "download the newest patchset from PATCH_SERVER and apply it",
-	  kc_cmd_update },
+	  kc_cmd_update, KC_ROOT },
 	{ "smart-update", 0, NULL, "update as UPDATE_POLICY says (REMOTE, LOCAL cache, LOCAL_FIRST)",
-	  kc_cmd_smart_update },
+	  kc_cmd_smart_update, KC_ROOT },
 	{ "auto-update", 0, NULL, "the timer's update: --smart-update when AUTO_UPDATE is on",
-	  kc_cmd_auto_update },
+	  kc_cmd_auto_update, KC_ROOT },
 	{ "restore", 0, NULL, "re-apply this kernel's last patchset from the cache (boot)",
-	  kc_cmd_restore },
+	  kc_cmd_restore, KC_ROOT },
 	{ "unload", 0, NULL, "revert every patch and remove the payloads",
-	  kc_cmd_unload },
+	  kc_cmd_unload, KC_ROOT },
 	{ "patch-info", 0, NULL, "list the applied patches and their CVEs",
 	  kc_cmd_patch_info },
 	{ "uname", 0, NULL, "print the effective kernel release", kc_cmd_uname },
@@ -155,13 +156,13 @@ static const struct kc_verb kc_verbs[] = {
 	{ "status", 0, NULL, "exit 0 up to date, 1 no patches, 2 newer not applied, 3 unsupported kernel, 4 unknown",
 	  kc_cmd_status },
 	{ "set-sticky-patch", 0, "DDMMYY|KEY|''", "pin updates to a date's patchset (STICKY_PATCH)",
-	  kc_set_sticky },
+	  kc_set_sticky, KC_ROOT },
 	{ "set-patch-type", 0, "extra|free|default", "which patch types to take (PATCH_TYPE)",
-	  kc_set_patch_type },
+	  kc_set_patch_type, KC_ROOT },
 	{ "import-key", 0, "PATH", "trust the repository's public key in PATH",
-	  kc_import_key },
+	  kc_import_key, KC_ROOT },
 	{ "doctor", 0, NULL, "write a diagnostic report and say where it is",
-	  kc_cmd_doctor },
+	  kc_cmd_doctor, KC_ROOT },
 	{ "register", 0, "KEY", "(later release) register with a key",
 	  kc_later_registration },
 	{ "register-autoretry", 0, NULL, "(later release) retry registration",
@@ -216,5 +217,9 @@ int main(int argc, char **argv)
 	kc_current = kc_cli_parse(kc_verbs, argc, argv, &arg, &opts, stderr);
 	if (!kc_current)
 		return KC_EXIT_USAGE;
+	/* Said first, rather than as whichever file it fails to write. */
+	if ((kc_current->flags & KC_ROOT) && geteuid())
+		return kc_error("--%s changes the system: run it as root",
+				kc_current->name);
 	return kc_current->run(arg, &opts);
 }

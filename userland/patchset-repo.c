@@ -43,7 +43,7 @@ static int kcp_repo_lock(struct kcp_repo *r, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 
-	if (kcp_mkdirs(r->repo, err, errlen))
+	if (kcl_mkdirs(r->repo, 0755, err, errlen))
 		return -1;
 	kcp_fmt(path, sizeof(path), "%s/.lock", r->repo);
 	r->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -139,7 +139,7 @@ static int kcp_repo_write_index(struct kcp_repo *r, time_t now,
 	if (!text)
 		return -1;
 	kcp_fmt(path, sizeof(path), "%s/index", r->dir);
-	if (kcp_write_atomic(path, text, strlen(text), 0644, err, errlen)) {
+	if (kcl_write_atomic(path, text, strlen(text), 0644, err, errlen)) {
 		free(text);
 		return -1;
 	}
@@ -157,7 +157,7 @@ static int kcp_repo_write_index(struct kcp_repo *r, time_t now,
 		return 0;
 	}
 	kcp_fmt(latest, sizeof(latest), "%u\n", top);
-	return kcp_write_atomic(path, latest, strlen(latest), 0644, err, errlen);
+	return kcl_write_atomic(path, latest, strlen(latest), 0644, err, errlen);
 }
 
 static int kcp_repo_args(const char *cmd, struct kcp_repo *r, const char *now_s,
@@ -246,23 +246,22 @@ int kcp_cmd_publish(int argc, char **argv)
 
 	/* The level's files first: a reader of the new index finds them. */
 	kcp_fmt(ldir, sizeof(ldir), "%s/%u", r.dir, m.level);
-	if (kcp_mkdirs(ldir, err, sizeof(err))) {
+	if (kcl_mkdirs(ldir, 0755, err, sizeof(err))) {
 		kcp_fail("publish: %s", err);
 		goto out;
 	}
 	kcp_fmt(path, sizeof(path), "%s/patchset.kcp", ldir);
-	if (kcp_write_atomic(path, buf, len, 0644, err, sizeof(err)))
+	if (kcl_write_atomic(path, buf, len, 0644, err, sizeof(err)))
 		goto fail_write;
 	kcp_fmt(path, sizeof(path), "%s/patchset.kcp.sig", ldir);
-	if (kcp_write_atomic(path, sig, sizeof(sig), 0644, err, sizeof(err)))
+	if (kcl_write_atomic(path, sig, sizeof(sig), 0644, err, sizeof(err)))
 		goto fail_write;
 	kcp_fmt(path, sizeof(path), "%s/cves.txt", ldir);
-	if (kcp_write_atomic(path, cves, strlen(cves), 0644, err, sizeof(err)))
+	if (kcl_write_atomic(path, cves, strlen(cves), 0644, err, sizeof(err)))
 		goto fail_write;
 	kcp_fmt(path, sizeof(path), "%s/cves.json", ldir);
-	if (kcp_write_atomic(path, json, strlen(json), 0644, err, sizeof(err)))
+	if (kcl_write_atomic(path, json, strlen(json), 0644, err, sizeof(err)))
 		goto fail_write;
-	kcp_fsync_dir(r.dir);
 
 	nl = realloc(r.ix.levels, (r.ix.n + 1) * sizeof(*nl));
 	if (!nl) {

@@ -43,10 +43,6 @@ void kcp_digest(const char *alg, const void *data, size_t len,
 		unsigned char *out);
 int kcp_read(const char *path, unsigned char **buf, size_t *len,
 	     size_t max, char *err, size_t errlen);
-int kcp_fsync_dir(const char *dir);
-int kcp_write_atomic(const char *path, const void *data, size_t len,
-		     mode_t mode, char *err, size_t errlen);
-int kcp_mkdirs(const char *path, char *err, size_t errlen);
 int kcp_parse_time(const char *s, time_t *t);
 int kcp_parse_uint(const char *s, unsigned long max, unsigned long *v);
 bool kcp_valid_feed(const char *f);

@@ -64,15 +64,20 @@ expect "build-patchset builds level 3, of patch type extra" 0 "K20261123_01 leve
 "$K" unpack "$tmp/l1.kcp" "$tmp/u1" >/dev/null
 result "the patchset file holds the manifest, the CVE list and the payload" \
 	"$(grep -q '^kernel-sha1: '"$sha1"'$' "$tmp/u1/manifest" &&
-	   grep -q '^payload: kcpatch_demo.ko ' "$tmp/u1/manifest" &&
+	   grep -q '^payload: kcpatch_demo_l1.ko ' "$tmp/u1/manifest" &&
 	   grep -q '^sysctl: modify_ldt$' "$tmp/u1/manifest" &&
 	   grep -q '^kpatch-cve: CVE-2015-5157 CVE-2015-3290$' "$tmp/u1/cves.txt" &&
-	   modinfo -F kcare_build_id "$tmp/u1/kcpatch_demo.ko" |
+	   modinfo -F kcare_build_id "$tmp/u1/kcpatch_demo_l1.ko" |
 	   grep -qx "$("$top/scripts/kernel-build-id" x86_64)"; echo $?)"
+"$K" unpack "$tmp/l2.kcp" "$tmp/u2n" >/dev/null
+result "each level's payload is named after its level (kcpatch_demo_lN)" \
+	"$([ -f "$tmp/u2n/kcpatch_demo_l2.ko" ] && grep -q '^payload: kcpatch_demo_l2.ko ' "$tmp/u2n/manifest" &&
+	   [ "$(modinfo -F name "$tmp/u2n/kcpatch_demo_l2.ko")" = kcpatch_demo_l2 ] &&
+	   [ "$(modinfo -F name "$tmp/u1/kcpatch_demo_l1.ko")" = kcpatch_demo_l1 ]; echo $?)"
 result "the payload carries the metadata of patchset.meta" \
-	"$(strings "$tmp/u1/kcpatch_demo.ko" | grep -qx K20261125_01 &&
-	   strings "$tmp/u1/kcpatch_demo.ko" | grep -qx '6.1.0-56.1kc' &&
-	   strings "$tmp/u1/kcpatch_demo.ko" | grep -qx 'modify_ldt(2) refuses 16-bit segments'; echo $?)"
+	"$(strings "$tmp/u1/kcpatch_demo_l1.ko" | grep -qx K20261125_01 &&
+	   strings "$tmp/u1/kcpatch_demo_l1.ko" | grep -qx '6.1.0-56.1kc' &&
+	   strings "$tmp/u1/kcpatch_demo_l1.ko" | grep -qx 'modify_ldt(2) refuses 16-bit segments'; echo $?)"
 
 # ---- pack refuses payloads that are not for the kernel -------------------
 
@@ -84,15 +89,15 @@ pack() {
 bid=$("$top/scripts/kernel-build-id" x86_64)
 expect "pack refuses a payload built for another kernel build-id" 1 \
 	"carries build-id $bid, but the kernel's is 0123456789abcdef" \
-	pack --kernel-release 6.1.0-56-amd64 --build-id 0123456789abcdef "$tmp/u1/kcpatch_demo.ko"
+	pack --kernel-release 6.1.0-56-amd64 --build-id 0123456789abcdef "$tmp/u1/kcpatch_demo_l1.ko"
 expect "pack refuses a payload built for another kernel release" 1 \
 	"was built for kernel \"6.1.0-56-amd64 .*\", not 6.1.0-57-amd64 \(vermagic\)" \
-	pack --kernel-release 6.1.0-57-amd64 --build-id "$bid" "$tmp/u1/kcpatch_demo.ko"
+	pack --kernel-release 6.1.0-57-amd64 --build-id "$bid" "$tmp/u1/kcpatch_demo_l1.ko"
 cp "$top/build/x86_64/kcare.ko" "$tmp/kcare.ko" 2>/dev/null
 expect "pack refuses a module that is not a payload" 1 "not a kcare payload" \
 	pack --kernel-release 6.1.0-56-amd64 --build-id "$bid" "$tmp/kcare.ko"
 expect "pack without its required options is a usage error" 2 "are required" \
-	"$K" pack "$tmp/u1/kcpatch_demo.ko"
+	"$K" pack "$tmp/u1/kcpatch_demo_l1.ko"
 
 # ---- keys, sign, verify --------------------------------------------------
 
@@ -177,7 +182,7 @@ expect "sticky more than 60 days back" 1 "STICKY_PATCH=251026 is more than 60 da
 pick "the test feed" 1 --prefix test --now 2026-11-23T00:00:00Z
 result "the test feed is its own directory" \
 	"$(sel --prefix test --now 2026-11-23T00:00:00Z | grep -q "/test/$sha1/1/"; echo $?)"
-expect "a feed with no index for this kernel" 1 "select: no index: cannot read .*/other/$sha1/index" \
+expect "a feed with no index for this kernel" 1 "select: no index: .*/other/$sha1/index: cannot open" \
 	sel --prefix other --now 2026-11-23T00:00:00Z
 
 # ---- rejections ------------------------------------------------------------
@@ -214,18 +219,18 @@ expect "tampered payload: a byte changed in the patchset file" 1 \
 	"t1.kcp: bad signature: the file or its signature was changed" verify "$tmp/t1.kcp"
 
 cp -r "$tmp/u1" "$tmp/u2"
-flip "$tmp/u2/kcpatch_demo.ko" 4096
+flip "$tmp/u2/kcpatch_demo_l1.ko" 4096
 repack "$tmp/u2" "$tmp/t2.kcp"
 "$K" sign --key "$tmp/priv.pem" "$tmp/t2.kcp" >/dev/null
 expect "tampered payload, re-signed: its SHA-256 is not the manifest's" 1 \
-	"payload kcpatch_demo.ko does not match the SHA-256 in the manifest" verify "$tmp/t2.kcp"
+	"payload kcpatch_demo_l1.ko does not match the SHA-256 in the manifest" verify "$tmp/t2.kcp"
 
 cp -r "$tmp/u1" "$tmp/u3"
-head -c 100000 "$tmp/u1/kcpatch_demo.ko" >"$tmp/u3/kcpatch_demo.ko"
+head -c 100000 "$tmp/u1/kcpatch_demo_l1.ko" >"$tmp/u3/kcpatch_demo_l1.ko"
 repack "$tmp/u3" "$tmp/t3.kcp"
 "$K" sign --key "$tmp/priv.pem" "$tmp/t3.kcp" >/dev/null
 expect "truncated payload, re-signed: its size is not the manifest's" 1 \
-	"payload kcpatch_demo.ko is 100000 bytes, the manifest says [0-9]+" verify "$tmp/t3.kcp"
+	"payload kcpatch_demo_l1.ko is 100000 bytes, the manifest says [0-9]+" verify "$tmp/t3.kcp"
 
 cp -r "$tmp/u1" "$tmp/u4"
 sed -i 's/^level: 1$/level: 01/' "$tmp/u4/manifest"

@@ -2,7 +2,8 @@
 /*
  * hammer [-n NICE] FILE SECONDS PATTERN...: read FILE from start to end in
  * a tight loop for SECONDS (which calls the kernel functions behind it),
- * and check that every read returns one of the expected contents. Prints
+ * and check that every read returns one of the expected contents (all of
+ * the file, without its final new line). Prints
  * the number of reads; exits 1 on an unexpected content or a read error.
  * -n lowers its priority first, as nice(1) would (the test guest's
  * busybox has no nice).
@@ -48,8 +49,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "hammer: read: %s\n", strerror(errno));
 			return 1;
 		}
+		/* The whole content, less its final new line. */
+		if (n && buf[n - 1] == '\n')
+			n--;
 		buf[n] = '\0';
-		buf[strcspn(buf, "\n")] = '\0';
 		for (i = 3; i < argc; i++)
 			if (!strcmp(buf, argv[i]))
 				break;

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The demo patchset for Debian 12's x86_64 kernel 6.1.0-56-amd64
- * (6.1.192-2): four real patches, one file each, gathered into one payload
- * module (kcpatch_demo) by patchset.c.
+ * The demo patchsets for Debian 12's kernels 6.1.0-56-amd64 and
+ * 6.1.0-56-arm64 (6.1.192-2): four real patches each, one file each,
+ * gathered into one payload module (kcpatch_demo) by patchset.c. One
+ * patch is the same on both (shadow_drop_caches.c); the others are each
+ * architecture's own (x86_64: proc_cmdline.c, modify_ldt.c, binfmt_misc.c;
+ * arm64, in ../demo-arm64/: proc_execdomains.c, personality.c,
+ * binfmt_misc_entry.c), and so is the metadata (patchset.meta in each
+ * directory). ../demo-arm64/ links this header, patchset.c and the shared
+ * patch.
  *
  * A patchset holds its patches and its symbols as arrays of structures, so
  * a patch file cannot hand patchset.c a finished struct kcare_patch: it
@@ -37,6 +43,7 @@
 
 struct ldt_struct;
 
+#ifdef CONFIG_X86_64
 /* proc_cmdline.c: /proc/cmdline tells that the kernel is live patched. */
 extern struct kcare_func demo_proc_cmdline_funcs[];
 extern char **demo_saved_command_line;
@@ -66,6 +73,27 @@ extern void (*demo_flush_tlb_mm_range)(struct mm_struct *mm,
 	.funcs = demo_modify_ldt_funcs,					\
 }
 
+#else /* arm64 */
+
+/* proc_execdomains.c: /proc/execdomains tells that the kernel is live patched. */
+extern struct kcare_func demo_proc_execdomains_funcs[];
+
+#define DEMO_PROC_EXECDOMAINS_PATCH {					\
+	KCARE_META_PATCH_proc_execdomains,				\
+	.funcs = demo_proc_execdomains_funcs,				\
+}
+
+/* personality.c: ADDR_NO_RANDOMIZE for CAP_SYS_ADMIN only, switched by kernel.kcare_personality. */
+extern struct kcare_func demo_personality_funcs[];
+extern const struct cpumask *(*demo_system_32bit_el0_cpumask)(void);
+
+#define DEMO_PERSONALITY_PATCH {					\
+	KCARE_META_PATCH_personality,					\
+	.funcs = demo_personality_funcs,				\
+}
+#endif
+
+#ifdef CONFIG_X86_64
 /* binfmt_misc.c: the status file also counts the registered formats. */
 extern struct kcare_func demo_binfmt_misc_funcs[];
 extern int *demo_bm_enabled;
@@ -77,10 +105,19 @@ extern rwlock_t *demo_bm_entries_lock;
 	.funcs = demo_binfmt_misc_funcs,				\
 }
 
+#else
+/* binfmt_misc_entry.c: a format's file also shows its name. */
+extern struct kcare_func demo_binfmt_misc_entry_funcs[];
+
+#define DEMO_BINFMT_MISC_ENTRY_PATCH {					\
+	KCARE_META_PATCH_binfmt_misc_entry,				\
+	.funcs = demo_binfmt_misc_entry_funcs,				\
+}
+#endif
+
 /* shadow_drop_caches.c: drop_caches logs once per task (a shadow variable). */
 extern struct kcare_func demo_drop_caches_funcs[];
 extern void demo_drop_caches_post_revert(struct kcare_patch *patch);
-extern int *demo_sysctl_drop_caches;
 extern int *demo_drop_caches_stfu;
 extern void (*demo_iterate_supers)(void (*f)(struct super_block *sb,
 					      void *arg), void *arg);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kcpatch_demo: the demo patchset for Debian 12's x86_64 kernel
- * 6.1.0-56-amd64 (6.1.192-2). It brings the kernel to "6.1.0-56.1kc": the
+ * kcpatch_demo: the demo patchset for Debian 12's kernels 6.1.0-56-amd64
+ * and 6.1.0-56-arm64 (6.1.192-2; ../demo-arm64/ links this file). It
+ * brings the kernel to "6.1.0-56.1kc": the
  * kernel's release with ".<level>kc" after the ABI number, the form
  * kcare-uname reports. See demo.h for the patches.
  *
@@ -20,9 +21,15 @@
 #endif
 
 static struct kcare_patch demo_patches[] = {
+#ifdef CONFIG_X86_64
 	DEMO_PROC_CMDLINE_PATCH,
 	DEMO_MODIFY_LDT_PATCH,
 	DEMO_BINFMT_MISC_PATCH,
+#else
+	DEMO_PROC_EXECDOMAINS_PATCH,
+	DEMO_PERSONALITY_PATCH,
+	DEMO_BINFMT_MISC_ENTRY_PATCH,
+#endif
 	DEMO_DROP_CACHES_PATCH,
 	{ }
 };
@@ -32,6 +39,7 @@ static struct kcare_patch demo_patches[] = {
  * /proc/kallsyms shows it in this kernel (all unique in their object).
  */
 static struct kcare_symbol demo_symbols[] = {
+#ifdef CONFIG_X86_64
 	/* proc_cmdline.c */
 	{ "saved_command_line", "vmlinux", 0, &demo_saved_command_line },
 	/* modify_ldt.c */
@@ -46,9 +54,15 @@ static struct kcare_symbol demo_symbols[] = {
 	{ "enabled", "binfmt_misc", 0, &demo_bm_enabled },
 	{ "entries", "binfmt_misc", 0, &demo_bm_entries },
 	{ "entries_lock", "binfmt_misc", 0, &demo_bm_entries_lock },
+#else
+	/* personality.c */
+	{ "system_32bit_el0_cpumask", "vmlinux", 0, &demo_system_32bit_el0_cpumask },
+#endif
 	/* shadow_drop_caches.c */
-	{ "sysctl_drop_caches", "vmlinux", 0, &demo_sysctl_drop_caches },
+#ifdef CONFIG_X86_64
+	/* a variable: arm64's kallsyms has none (shadow_drop_caches.c) */
 	{ "stfu.0", "vmlinux", 0, &demo_drop_caches_stfu },
+#endif
 	{ "iterate_supers", "vmlinux", 0, &demo_iterate_supers },
 	{ "drop_slab", "vmlinux", 0, &demo_drop_slab },
 	{ "drop_pagecache_sb", "vmlinux", 0, &demo_drop_pagecache_sb },
@@ -66,4 +80,8 @@ static struct kcare_patchset demo_set = {
 	.symbols = demo_symbols,
 };
 KCARE_PATCHSET(demo_set);
+#ifdef CONFIG_X86_64
 MODULE_DESCRIPTION("kcare demo patchset for Debian 12 6.1.0-56-amd64");
+#else
+MODULE_DESCRIPTION("kcare demo patchset for Debian 12 6.1.0-56-arm64");
+#endif

@@ -18,16 +18,20 @@
  * are all freed), so there are at most as many as task_structs ever
  * allocated at different addresses by writers of drop_caches.
  *
- * drop_caches_sysctl_handler() is a function of its own (the sysctl table
- * holds its address) and traceable. It calls the static drop_pagecache_sb()
- * through iterate_supers() and uses its own static "stfu", named stfu.0 in
- * /proc/kallsyms: the copy must use the kernel's, or writing 4 before the
- * patch would stop counting. Both, and the other non-exported symbols, are
- * reached through the pointers declared in demo.h.
+ drop_caches_sysctl_handler() is a function of its own (the sysctl table
+ * holds its address) and traceable, on x86_64 and arm64 alike. It calls the
+ * static drop_pagecache_sb() through iterate_supers(), reaches the value
+ * written, sysctl_drop_caches, through the table it is given (table->data),
+ * and uses its own static "stfu", named stfu.0 in /proc/kallsyms: the copy
+ * uses the kernel's where it can, so that writing 4 before the patch still
+ * silences it. Debian's arm64 kernel keeps no variables in kallsyms (no
+ * CONFIG_KALLSYMS_ALL): there the patch has its own stfu, which starts
+ * cleared, so after a 4 written before the patch each task logs once more.
+ * The functions are reached through the pointers declared in demo.h.
  *
  * Copied from fs/drop_caches.c of Linux 6.1.192 (Debian linux-source-6.1
- * 6.1.192-2). Changes: non-exported symbols through pointers, and the
- * message is logged once per task (marked "kcare:").
+ * 6.1.192-2). Changes: non-exported symbols through pointers or the table,
+ * and the message is logged once per task (marked "kcare:").
  */
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -40,8 +44,12 @@
 /* ASCII "kcDC": the id of this patch's shadow variable. */
 #define DEMO_DROP_CACHES_SHADOW_ID	0x6b634443UL
 
-typeof(sysctl_drop_caches) *demo_sysctl_drop_caches;
+#ifdef CONFIG_X86_64
 int *demo_drop_caches_stfu;
+#else
+static int demo_drop_caches_own_stfu;
+int *demo_drop_caches_stfu = &demo_drop_caches_own_stfu;
+#endif
 typeof(iterate_supers) *demo_iterate_supers;
 typeof(drop_slab) *demo_drop_slab;
 void (*demo_drop_pagecache_sb)(struct super_block *sb, void *unused);
@@ -97,12 +105,14 @@ static int demo_drop_caches_sysctl_handler(struct ctl_table *table, int write,
 	if (write) {
 		/* kcare: the kernel's "static int stfu" */
 		int *stfu = demo_drop_caches_stfu;
+		/* kcare: sysctl_drop_caches, which the table points to */
+		int *drop_caches = table->data;
 
-		if (*demo_sysctl_drop_caches & 1) {
+		if (*drop_caches & 1) {
 			demo_iterate_supers(demo_drop_pagecache_sb, NULL);
 			count_vm_event(DROP_PAGECACHE);
 		}
-		if (*demo_sysctl_drop_caches & 2) {
+		if (*drop_caches & 2) {
 			demo_drop_slab();
 			count_vm_event(DROP_SLAB);
 		}
@@ -110,9 +120,9 @@ static int demo_drop_caches_sysctl_handler(struct ctl_table *table, int write,
 		if (!*stfu && demo_drop_caches_first_write()) {
 			pr_info("%s (%d): drop_caches: %d\n",
 				current->comm, task_pid_nr(current),
-				*demo_sysctl_drop_caches);
+				*drop_caches);
 		}
-		*stfu |= *demo_sysctl_drop_caches & 4;
+		*stfu |= *drop_caches & 4;
 	}
 	return 0;
 }
