@@ -285,7 +285,7 @@ footprint() {
 # ---- 6. the agent ------------------------------------------------------
 agent() {
 	local r l
-	[ -d /srv/kcare ] || { note "agent: no repository (arch $ARCH)"; return 0; }
+	[ -d /srv/kcare ] || { note "agent: no demo repository for $ARCH"; return 0; }
 	httpd -p 127.0.0.1:8080 -h /srv/kcare
 	mkdir -p /etc/sysconfig/kcare
 	kcarectl --import-key /root/repository-key.pem >/dev/null || die "import-key"
