@@ -62,7 +62,7 @@ klp_finish() {
 
 redirect() { echo $1 >/sys/module/kcare/parameters/redirect; }
 
-# How ftrace reaches kcare_bench_fn_00 now (for the log).
+# show_hook LABEL FUNCTION: how ftrace reaches FUNCTION now (for the log)
 show_hook() {
 	note "$1: $(grep -A1 "$2 " /sys/kernel/debug/tracing/enabled_functions 2>/dev/null | tr '\n\t' '  ' || echo "$2 (not in enabled_functions)")"
 }
@@ -285,7 +285,7 @@ footprint() {
 # ---- 6. the agent ------------------------------------------------------
 agent() {
 	local r l
-	[ -d /srv/kcare ] || { note "agent: no repository (arch $ARCH)"; return 0; }
+	[ -d /srv/kcare ] || { note "agent: no demo repository for $ARCH"; return 0; }
 	httpd -p 127.0.0.1:8080 -h /srv/kcare
 	mkdir -p /etc/sysconfig/kcare
 	kcarectl --import-key /root/repository-key.pem >/dev/null || die "import-key"
