@@ -18,6 +18,7 @@ $(error ARCH=$(ARCH) is not supported: use x86_64 or arm64)
 endif
 
 -include .cache/kernel.mk
+include scripts/kernel.pin
 
 HOST_ARCH := $(patsubst aarch64,arm64,$(shell uname -m))
 ifneq ($(ARCH),$(HOST_ARCH))
@@ -38,7 +39,7 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS ?= -O2 -g
 override CFLAGS += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 \
-	-DKCARE_VERSION='"$(VERSION)"' -Iloader -Iuserland
+	-DKCARE_VERSION='"$(VERSION)"' -Iuserland/lib -Iloader
 
 PREFIX ?= /usr
 MODDIR ?= /lib/modules/$(KREL)/extra
@@ -48,13 +49,23 @@ MANDIR ?= $(PREFIX)/share/man
 UNITDIR ?= /lib/systemd/system
 UNITS := $(wildcard userland/systemd/*.service userland/systemd/*.timer)
 
-LOADER_SRCS := $(wildcard loader/*.c)
-KCARECTL_SRCS := userland/kcarectl.c userland/cli.c userland/json.c $(wildcard userland/ctl-*.c) $(LOADER_SRCS)
-UNAME_SRCS := userland/kcare-uname.c userland/uname.c
-PATCHSET_SRCS := userland/kcare-patchset.c userland/patchset-util.c userland/patchset-repo.c $(filter-out loader/prescreen.c,$(LOADER_SRCS))
-# kcare-patchset built for this machine, which the build itself runs.
-HOST_PATCHSET := build/host/kcare-patchset
-BINS := $(O)/kcarectl $(O)/kcare-uname $(O)/kcare-prescreen $(O)/kcare-patchset
+# The host's own libraries, for what runs on this machine whatever ARCH is
+# (the publisher's tool the build runs, unit tests, fuzzers).
+HOST_PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+HOST_PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+HOST_CC := gcc
+UNIT_TESTS :=
+FUZZERS :=
+BINS :=
+
+.DEFAULT_GOAL := all
+
+# The user-space programs, each from the make fragment of its folder
+# (lib and loader first: their sources are what the programs link). They
+# add to BINS, UNIT_TESTS and FUZZERS.
+include userland/lib/build.mk loader/build.mk bpf/build.mk \
+	userland/kcarectl/build.mk userland/kcare-uname/build.mk \
+	userland/kcare-patchset/build.mk
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
@@ -144,49 +155,6 @@ selftest-root: selftest-modules selftest-progs patches e2e-repo
 	@mkdir -p $(O)/selftest-root/e2e && cp -r $(E2E_DIR)/keys $(E2E_DIR)/kcp $(E2E_DIR)/env.sh $(O)/selftest-root/e2e/
 
 userland: $(BINS)
-$(O)/kcarectl: $(KCARECTL_SRCS) $(wildcard userland/*.h loader/*.h) VERSION
-	@mkdir -p $(O)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(KCARECTL_SRCS) $(PKG_LIBS)
-# The publisher's tool: keys, metadata headers, patchset files, repositories.
-$(O)/kcare-patchset: $(PATCHSET_SRCS) $(wildcard userland/*.h loader/*.h) VERSION
-	@mkdir -p $(O)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(PATCHSET_SRCS) $(PKG_LIBS)
-# The same, built for this machine: the build runs it (make patches,
-# scripts/build-patchset), whatever ARCH the rest is built for.
-$(HOST_PATCHSET): $(PATCHSET_SRCS) $(wildcard userland/*.h loader/*.h) VERSION
-	@mkdir -p $(dir $@)
-	gcc $(CFLAGS) $$(pkg-config --cflags $(PKGS)) -o $@ $(PATCHSET_SRCS) $$(pkg-config --libs $(PKGS))
-host-patchset: $(HOST_PATCHSET)
-$(O)/kcare-uname: $(UNAME_SRCS) userland/uname.h VERSION
-	@mkdir -p $(O)
-	$(CC) $(CFLAGS) -o $@ $(UNAME_SRCS)
-
-# The BPF pre-screen (Documentation/prescreen.md), built the libbpf-bootstrap
-# way: the program is compiled for BPF, embedded in a skeleton header, and
-# kcare-prescreen loads it through that. Its vmlinux.h is made from the BTF
-# of the x86_64 test-bed kernel (scripts/gen-vmlinux-h), never from the
-# kernel this machine runs, and serves the arm64 build too (CO-RE).
-CLANG ?= clang
-BPFTOOL ?= bpftool
-VMLINUX_H := .cache/x86_64/vmlinux.h
-BPF_ARCH := $(if $(filter arm64,$(ARCH)),arm64,x86)
-BPF_TRIPLET := $(if $(filter arm64,$(ARCH)),aarch64-linux-gnu,x86_64-linux-gnu)
-LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf)
-LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf)
-
-$(VMLINUX_H): scripts/gen-vmlinux-h $(wildcard .cache/kernel.mk)
-	scripts/gen-vmlinux-h $@
-$(O)/prescreen.bpf.o: bpf/prescreen.bpf.c bpf/prescreen.h $(VMLINUX_H)
-	@mkdir -p $(O)
-	$(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
-		-I$(patsubst %/,%,$(dir $(VMLINUX_H))) -Ibpf -I/usr/include/$(BPF_TRIPLET) \
-		-c $< -o $(O)/prescreen.tmp.bpf.o
-	$(BPFTOOL) gen object $@ $(O)/prescreen.tmp.bpf.o
-$(O)/prescreen.skel.h: $(O)/prescreen.bpf.o
-	$(BPFTOOL) gen skeleton $< name prescreen >$@.tmp && mv $@.tmp $@
-# -iquote: its "prescreen.h" is bpf/'s, not loader/'s (searched first by -I).
-$(O)/kcare-prescreen: userland/kcare-prescreen.c bpf/prescreen.h $(O)/prescreen.skel.h
-	$(CC) $(CFLAGS) -iquote bpf -I$(O) $(LIBBPF_CFLAGS) -o $@ $< $(LIBBPF_LIBS)
 
 install: all
 	install -D -m 0644 $(O)/kcare.ko $(DESTDIR)$(MODDIR)/kcare.ko
@@ -206,41 +174,18 @@ install: all
 	install -d -m 0700 $(DESTDIR)/var/cache/kcare $(DESTDIR)/var/lib/kcare
 	$(if $(DESTDIR),,depmod -a $(KREL))
 
-# Host unit tests (cmocka), reported as TAP.
-UNIT_TESTS := $(patsubst userland/tests/%.c,build/unit/%,$(wildcard userland/tests/test_*.c))
+# Host unit tests (cmocka), reported as TAP: each folder's tests/test_*.c,
+# listed in UNIT_TESTS by the fragments above.
 unit: $(UNIT_TESTS)
 	@rc=0; for t in $(UNIT_TESTS); do CMOCKA_MESSAGE_OUTPUT=TAP $$t || rc=1; done; exit $$rc
-build/unit/test_uname: userland/tests/test_uname.c userland/uname.c userland/uname.h
-	@mkdir -p build/unit
-	gcc $(CFLAGS) -o $@ $< userland/uname.c -lcmocka
-build/unit/test_cli: userland/tests/test_cli.c userland/cli.c userland/cli.h
-	@mkdir -p build/unit
-	gcc $(CFLAGS) -o $@ $< userland/cli.c -lcmocka
-build/unit/test_prescreen: userland/tests/test_prescreen.c loader/prescreen.c loader/prescreen.h
-	@mkdir -p build/unit
-	gcc $(CFLAGS) -o $@ $< loader/prescreen.c -lcmocka
-# Tests of the other loader parts link them all (host libraries).
-HOST_PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-HOST_PKG_LIBS := $(shell pkg-config --libs $(PKGS))
-UNIT_LOADER_SRCS := $(filter-out loader/prescreen.c,$(wildcard loader/*.c))
-build/unit/test_%: userland/tests/test_%.c $(UNIT_LOADER_SRCS) $(wildcard loader/*.h)
-	@mkdir -p build/unit
-	gcc $(CFLAGS) $(HOST_PKG_CFLAGS) -o $@ $< $(UNIT_LOADER_SRCS) $(HOST_PKG_LIBS) -lcmocka
 
-# libFuzzer harnesses of every parser of downloaded data (fuzz/fuzz_*.c),
+# libFuzzer harnesses of every parser of downloaded data (loader/tests/fuzz/),
 # with ASan and UBSan. "make fuzz-run" runs each for FUZZ_TIME seconds
-# from its seed corpus (fuzz/corpus/NAME/); scripts/check runs them briefly.
-FUZZERS := $(patsubst fuzz/%.c,build/fuzz/%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_TIME ?= 300
+# from its seed corpus (loader/tests/fuzz/corpus/NAME/); scripts/check runs them briefly.
 fuzz: $(FUZZERS)
-build/fuzz/fuzz_%: fuzz/fuzz_%.c $(UNIT_LOADER_SRCS) $(wildcard loader/*.h)
-	@mkdir -p build/fuzz
-	$(CLANG) -g -O1 -std=gnu11 -Wall -Werror -Wno-unused-parameter -Iloader \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		$(HOST_PKG_CFLAGS) -o $@ $< $(UNIT_LOADER_SRCS) $(HOST_PKG_LIBS)
 fuzz-run: $(FUZZERS)
 	@for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
-		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$n fuzz/corpus/$$n || exit 1; done
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$n loader/tests/fuzz/corpus/$$n || exit 1; done
 
 # Both set the machine up first (silent when already done), so that on a
 # fresh Debian 12 machine each is the one command to type.

@@ -86,7 +86,7 @@ int kcl_archive_pack(const struct kcl_entry *entries, size_t n,
 	*out = NULL;
 	*outlen = 0;
 	if (n > KCL_ARCHIVE_MAX_ENTRIES)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 					"%zu entries: at most %d are allowed",
 					n, KCL_ARCHIVE_MAX_ENTRIES);
 	for (i = 0; i < n; i++) {
@@ -95,18 +95,18 @@ int kcl_archive_pack(const struct kcl_entry *entries, size_t n,
 		const char *why = kcl_archive_bad_name((const void *)name, len);
 
 		if (why)
-			return kcl_fail(err, errlen, "entry %zu: %s",
+			return kc_fail(err, errlen, "entry %zu: %s",
 						i + 1, why);
 		for (j = 0; j < i; j++)
 			if (!strcmp(entries[j].name, name))
-				return kcl_fail(err, errlen,
+				return kc_fail(err, errlen,
 							"entry %zu: duplicate name '%s'",
 							i + 1, name);
 		if (entries[i].size > UINT32_MAX ||
 		    entries[i].size > KCL_ARCHIVE_MAX_SIZE - size ||
 		    2 + len + 4 > KCL_ARCHIVE_MAX_SIZE - size -
 				  entries[i].size)
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 						"entry %zu ('%s'): the patchset would exceed %u MiB",
 						i + 1, name,
 						KCL_ARCHIVE_MAX_SIZE >> 20);
@@ -139,8 +139,8 @@ int kcl_archive_pack(const struct kcl_entry *entries, size_t n,
 		free(body);
 		free(file);
 		if (ret == Z_MEM_ERROR)
-			return kcl_fail(err, errlen, "out of memory");
-		return kcl_fail(err, errlen, "cannot compress: zlib error %d",
+			return kc_fail(err, errlen, "out of memory");
+		return kc_fail(err, errlen, "cannot compress: zlib error %d",
 					ret);
 	}
 	free(body);
@@ -154,7 +154,7 @@ int kcl_archive_pack(const struct kcl_entry *entries, size_t n,
 nomem:
 	free(body);
 	free(file);
-	return kcl_fail(err, errlen, "out of memory");
+	return kc_fail(err, errlen, "out of memory");
 }
 
 /*
@@ -175,11 +175,11 @@ static int kcl_archive_inflate(const unsigned char *in, size_t len,
 	*bodyp = NULL;
 	body = malloc(cap ? cap : 1);
 	if (!body)
-		return kcl_fail(err, errlen, "out of memory");
+		return kc_fail(err, errlen, "out of memory");
 	ret = inflateInit(&zs);
 	if (ret != Z_OK) {
 		free(body);
-		return kcl_fail(err, errlen, "out of memory");
+		return kc_fail(err, errlen, "out of memory");
 	}
 	zs.next_in = (unsigned char *)in;
 	zs.next_out = body;
@@ -201,7 +201,7 @@ static int kcl_archive_inflate(const unsigned char *in, size_t len,
 				cap = cap > size / 2 ? size : cap * 2;
 				bigger = realloc(body, cap);
 				if (!bigger) {
-					ret = kcl_fail(err, errlen, "out of memory");
+					ret = kc_fail(err, errlen, "out of memory");
 					goto out;
 				}
 				body = bigger;
@@ -216,26 +216,26 @@ static int kcl_archive_inflate(const unsigned char *in, size_t len,
 			continue;
 		/* There is always room for output: no progress means no input. */
 		if (ret == Z_BUF_ERROR)
-			ret = kcl_fail(err, errlen,
+			ret = kc_fail(err, errlen,
 					       "truncated patchset file (the compressed body ends early)");
 		else if (ret == Z_MEM_ERROR)
-			ret = kcl_fail(err, errlen, "out of memory");
+			ret = kc_fail(err, errlen, "out of memory");
 		else
-			ret = kcl_fail(err, errlen,
+			ret = kc_fail(err, errlen,
 					       "corrupt compressed body (%s)",
 					       zs.msg ? zs.msg : "bad zlib stream");
 		goto out;
 	}
 	if (zs.total_out > size) {
-		ret = kcl_fail(err, errlen,
+		ret = kc_fail(err, errlen,
 				       "inflated body is longer than the %zu bytes the header declares",
 				       size);
 	} else if (zs.total_out < size) {
-		ret = kcl_fail(err, errlen,
+		ret = kc_fail(err, errlen,
 				       "inflated body is %lu bytes, the header declares %zu",
 				       zs.total_out, size);
 	} else if (zs.avail_in || in_left) {
-		ret = kcl_fail(err, errlen,
+		ret = kc_fail(err, errlen,
 				       "%zu unexpected bytes after the compressed body",
 				       zs.avail_in + in_left);
 	} else {
@@ -263,21 +263,21 @@ static int kcl_archive_split(const unsigned char *body, size_t size,
 		uint32_t dlen;
 
 		if (ar->n == KCL_ARCHIVE_MAX_ENTRIES)
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 						"more than %d entries",
 						KCL_ARCHIVE_MAX_ENTRIES);
 		if (size - pos < 2)
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 						"entry %zu: truncated (name length)",
 						idx);
 		len = get_le16(body + pos);
 		pos += 2;
 		if (len && len <= KCL_ARCHIVE_NAME_MAX && size - pos < len)
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 						"entry %zu: truncated (name)", idx);
 		why = kcl_archive_bad_name(body + pos, len);
 		if (why)
-			return kcl_fail(err, errlen, "entry %zu: %s",
+			return kc_fail(err, errlen, "entry %zu: %s",
 						idx, why);
 		e = &ar->entries[ar->n];
 		memcpy(e->name, body + pos, len);
@@ -285,22 +285,22 @@ static int kcl_archive_split(const unsigned char *body, size_t size,
 		pos += len;
 		for (i = 0; i < ar->n; i++)
 			if (!strcmp(ar->entries[i].name, e->name))
-				return kcl_fail(err, errlen,
+				return kc_fail(err, errlen,
 							"entry %zu: duplicate name '%s'",
 							idx, e->name);
 		if (size - pos < 4)
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 						"entry %zu ('%s'): truncated (data length)",
 						idx, e->name);
 		dlen = get_le32(body + pos);
 		pos += 4;
 		if (size - pos < dlen)
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 						"entry %zu ('%s'): truncated (data: %u bytes declared, %zu left)",
 						idx, e->name, dlen, size - pos);
 		e->data = malloc(dlen ? dlen : 1);
 		if (!e->data)
-			return kcl_fail(err, errlen, "out of memory");
+			return kc_fail(err, errlen, "out of memory");
 		memcpy(e->data, body + pos, dlen);
 		e->size = dlen;
 		pos += dlen;
@@ -319,18 +319,18 @@ int kcl_archive_unpack(const unsigned char *buf, size_t len,
 	ar->entries = NULL;
 	ar->n = 0;
 	if (len && memcmp(buf, KCL_ARCHIVE_MAGIC, len < 8 ? len : 8))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 					"not a kcare patchset file (bad magic)");
 	if (len < KCL_ARCHIVE_HEADER)
-		return kcl_fail(err, errlen, "truncated patchset file");
+		return kc_fail(err, errlen, "truncated patchset file");
 	flags = get_le32(buf + 8);
 	size = get_le32(buf + 12);
 	if (flags)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 					"unsupported flags 0x%x in the header (must be 0)",
 					flags);
 	if (size > KCL_ARCHIVE_MAX_SIZE)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 					"declared body size %u exceeds the %u MiB limit",
 					size, KCL_ARCHIVE_MAX_SIZE >> 20);
 	if (kcl_archive_inflate(buf + KCL_ARCHIVE_HEADER,
@@ -341,7 +341,7 @@ int kcl_archive_unpack(const unsigned char *buf, size_t len,
 	ar->entries = calloc(KCL_ARCHIVE_MAX_ENTRIES, sizeof(*ar->entries));
 	if (!ar->entries) {
 		free(body);
-		return kcl_fail(err, errlen, "out of memory");
+		return kc_fail(err, errlen, "out of memory");
 	}
 	ret = kcl_archive_split(body, size, ar, err, errlen);
 	free(body);

@@ -28,27 +28,27 @@ int kcl_cache_check_relpath(const char *relpath, char *err, size_t errlen)
 	const char *p, *comp;
 
 	if (!relpath || !*relpath)
-		return kcl_fail(err, errlen, "cache path is empty");
+		return kc_fail(err, errlen, "cache path is empty");
 	if (strlen(relpath) >= KCL_CACHE_PATH_MAX)
-		return kcl_fail(err, errlen, "cache path %.64s...: too long", relpath);
+		return kc_fail(err, errlen, "cache path %.64s...: too long", relpath);
 	if (relpath[0] == '/')
-		return kcl_fail(err, errlen, "cache path %s: absolute paths are refused", relpath);
+		return kc_fail(err, errlen, "cache path %s: absolute paths are refused", relpath);
 	for (comp = p = relpath;; p++) {
 		if (*p && *p != '/') {
 			if (!kcl_cache_name_char(*p))
-				return kcl_fail(err, errlen, "cache path %s: character 0x%02x is refused",
+				return kc_fail(err, errlen, "cache path %s: character 0x%02x is refused",
 						relpath, (unsigned char)*p);
 			continue;
 		}
 		if (p == comp)
-			return kcl_fail(err, errlen, "cache path %s: empty component", relpath);
+			return kc_fail(err, errlen, "cache path %s: empty component", relpath);
 		if ((p - comp == 2 && comp[0] == '.' && comp[1] == '.'))
-			return kcl_fail(err, errlen, "cache path %s: \"..\" is refused", relpath);
+			return kc_fail(err, errlen, "cache path %s: \"..\" is refused", relpath);
 		if (comp[0] == '.')
-			return kcl_fail(err, errlen, "cache path %s: components starting with a dot are refused",
+			return kc_fail(err, errlen, "cache path %s: components starting with a dot are refused",
 					relpath);
 		if (p - comp > 255)
-			return kcl_fail(err, errlen, "cache path %s: component too long", relpath);
+			return kc_fail(err, errlen, "cache path %s: component too long", relpath);
 		if (!*p)
 			return 0;
 		comp = p + 1;
@@ -63,14 +63,14 @@ int kcl_cache_relpath(char *out, size_t outlen, const char *feed,
 	char lv[16] = "";
 	int n;
 
-	if (!kernel_sha1 || strlen(kernel_sha1) != 40 || !kcl_all_hex(kernel_sha1, 40))
-		return kcl_fail(err, errlen, "cache: the kernel SHA-1 must be 40 lowercase hex digits");
+	if (!kernel_sha1 || strlen(kernel_sha1) != 40 || !kc_all_hex(kernel_sha1, 40))
+		return kc_fail(err, errlen, "cache: the kernel SHA-1 must be 40 lowercase hex digits");
 	if (level)
 		snprintf(lv, sizeof(lv), "%u/", level);
 	n = snprintf(out, outlen, "%s%s%s/%s%s", has_feed ? feed : "",
 		     has_feed ? "/" : "", kernel_sha1, lv, name ? name : "");
 	if (n < 0 || (size_t)n >= outlen)
-		return kcl_fail(err, errlen, "cache path too long");
+		return kc_fail(err, errlen, "cache path too long");
 	return kcl_cache_check_relpath(out, err, errlen);
 }
 
@@ -91,13 +91,13 @@ static int kcl_cache_open_parent(const char *dir, const char *relpath,
 		return -1;
 	if (!dir || !*dir)
 		dir = KCL_CACHE_DIR;
-	if (create && kcl_mkdirs(dir, 0700, err, errlen))
+	if (create && kc_mkdirs(dir, 0700, err, errlen))
 		return -1;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		if (errno == ENOENT && !create)
 			return KCL_CACHE_MISSING;
-		return kcl_fail(err, errlen, "cannot open the cache %s: %s", dir, strerror(errno));
+		return kc_fail(err, errlen, "cannot open the cache %s: %s", dir, strerror(errno));
 	}
 	for (p = relpath; (slash = strchr(p, '/')); p = slash + 1) {
 		size_t n = slash - p;
@@ -105,7 +105,7 @@ static int kcl_cache_open_parent(const char *dir, const char *relpath,
 		memcpy(comp, p, n);	/* n <= 255: checked */
 		comp[n] = '\0';
 		if (create && mkdirat(dfd, comp, 0700) && errno != EEXIST) {
-			kcl_fail(err, errlen, "cannot create %.*s in %s: %s",
+			kc_fail(err, errlen, "cannot create %.*s in %s: %s",
 				 (int)(slash - relpath), relpath, dir, strerror(errno));
 			close(dfd);
 			return -1;
@@ -117,7 +117,7 @@ static int kcl_cache_open_parent(const char *dir, const char *relpath,
 			close(dfd);
 			if (e == ENOENT && !create)
 				return KCL_CACHE_MISSING;
-			return kcl_fail(err, errlen, "cannot open %s/%.*s: %s", dir,
+			return kc_fail(err, errlen, "cannot open %s/%.*s: %s", dir,
 					(int)(slash - relpath), relpath,
 					e == ELOOP || e == ENOTDIR ? "not a directory" : strerror(e));
 		}
@@ -140,7 +140,7 @@ int kcl_cache_prepare(const char *dir, const char *relpath, char *path,
 	close(dfd);
 	n = snprintf(path, pathlen, "%s/%s", dir && *dir ? dir : KCL_CACHE_DIR, relpath);
 	if (n < 0 || (size_t)n >= pathlen)
-		return kcl_fail(err, errlen, "cache path too long");
+		return kc_fail(err, errlen, "cache path too long");
 	return 0;
 }
 
@@ -162,23 +162,23 @@ int kcl_cache_put(const char *dir, const char *relpath, const void *data,
 			break;
 	}
 	if (fd < 0) {
-		kcl_fail(err, errlen, "cannot write into the cache for %s: %s", relpath,
+		kc_fail(err, errlen, "cannot write into the cache for %s: %s", relpath,
 			 strerror(errno));
 		close(dfd);
 		return -1;
 	}
-	if (fchmod(fd, 0600) || kcl_write_full(fd, data, len) || fsync(fd)) {
-		kcl_fail(err, errlen, "cannot write cache entry %s: %s", relpath, strerror(errno));
+	if (fchmod(fd, 0600) || kc_write_full(fd, data, len) || fsync(fd)) {
+		kc_fail(err, errlen, "cannot write cache entry %s: %s", relpath, strerror(errno));
 		goto fail;
 	}
 	if (close(fd)) {
 		fd = -1;
-		kcl_fail(err, errlen, "cannot write cache entry %s: %s", relpath, strerror(errno));
+		kc_fail(err, errlen, "cannot write cache entry %s: %s", relpath, strerror(errno));
 		goto fail;
 	}
 	fd = -1;
 	if (renameat(dfd, tmp, dfd, leaf)) {
-		kcl_fail(err, errlen, "cannot store cache entry %s: %s", relpath, strerror(errno));
+		kc_fail(err, errlen, "cannot store cache entry %s: %s", relpath, strerror(errno));
 		goto fail;
 	}
 	fsync(dfd);
@@ -218,26 +218,26 @@ static int kcl_cache_read(const char *dir, const char *relpath, size_t max_size,
 			return KCL_CACHE_MISS;
 		if (errno == ELOOP) {
 			*bad = true;
-			return kcl_fail(err, errlen, "not a regular file");
+			return kc_fail(err, errlen, "not a regular file");
 		}
-		return kcl_fail(err, errlen, "cannot open cache entry %s: %s", relpath,
+		return kc_fail(err, errlen, "cannot open cache entry %s: %s", relpath,
 				strerror(errno));
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
 		*bad = true;
-		return kcl_fail(err, errlen, "not a regular file");
+		return kc_fail(err, errlen, "not a regular file");
 	}
 	if ((unsigned long long)st.st_size > max_size) {
 		close(fd);
 		*bad = true;
-		return kcl_fail(err, errlen, "%lld bytes, more than the limit of %zu",
+		return kc_fail(err, errlen, "%lld bytes, more than the limit of %zu",
 				(long long)st.st_size, max_size);
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		close(fd);
-		return kcl_fail(err, errlen, "out of memory");
+		return kc_fail(err, errlen, "out of memory");
 	}
 	/* Read at most what fstat said, and check that nothing follows. */
 	while (got <= (size_t)st.st_size) {
@@ -246,7 +246,7 @@ static int kcl_cache_read(const char *dir, const char *relpath, size_t max_size,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			kcl_fail(err, errlen, "cannot read cache entry %s: %s", relpath,
+			kc_fail(err, errlen, "cannot read cache entry %s: %s", relpath,
 				 strerror(errno));
 			free(buf);
 			close(fd);
@@ -260,7 +260,7 @@ static int kcl_cache_read(const char *dir, const char *relpath, size_t max_size,
 	if (got != (size_t)st.st_size) {
 		free(buf);
 		*bad = true;
-		return kcl_fail(err, errlen, "changed while read");
+		return kc_fail(err, errlen, "changed while read");
 	}
 	buf[got] = '\0';
 	*data = buf;
@@ -277,9 +277,9 @@ int kcl_cache_get(const char *dir, const char *relpath, size_t max_size,
 
 	rc = kcl_cache_read(dir, relpath, max_size, data, len, &bad, why, sizeof(why));
 	if (rc < 0 && bad)
-		return kcl_fail(err, errlen, "cache entry %s: %s", relpath, why);
+		return kc_fail(err, errlen, "cache entry %s: %s", relpath, why);
 	if (rc < 0)
-		return kcl_fail(err, errlen, "%s", why);
+		return kc_fail(err, errlen, "%s", why);
 	return rc;
 }
 
@@ -295,7 +295,7 @@ int kcl_cache_remove(const char *dir, const char *relpath, char *err,
 	if (dfd < 0)
 		return -1;
 	if (unlinkat(dfd, leaf, 0) && errno != ENOENT) {
-		kcl_fail(err, errlen, "cannot remove cache entry %s: %s", relpath,
+		kc_fail(err, errlen, "cannot remove cache entry %s: %s", relpath,
 			 strerror(errno));
 		close(dfd);
 		return -1;
@@ -318,7 +318,7 @@ int kcl_cache_verified_get(const char *dir, const char *relpath,
 	if (rc == KCL_CACHE_MISS)
 		return rc;
 	if (rc < 0 && !bad)
-		return kcl_fail(err, errlen, "%s", why);
+		return kc_fail(err, errlen, "%s", why);
 	if (!rc) {
 		if (!verify(*data, *len, arg, why, sizeof(why)))
 			return 0;
@@ -329,8 +329,8 @@ int kcl_cache_verified_get(const char *dir, const char *relpath,
 		*len = 0;
 	}
 	if (kcl_cache_remove(dir, relpath, rmerr, sizeof(rmerr)))
-		return kcl_fail(err, errlen, "cache entry %s is corrupt (%s) and cannot be removed: %s",
+		return kc_fail(err, errlen, "cache entry %s is corrupt (%s) and cannot be removed: %s",
 				relpath, why, rmerr);
-	kcl_fail(err, errlen, "cache entry %s was corrupt (%s) and was removed", relpath, why);
+	kc_fail(err, errlen, "cache entry %s was corrupt (%s) and was removed", relpath, why);
 	return KCL_CACHE_CORRUPT;
 }

@@ -45,7 +45,7 @@ int kcl_cache_check_relpath(const char *relpath, char *err, size_t errlen);
 
 /*
  * Create the directories of @relpath under @dir (0700, @dir included) and
- * write the full path of the entry into @path: for kcl_fetch() to
+ * write the full path of the entry into @path: for kc_fetch() to
  * download straight into the cache (it renames into place too).
  */
 int kcl_cache_prepare(const char *dir, const char *relpath, char *path,

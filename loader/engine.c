@@ -34,26 +34,26 @@ int kcl_kernel_identify(struct kcl_kernel *k, char *err, size_t errlen)
 
 	memset(k, 0, sizeof(*k));
 	if (uname(&u))
-		return kcl_fail(err, errlen, "uname: %s", strerror(errno));
+		return kc_fail(err, errlen, "uname: %s", strerror(errno));
 	snprintf(k->release, sizeof(k->release), "%s", u.release);
 	if (!strcmp(u.machine, "x86_64"))
 		strcpy(k->arch, "x86_64");
 	else if (!strcmp(u.machine, "aarch64"))
 		strcpy(k->arch, "arm64");
 	else
-		return kcl_fail(err, errlen, "this machine is %s: kcare supports x86_64 and arm64",
+		return kc_fail(err, errlen, "this machine is %s: kcare supports x86_64 and arm64",
 				u.machine);
 	/*
 	 * The repository knows a kernel by the SHA-1 of these exact bytes,
 	 * which differ between builds of one release.
 	 */
-	if (kcl_read_file("/proc/version", 4096, &buf, &len, NULL, err, errlen))
+	if (kc_read_file("/proc/version", 4096, &buf, &len, NULL, err, errlen))
 		return -1;
 	if (!EVP_Digest(buf, len, md, &mdlen, EVP_sha1(), NULL) || mdlen != 20) {
 		free(buf);
-		return kcl_fail(err, errlen, "cannot compute SHA-1 of /proc/version");
+		return kc_fail(err, errlen, "cannot compute SHA-1 of /proc/version");
 	}
-	kcl_hex(k->sha1, md, 20);
+	kc_hex(k->sha1, md, 20);
 	buf[strcspn(buf, "\n")] = '\0';
 	snprintf(k->version, sizeof(k->version), "%s", buf);
 	free(buf);
@@ -96,7 +96,7 @@ int kcl_engine_read(struct kcl_engine *e, char *err, size_t errlen)
 	if (kcl_sysfs_read(KCL_SYSFS, "state", e->state, sizeof(e->state)) ||
 	    kcl_sysfs_read(KCL_SYSFS, "version", e->version, sizeof(e->version)) ||
 	    kcl_sysfs_read(KCL_SYSFS, "level", v, sizeof(v)))
-		return kcl_fail(err, errlen, "cannot read %s: %s", KCL_SYSFS,
+		return kc_fail(err, errlen, "cannot read %s: %s", KCL_SYSFS,
 				strerror(errno));
 	e->level = strtoul(v, NULL, 10);
 	kcl_sysfs_read(KCL_SYSFS, "patchset", e->patchset, sizeof(e->patchset));
@@ -121,14 +121,14 @@ int kcl_engine_ensure(char *err, size_t errlen)
 		return 0;
 	rc = posix_spawnp(&pid, "modprobe", NULL, NULL, argv, environ);
 	if (rc)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"the engine kcare.ko is not loaded and modprobe cannot run: %s",
 				strerror(rc));
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
-			return kcl_fail(err, errlen, "modprobe: %s", strerror(errno));
+			return kc_fail(err, errlen, "modprobe: %s", strerror(errno));
 	if (!WIFEXITED(st) || WEXITSTATUS(st) || access(KCL_SYSFS "/state", F_OK))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"the engine kcare.ko is not loaded and \"modprobe kcare\" failed: is kcare installed for this kernel?");
 	return 0;
 }
@@ -150,11 +150,11 @@ int kcl_engine_load(const void *data, size_t len, const char *name,
 	/* finit_module() reads a file: an anonymous one keeps the disk out. */
 	fd = memfd_create(name, MFD_CLOEXEC);
 	if (fd < 0)
-		return kcl_fail(err, errlen, "memfd_create: %s", strerror(errno));
-	if (kcl_write_full(fd, data, len)) {
+		return kc_fail(err, errlen, "memfd_create: %s", strerror(errno));
+	if (kc_write_full(fd, data, len)) {
 		e = errno;
 		close(fd);
-		return kcl_fail(err, errlen, "cannot stage payload %s: %s", name,
+		return kc_fail(err, errlen, "cannot stage payload %s: %s", name,
 				strerror(e));
 	}
 	rc = syscall(SYS_finit_module, fd, params, 0);
@@ -164,14 +164,14 @@ int kcl_engine_load(const void *data, size_t len, const char *name,
 		return 0;
 	kcl_sysfs_read(KCL_SYSFS, "last_error", why, sizeof(why));
 	if (e == EEXIST)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"the kernel refused payload %s: a module of that name is already loaded",
 				name);
 	if (e == EPERM)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"the kernel refused payload %s: %s (run as root; module loading may be disabled: kernel.modules_disabled, lockdown)",
 				name, strerror(e));
-	return kcl_fail(err, errlen, "the kernel refused payload %s: %s%s%s",
+	return kc_fail(err, errlen, "the kernel refused payload %s: %s%s%s",
 			name, strerror(e), *why ? ": " : "", why);
 }
 
@@ -204,7 +204,7 @@ int kcl_engine_unload(bool force, char *err, size_t errlen)
 
 	fd = open(KCL_SYSFS "/unload", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return kcl_fail(err, errlen, "cannot open %s/unload: %s", KCL_SYSFS,
+		return kc_fail(err, errlen, "cannot open %s/unload: %s", KCL_SYSFS,
 				strerror(errno));
 	do {
 		n = write(fd, v, strlen(v));
@@ -215,10 +215,10 @@ int kcl_engine_unload(bool force, char *err, size_t errlen)
 		return 0;
 	kcl_sysfs_read(KCL_SYSFS, "last_error", why, sizeof(why));
 	if (e == EBUSY)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"the patches stay applied: tasks kept running in patched code (%s); see %s/blocking, retry later or use --force",
 				*why ? why : strerror(e), KCL_SYSFS);
-	return kcl_fail(err, errlen, "the patches stay applied: %s%s%s",
+	return kc_fail(err, errlen, "the patches stay applied: %s%s%s",
 			strerror(e), *why ? ": " : "", why);
 }
 
@@ -242,7 +242,7 @@ int kcl_engine_patches(struct kcl_engine_patch **p, size_t *n, char *err,
 	dir = opendir(KCL_SYSFS "/patches");
 	if (!dir)
 		return errno == ENOENT ? 0 :
-			kcl_fail(err, errlen, "cannot read %s/patches: %s", KCL_SYSFS,
+			kc_fail(err, errlen, "cannot read %s/patches: %s", KCL_SYSFS,
 				 strerror(errno));
 	while ((d = readdir(dir))) {
 		if (d->d_name[0] == '.' || strlen(d->d_name) >= sizeof(x->name))
@@ -251,7 +251,7 @@ int kcl_engine_patches(struct kcl_engine_patch **p, size_t *n, char *err,
 		if (!nv) {
 			closedir(dir);
 			free(v);
-			return kcl_fail(err, errlen, "out of memory");
+			return kc_fail(err, errlen, "out of memory");
 		}
 		v = nv;
 		x = &v[cnt++];

@@ -131,39 +131,39 @@ static int parse_level(const char *v, size_t vlen, struct kcl_index_level *l,
 		flen += *f == ' ';
 	if (flen != 4 || !vlen || v[0] == ' ' || end[-1] == ' ' ||
 	    memmem(v, vlen, "  ", 2))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "index line %u: expected LEVEL ID RELEASE-TIME PATCH-TYPE SHA256|withdrawn, separated by single spaces",
 			    lineno);
 	if (next_field(&p, end, &f, &flen, 0) ||
 	    parse_u64(f, flen, 4294967295ull, &num) || num == 0)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "index line %u: the level number must be 1..4294967295, without leading zero",
 			    lineno);
 	l->level = num;
 	if (next_field(&p, end, &f, &flen, 0) || !valid_id(f, flen))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "index line %u: the level id must be [A-Za-z0-9_], 1..48",
 			    lineno);
 	memcpy(l->id, f, flen);
 	l->id[flen] = '\0';
 	if (next_field(&p, end, &f, &flen, 0) ||
 	    parse_time(f, flen, &l->release_time))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "index line %u: bad release time (YYYY-MM-DDTHH:MM:SSZ)",
 			    lineno);
 	if (next_field(&p, end, &f, &flen, 0) ||
 	    parse_patch_type(f, flen, l->patch_type))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "index line %u: the patch type must be default, extra or free",
 			    lineno);
 	if (next_field(&p, end, &f, &flen, 1))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "index line %u: expected LEVEL ID RELEASE-TIME PATCH-TYPE SHA256|withdrawn",
 			    lineno);
 	if (flen == 9 && !memcmp(f, "withdrawn", 9))
 		l->withdrawn = true;
-	else if (kcl_unhex(f, flen, l->sha256, 32))
-		return kcl_fail(err, errlen,
+	else if (kc_unhex(f, flen, l->sha256, 32))
+		return kc_fail(err, errlen,
 			    "index line %u: the SHA-256 must be 64 lowercase hex digits (or \"withdrawn\")",
 			    lineno);
 	return 0;
@@ -184,17 +184,17 @@ static int parse_header(struct kcl_index *ix, size_t k, const char *v,
 	switch (k) {
 	case 0:
 		if (parse_u64(v, vlen, 4294967295ull, &num))
-			return kcl_fail(err, errlen, "index line %u: bad format",
+			return kc_fail(err, errlen, "index line %u: bad format",
 				    lineno);
 		if (num != KCL_INDEX_FORMAT)
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 				    "index format %llu is not supported (only %d)",
 				    num, KCL_INDEX_FORMAT);
 		ix->format = num;
 		return 0;
 	case 1:
-		if (kcl_unhex(v, vlen, sha1, sizeof(sha1)))
-			return kcl_fail(err, errlen,
+		if (kc_unhex(v, vlen, sha1, sizeof(sha1)))
+			return kc_fail(err, errlen,
 				    "index line %u: kernel-sha1 must be 40 lowercase hex digits",
 				    lineno);
 		memcpy(ix->kernel_sha1, v, 40);
@@ -202,7 +202,7 @@ static int parse_header(struct kcl_index *ix, size_t k, const char *v,
 		return 0;
 	case 2:
 		if (!valid_feed(v, vlen))
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 				    "index line %u: the feed must be empty or [a-z0-9-], 1..32",
 				    lineno);
 		memcpy(ix->feed, v, vlen);
@@ -210,24 +210,24 @@ static int parse_header(struct kcl_index *ix, size_t k, const char *v,
 		return 0;
 	case 3:
 		if (parse_u64(v, vlen, UINT64_MAX, &num))
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 				    "index line %u: the serial must be a decimal number without leading zero",
 				    lineno);
 		ix->serial = num;
 		return 0;
 	case 4:
 		if (parse_time(v, vlen, &ix->generated))
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 				    "index line %u: bad generated time (YYYY-MM-DDTHH:MM:SSZ)",
 				    lineno);
 		return 0;
 	default:
 		if (parse_time(v, vlen, &ix->expires))
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 				    "index line %u: bad expires time (YYYY-MM-DDTHH:MM:SSZ)",
 				    lineno);
 		if (ix->expires <= ix->generated)
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 				    "index line %u: expires is not after generated",
 				    lineno);
 		return 0;
@@ -242,17 +242,17 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 	size_t nheader = 0, cap = 0, i;
 
 	if (len > KCL_INDEX_MAX_SIZE)
-		return kcl_fail(err, errlen, "index larger than %u bytes",
+		return kc_fail(err, errlen, "index larger than %u bytes",
 			    KCL_INDEX_MAX_SIZE);
 	if (len && text[len - 1] != '\n')
-		return kcl_fail(err, errlen, "index does not end with a new line");
+		return kc_fail(err, errlen, "index does not end with a new line");
 	for (i = 0; i < len; i++) {
 		unsigned char c = text[i];
 
 		if (c == '\n')
 			lineno++;
 		else if (c < 0x20 || c > 0x7e)
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 				    "index line %u: a control or non-ASCII byte (0x%02x)",
 				    lineno + 1, c);
 	}
@@ -270,7 +270,7 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 		}
 		colon = memchr(p, ':', llen);
 		if (!colon)
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 				    "index line %u: expected \"key: value\"",
 				    lineno);
 		klen = colon - p;
@@ -278,7 +278,7 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 		vlen = nl - v;
 		if (vlen) {
 			if (v[0] != ' ' || vlen == 1)
-				return kcl_fail(err, errlen,
+				return kc_fail(err, errlen,
 					    "index line %u: expected one space after the colon and a value",
 					    lineno);
 			v++;
@@ -288,7 +288,7 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 			const char *want = header_keys[nheader];
 
 			if (klen != strlen(want) || memcmp(p, want, klen))
-				return kcl_fail(err, errlen,
+				return kc_fail(err, errlen,
 					    "index line %u: expected key %s, found %.*s",
 					    lineno, want, (int)(klen > 32 ? 32 : klen), p);
 			if (parse_header(ix, nheader, v, vlen, err, errlen,
@@ -299,11 +299,11 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 			struct kcl_index_level *l;
 
 			if (klen != 5 || memcmp(p, "level", 5))
-				return kcl_fail(err, errlen,
+				return kc_fail(err, errlen,
 					    "index line %u: unexpected key %.*s (only level lines follow the header)",
 					    lineno, (int)(klen > 32 ? 32 : klen), p);
 			if (ix->n >= KCL_INDEX_MAX_LEVELS)
-				return kcl_fail(err, errlen,
+				return kc_fail(err, errlen,
 					    "index lists more than %d levels",
 					    KCL_INDEX_MAX_LEVELS);
 			if (ix->n == cap) {
@@ -312,14 +312,14 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 				cap = cap ? cap * 2 : 16;
 				nl2 = realloc(ix->levels, cap * sizeof(*nl2));
 				if (!nl2)
-					return kcl_fail(err, errlen, "out of memory");
+					return kc_fail(err, errlen, "out of memory");
 				ix->levels = nl2;
 			}
 			l = &ix->levels[ix->n];
 			if (parse_level(v, vlen, l, err, errlen, lineno))
 				return -1;
 			if (ix->n && l->level <= ix->levels[ix->n - 1].level)
-				return kcl_fail(err, errlen,
+				return kc_fail(err, errlen,
 					    "index line %u: level %u does not follow level %u (levels must increase)",
 					    lineno, l->level,
 					    ix->levels[ix->n - 1].level);
@@ -328,7 +328,7 @@ static int parse_body(const char *text, size_t len, struct kcl_index *ix,
 		p = nl + 1;
 	}
 	if (nheader < NHEADER)
-		return kcl_fail(err, errlen, "index has no %s line",
+		return kc_fail(err, errlen, "index has no %s line",
 			    header_keys[nheader]);
 	return 0;
 }
@@ -377,7 +377,7 @@ char *kcl_index_format(const struct kcl_index *ix)
 
 		kcl_time_format(l->release_time, rel);
 		if (!l->withdrawn)
-			kcl_hex(sha, l->sha256, 32);
+			kc_hex(sha, l->sha256, 32);
 		r = snprintf(buf + n, cap - n, "level: %u %s %s %s %s\n",
 			     l->level, l->id, rel, l->patch_type,
 			     l->withdrawn ? "withdrawn" : sha);
@@ -401,7 +401,7 @@ char *kcl_index_sign(const struct kcl_index *ix, const char *priv,
 
 	body = kcl_index_format(ix);
 	if (!body) {
-		kcl_fail(err, errlen, "cannot format the index");
+		kc_fail(err, errlen, "cannot format the index");
 		return NULL;
 	}
 	len = strlen(body);
@@ -419,15 +419,15 @@ char *kcl_index_sign(const struct kcl_index *ix, const char *priv,
 	out = realloc(body, len + SIG_LINE_LEN + 1);
 	if (!out) {
 		free(body);
-		kcl_fail(err, errlen, "out of memory");
+		kc_fail(err, errlen, "out of memory");
 		return NULL;
 	}
 	memcpy(out + len, SIG_PREFIX, sizeof(SIG_PREFIX) - 1);
 	len += sizeof(SIG_PREFIX) - 1;
-	kcl_hex(out + len, sig + 8, KCL_KEYID_SIZE);
+	kc_hex(out + len, sig + 8, KCL_KEYID_SIZE);
 	len += 2 * KCL_KEYID_SIZE;
 	out[len++] = ' ';
-	kcl_hex(out + len, sig + 16, 64);
+	kc_hex(out + len, sig + 16, 64);
 	len += 128;
 	out[len++] = '\n';
 	out[len] = '\0';
@@ -447,10 +447,10 @@ int kcl_index_verify(const struct kcl_keyring *kr, const char *text,
 	size_t body, llen;
 
 	if (len > KCL_INDEX_MAX_SIZE)
-		return kcl_fail(err, errlen, "index larger than %u bytes",
+		return kc_fail(err, errlen, "index larger than %u bytes",
 			    KCL_INDEX_MAX_SIZE);
 	if (!len || text[len - 1] != '\n')
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "index is not signed: it does not end with a signature line");
 	/* The last line: after the last new line before the final one. */
 	for (body = len - 1; body > 0 && text[body - 1] != '\n'; body--)
@@ -463,21 +463,21 @@ int kcl_index_verify(const struct kcl_keyring *kr, const char *text,
 		const char *nl = memchr(p, '\n', end - p);
 
 		if (is_sig_line(p, nl - p))
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 				    is_sig_line(last, llen) ?
 				    "index has more than one signature line" :
 				    "index has lines after its signature line");
 		p = nl + 1;
 	}
 	if (!is_sig_line(last, llen))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "index is not signed: its last line is not a signature line");
 	if (llen != SIG_LINE_LEN - 1 ||
 	    memcmp(last, SIG_PREFIX, sizeof(SIG_PREFIX) - 1) ||
-	    kcl_unhex(last + 11, 16, blob + 8, KCL_KEYID_SIZE) ||
+	    kc_unhex(last + 11, 16, blob + 8, KCL_KEYID_SIZE) ||
 	    last[27] != ' ' ||
-	    kcl_unhex(last + 28, 128, blob + 16, 64))
-		return kcl_fail(err, errlen,
+	    kc_unhex(last + 28, 128, blob + 16, 64))
+		return kc_fail(err, errlen,
 			    "malformed signature line: expected \"signature: KEYID SIG\" (16 and 128 lowercase hex)");
 	memcpy(blob, KCL_SIG_MAGIC, 8);
 	if (kcl_verify(kr, (const unsigned char *)text, body, blob,
@@ -499,23 +499,23 @@ int kcl_index_check(const struct kcl_index *ix, const char *kernel_sha1,
 	if (!feed)
 		feed = "";
 	if (strcmp(ix->kernel_sha1, kernel_sha1))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "index is for kernel %s, not this one (%s)",
 			    ix->kernel_sha1, kernel_sha1);
 	if (strcmp(ix->feed, feed))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "index is for feed \"%s\", not \"%s\"", ix->feed,
 			    feed);
 	if (now >= ix->expires) {
 		kcl_time_format(ix->expires, t);
-		return kcl_fail(err, errlen, "index expired on %s", t);
+		return kc_fail(err, errlen, "index expired on %s", t);
 	}
 	if (seen && ix->serial < seen->serial)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "index serial %llu is older than the last accepted %llu (replayed?)",
 			    ix->serial, seen->serial);
 	if (seen && max_level < seen->max_level)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "index lists levels up to %u, fewer than the %u seen before (rolled back?)",
 			    max_level, seen->max_level);
 	return 0;
@@ -537,7 +537,7 @@ int kcl_prefix_parse(const char *prefix, char *feed, size_t feedlen,
 		if (len > 1 && i == len - 1) {
 			if (strcmp(prefix, "12h") && strcmp(prefix, "24h") &&
 			    strcmp(prefix, "48h"))
-				return kcl_fail(err, errlen,
+				return kc_fail(err, errlen,
 					    "PREFIX=%s: the delayed feeds are 12h, 24h and 48h",
 					    prefix);
 			*delay_hours = atoi(prefix);
@@ -545,11 +545,11 @@ int kcl_prefix_parse(const char *prefix, char *feed, size_t feedlen,
 		}
 	}
 	if (!valid_feed(prefix, len))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "PREFIX=%s: a feed name is [a-z0-9-], 1..32 (or 12h, 24h, 48h)",
 			    prefix);
 	if (len >= feedlen)
-		return kcl_fail(err, errlen, "PREFIX=%s: too long", prefix);
+		return kc_fail(err, errlen, "PREFIX=%s: too long", prefix);
 	if (feedlen) {
 		memcpy(feed, prefix, len);
 		feed[len] = '\0';
@@ -592,27 +592,27 @@ int kcl_sticky_parse(const char *ddmmyy, time_t now, time_t *until,
 		if (ddmmyy[i] < '0' || ddmmyy[i] > '9')
 			break;
 	if (i != 6 || ddmmyy[6])
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "STICKY_PATCH=%s: expected a date as DDMMYY",
 			    ddmmyy);
 	d = (ddmmyy[0] - '0') * 10 + ddmmyy[1] - '0';
 	m = (ddmmyy[2] - '0') * 10 + ddmmyy[3] - '0';
 	y = 2000 + (ddmmyy[4] - '0') * 10 + ddmmyy[5] - '0';
 	if (m < 1 || m > 12)
-		return kcl_fail(err, errlen, "STICKY_PATCH=%s: no month %u",
+		return kc_fail(err, errlen, "STICKY_PATCH=%s: no month %u",
 			    ddmmyy, m);
 	dim = mdays[m - 1] + (m == 2 && y % 4 == 0 &&
 			      (y % 100 != 0 || y % 400 == 0));
 	if (d < 1 || d > dim)
-		return kcl_fail(err, errlen, "STICKY_PATCH=%s: no day %u in %04u-%02u",
+		return kc_fail(err, errlen, "STICKY_PATCH=%s: no day %u in %04u-%02u",
 			    ddmmyy, d, y, m);
 	day = days_from_civil(y, m, d);
 	today = floor_div(now, 86400);
 	if (day > today)
-		return kcl_fail(err, errlen, "STICKY_PATCH=%s is in the future",
+		return kc_fail(err, errlen, "STICKY_PATCH=%s is in the future",
 			    ddmmyy);
 	if (day < today - KCL_STICKY_MAX_DAYS)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 			    "STICKY_PATCH=%s is more than %d days ago",
 			    ddmmyy, KCL_STICKY_MAX_DAYS);
 	*until = (time_t)((day + 1) * 86400);
@@ -656,15 +656,15 @@ const struct kcl_index_level *kcl_index_select(const struct kcl_index *ix,
 	if (!why || !whylen)
 		return NULL;
 	if (!ix->n) {
-		kcl_fail(why, whylen, "the index lists no level");
+		kc_fail(why, whylen, "the index lists no level");
 		return NULL;
 	}
 	if (!candidates) {
 		if (!strcmp(type, "default"))
-			kcl_fail(why, whylen,
+			kc_fail(why, whylen,
 			     "no level of patch type default that is not withdrawn");
 		else
-			kcl_fail(why, whylen,
+			kc_fail(why, whylen,
 			     "no level of patch type %s or default that is not withdrawn",
 			     type);
 		return NULL;

@@ -58,23 +58,23 @@ int kcl_kernel_notes_build_id(const char *what, const unsigned char *buf,
 		if (type == KCL_NT_GNU_BUILD_ID && namesz == 4 &&
 		    !memcmp(buf + name, "GNU", 4)) {
 			if (!descsz)
-				return kcl_fail(err, errlen,
+				return kc_fail(err, errlen,
 						"%s has an empty GNU build-id note",
 						what);
 			if (hexlen < 2 * (size_t)descsz + 1)
-				return kcl_fail(err, errlen,
+				return kc_fail(err, errlen,
 						"%s has a GNU build-id of %u bytes, longer than any expected",
 						what, descsz);
-			kcl_hex(hex, buf + desc, descsz);
+			kc_hex(hex, buf + desc, descsz);
 			return 0;
 		}
 		off = next;
 	}
 	if (off < len)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"%s is malformed: a note at byte %zu runs past the end",
 				what, off);
-	return kcl_fail(err, errlen, "%s has no GNU build-id note", what);
+	return kc_fail(err, errlen, "%s has no GNU build-id note", what);
 }
 
 int kcl_kernel_build_id(const char *path, char *hex, size_t hexlen,
@@ -87,14 +87,14 @@ int kcl_kernel_build_id(const char *path, char *hex, size_t hexlen,
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"cannot read the kernel's build-id from %s: %s",
 				path, strerror(errno));
 	/* One byte more than allowed, to tell a file that is too large. */
 	buf = malloc(KCL_KERNEL_NOTES_MAX + 1);
 	if (!buf) {
 		close(fd);
-		return kcl_fail(err, errlen, "out of memory");
+		return kc_fail(err, errlen, "out of memory");
 	}
 	/* sysfs may return less than asked: read to the end. */
 	do {
@@ -104,11 +104,11 @@ int kcl_kernel_build_id(const char *path, char *hex, size_t hexlen,
 	} while ((n > 0 && len <= KCL_KERNEL_NOTES_MAX) ||
 		 (n < 0 && errno == EINTR));
 	if (n < 0) {
-		ret = kcl_fail(err, errlen,
+		ret = kc_fail(err, errlen,
 			       "cannot read the kernel's build-id from %s: %s",
 			       path, strerror(errno));
 	} else if (len > KCL_KERNEL_NOTES_MAX) {
-		ret = kcl_fail(err, errlen, "%s is larger than %d bytes",
+		ret = kc_fail(err, errlen, "%s is larger than %d bytes",
 			       path, KCL_KERNEL_NOTES_MAX);
 	} else {
 		ret = kcl_kernel_notes_build_id(path, buf, len, hex, hexlen,

@@ -296,7 +296,7 @@ static int kcl_mpayload(struct kcl_mparse *p, const char *v, size_t len)
 	    !size)
 		return kcl_mbad(p, "payload size must be a number from 1 to %u",
 				KCL_ARCHIVE_MAX_SIZE);
-	if (v + len - sha != 64 || !kcl_all_hex(sha, 64))
+	if (v + len - sha != 64 || !kc_all_hex(sha, 64))
 		return kcl_mbad(p, "payload SHA-256 must be 64 lowercase hex digits");
 	for (i = 0; i < m->npayloads; i++)
 		if (strlen(m->payloads[i].file) == flen &&
@@ -317,7 +317,7 @@ static int kcl_mpayload(struct kcl_mparse *p, const char *v, size_t len)
 	m->npayloads++;
 	r->size = size;
 	/* Checked above: 64 lowercase hex digits. */
-	kcl_unhex(sha, 64, r->sha256, sizeof(r->sha256));
+	kc_unhex(sha, 64, r->sha256, sizeof(r->sha256));
 	return 0;
 }
 
@@ -370,12 +370,12 @@ static int kcl_mvalue(struct kcl_mparse *p, enum kcl_mkey key, const char *v,
 			return kcl_mbad(p, "arch must be x86_64 or arm64");
 		return kcl_mdup(p, &m->arch, v, len);
 	case K_KERNEL_SHA1:
-		if (len != 40 || !kcl_all_hex(v, len))
+		if (len != 40 || !kc_all_hex(v, len))
 			return kcl_mbad(p, "kernel-sha1 must be 40 lowercase hex digits");
 		return kcl_mdup(p, &m->kernel_sha1, v, len);
 	case K_KERNEL_BUILD_ID:
 		if (len < 2 || len > KCL_MANIFEST_BUILD_ID_MAX || len % 2 ||
-		    !kcl_all_hex(v, len))
+		    !kc_all_hex(v, len))
 			return kcl_mbad(p, "kernel-build-id must be an even number (2 to %d) of lowercase hex digits",
 					KCL_MANIFEST_BUILD_ID_MAX);
 		return kcl_mdup(p, &m->kernel_build_id, v, len);

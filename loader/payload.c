@@ -196,7 +196,7 @@ static int kcl_payload_modinfo(const char *file, const char *data,
 
 	memset(mi, 0, sizeof(*mi));
 	if (!size || end[-1] != '\0')
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s has a .modinfo that does not end in a NUL byte",
 				file);
 	for (; p < end; p += strlen(p) + 1) {
@@ -208,7 +208,7 @@ static int kcl_payload_modinfo(const char *file, const char *data,
 			if (strncmp(p, keys[i].key, klen))
 				continue;
 			if (*slot)
-				return kcl_fail(err, errlen,
+				return kc_fail(err, errlen,
 						"payload %s has two %.*s entries in .modinfo",
 						file, (int)klen, keys[i].key);
 			*slot = p + klen;
@@ -228,13 +228,13 @@ static int kcl_payload_check_modinfo(const char *file,
 	char show[KCL_PAYLOAD_SHOW];
 
 	if (!mi->patchset || strcmp(mi->patchset, "yes"))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s is not a kcare payload (no kcare_patchset=yes in .modinfo: KCARE_PATCHSET() missing?)",
 				file);
 	/* The first word of vermagic is the release the module was built for. */
 	if (!mi->vermagic || strncmp(mi->vermagic, want->kernel_release, krl) ||
 	    (mi->vermagic[krl] != ' ' && mi->vermagic[krl] != '\0'))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s was built for kernel \"%s\", not %s (vermagic)",
 				file, mi->vermagic ?
 				kcl_payload_show(show, sizeof(show), mi->vermagic,
@@ -242,15 +242,15 @@ static int kcl_payload_check_modinfo(const char *file,
 				want->kernel_release);
 	if (strlen(mi->vermagic) > KCL_PAYLOAD_VERMAGIC_MAX ||
 	    !kcl_payload_printable(mi->vermagic))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s has a malformed vermagic in .modinfo (not printable or longer than %d bytes)",
 				file, KCL_PAYLOAD_VERMAGIC_MAX);
 	if (!mi->build_id || !mi->build_id[0])
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s carries no kernel build-id (built without KCARE_TARGET_BUILD_ID)",
 				file);
 	if (strcmp(mi->build_id, want->build_id))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s carries build-id %s, but the kernel's is %s",
 				file,
 				kcl_payload_show(show, sizeof(show), mi->build_id,
@@ -258,16 +258,16 @@ static int kcl_payload_check_modinfo(const char *file,
 				want->build_id);
 	/* Equal to the caller's, but that one need not be valid hex. */
 	if (strlen(mi->build_id) > KCL_PAYLOAD_BUILD_ID_MAX ||
-	    !kcl_all_hex(mi->build_id, strlen(mi->build_id)))
-		return kcl_fail(err, errlen,
+	    !kc_all_hex(mi->build_id, strlen(mi->build_id)))
+		return kc_fail(err, errlen,
 				"payload %s has a malformed kcare_build_id in .modinfo (expected at most %d lowercase hex digits)",
 				file, KCL_PAYLOAD_BUILD_ID_MAX);
 	if (!mi->name)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s has no module name (no name= in .modinfo: not built by kbuild?)",
 				file);
 	if (!kcl_payload_good_name(mi->name))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s has the module name \"%s\", expected 1 to %d of A-Z a-z 0-9 _",
 				file,
 				kcl_payload_show(show, sizeof(show), mi->name,
@@ -289,7 +289,7 @@ static int kcl_payload_check_section(const char *file, const char *name,
 
 	kcl_payload_show(show, sizeof(show), name, strlen(name));
 	if (!kcl_payload_section_allowed(name))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s has section %s, which a payload may not have",
 				file, show);
 	/*
@@ -318,7 +318,7 @@ static int kcl_payload_check_section(const char *file, const char *name,
 		ok = false;
 	}
 	if (!ok)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s has section %s of ELF type %u, which a payload may not have",
 				file, show, (unsigned int)sh->sh_type);
 	return 0;
@@ -336,33 +336,33 @@ static int kcl_payload_check_ehdr(const char *file, const unsigned char *buf,
 	GElf_Ehdr eh;
 
 	if (len < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG))
-		return kcl_fail(err, errlen, "payload %s is not an ELF file",
+		return kc_fail(err, errlen, "payload %s is not an ELF file",
 				file);
 	if (buf[EI_CLASS] != ELFCLASS64)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s is not a 64-bit ELF (class %u), expected a %s kernel module",
 				file, buf[EI_CLASS], want->arch);
 	if (buf[EI_DATA] != ELFDATA2LSB)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s is not a little-endian ELF, expected a %s kernel module",
 				file, want->arch);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s is not a valid ELF file (truncated or corrupt: %s)",
 				file, elf_errmsg(-1));
 	if (eh.e_type != ET_REL)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s is not a kernel module (not a relocatable ELF)",
 				file);
 	if (eh.e_machine != machine)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s is an ELF for machine %u%s, expected %s",
 				file, eh.e_machine,
 				kcl_payload_machine_name(eh.e_machine), want->arch);
 	if (!eh.e_shnum || eh.e_shentsize != sizeof(Elf64_Shdr) ||
 	    eh.e_shoff > len ||
 	    (len - eh.e_shoff) / sizeof(Elf64_Shdr) < eh.e_shnum)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"payload %s is truncated or corrupt: its section table is missing or lies outside the file",
 				file);
 	return 0;
@@ -381,7 +381,7 @@ int kcl_payload_check(const char *file, const unsigned char *buf, size_t len,
 
 	memset(info, 0, sizeof(*info));
 	if (kcl_payload_machine(want->arch) == EM_NONE)
-		return kcl_fail(err, errlen,
+		return kc_fail(err, errlen,
 				"unknown architecture '%s' (expected x86_64 or arm64)",
 				want->arch);
 	elf_version(EV_CURRENT);
@@ -391,7 +391,7 @@ int kcl_payload_check(const char *file, const unsigned char *buf, size_t len,
 	if (kcl_payload_check_ehdr(file, buf, len, want, elf, err, errlen))
 		goto out;
 	if (elf_getshdrstrndx(elf, &shstrndx)) {
-		kcl_fail(err, errlen,
+		kc_fail(err, errlen,
 			 "payload %s is corrupt: it has no section name table",
 			 file);
 		goto out;
@@ -405,14 +405,14 @@ int kcl_payload_check(const char *file, const unsigned char *buf, size_t len,
 		name = gelf_getshdr(scn, &sh) ?
 		       elf_strptr(elf, shstrndx, sh.sh_name) : NULL;
 		if (!name) {
-			kcl_fail(err, errlen,
+			kc_fail(err, errlen,
 				 "payload %s is corrupt: section %zu has no valid header or name",
 				 file, elf_ndxscn(scn));
 			goto out;
 		}
 		if (sh.sh_type != SHT_NOBITS &&
 		    (sh.sh_offset > len || sh.sh_size > len - sh.sh_offset)) {
-			kcl_fail(err, errlen,
+			kc_fail(err, errlen,
 				 "payload %s is truncated or corrupt: section %zu lies outside the file",
 				 file, elf_ndxscn(scn));
 			goto out;
@@ -421,20 +421,20 @@ int kcl_payload_check(const char *file, const unsigned char *buf, size_t len,
 			continue;
 		/* The kernel reads the first; there must be no other to read. */
 		if (modinfo) {
-			kcl_fail(err, errlen,
+			kc_fail(err, errlen,
 				 "payload %s has two .modinfo sections", file);
 			goto out;
 		}
 		modinfo = scn;
 	}
 	if (!modinfo) {
-		kcl_fail(err, errlen,
+		kc_fail(err, errlen,
 			 "payload %s has no .modinfo: not a kernel module", file);
 		goto out;
 	}
 	data = elf_getdata(modinfo, NULL);
 	if (!data || !data->d_buf) {
-		kcl_fail(err, errlen,
+		kc_fail(err, errlen,
 			 "payload %s has an empty or unreadable .modinfo", file);
 		goto out;
 	}

@@ -22,7 +22,7 @@
 #include "util.h"
 
 /* Every failure also drops what OpenSSL queued about it. */
-#define fail(...)	(ERR_clear_error(), kcl_fail(__VA_ARGS__))
+#define fail(...)	(ERR_clear_error(), kc_fail(__VA_ARGS__))
 
 void kcl_key_id_hex(const unsigned char id[KCL_KEYID_SIZE], char hex[17])
 {

@@ -59,7 +59,7 @@ static int kcl_state_find(const char *path, const char *const *key,
 	size_t len;
 	int i, n, found = 0, no = 0;
 
-	if (kcl_read_file(path, KCL_STATE_MAX_SIZE, buf, &len, &missing, err,
+	if (kc_read_file(path, KCL_STATE_MAX_SIZE, buf, &len, &missing, err,
 			  errlen))
 		return -1;
 	if (missing)
@@ -69,7 +69,7 @@ static int kcl_state_find(const char *path, const char *const *key,
 		no++;
 		n = kcl_state_words(line, words);
 		if (n != nwords)
-			return kcl_fail(err, errlen,
+			return kc_fail(err, errlen,
 					"%s:%d: malformed line (remove the file to start afresh)",
 					path, no);
 		for (i = 0; i < nkey; i++)
@@ -100,16 +100,16 @@ static int kcl_state_replace(const char *path, const char *const *key,
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		if (kcl_mkdirs(dir, 0700, err, errlen))
+		if (kc_mkdirs(dir, 0700, err, errlen))
 			return -1;
 	}
-	if (kcl_read_file(path, KCL_STATE_MAX_SIZE, &buf, &len, &missing, err,
+	if (kc_read_file(path, KCL_STATE_MAX_SIZE, &buf, &len, &missing, err,
 			  errlen))
 		return -1;
 	mem = open_memstream(&out, &olen);
 	if (!mem) {
 		free(buf);
-		return kcl_fail(err, errlen, "out of memory");
+		return kc_fail(err, errlen, "out of memory");
 	}
 	for (line = buf; line && *line; line = next) {
 		const char *p = line;
@@ -133,8 +133,8 @@ static int kcl_state_replace(const char *path, const char *const *key,
 	fclose(mem);
 	free(buf);
 	if (!out)
-		return kcl_fail(err, errlen, "out of memory");
-	rc = kcl_write_atomic(path, out, olen, 0600, err, errlen);
+		return kc_fail(err, errlen, "out of memory");
+	rc = kc_write_atomic(path, out, olen, 0600, err, errlen);
 	free(out);
 	return rc;
 }
@@ -152,7 +152,7 @@ int kcl_seen_read(const char *path, const char *sha1, const char *feed,
 	if (rc == 1) {
 		if (kcl_parse_uint(w[2], ~0ULL, &serial) ||
 		    kcl_parse_uint(w[3], ~0U, &max)) {
-			rc = kcl_fail(err, errlen, "%s: malformed line for %s",
+			rc = kc_fail(err, errlen, "%s: malformed line for %s",
 				      path, sha1);
 		} else {
 			seen->serial = serial;
@@ -188,7 +188,7 @@ int kcl_applied_read(const char *path, const char *sha1,
 	if (rc == 1) {
 		if (kcl_parse_uint(w[2], ~0U, &level) || !level ||
 		    strlen(w[1]) >= sizeof(a->feed)) {
-			rc = kcl_fail(err, errlen, "%s: malformed line for %s",
+			rc = kc_fail(err, errlen, "%s: malformed line for %s",
 				      path, sha1);
 		} else {
 			a->level = level;

@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kcarectl: the agent (README.md).
+KCARECTL_SRCS := $(wildcard userland/kcarectl/*.c) $(LOADER_SRCS) $(LIBKC_SRCS)
+KCARECTL_HDRS := $(wildcard userland/kcarectl/*.h) $(LOADER_HDRS) $(LIBKC_HDRS)
+BINS += $(O)/kcarectl
+$(O)/kcarectl: $(KCARECTL_SRCS) $(KCARECTL_HDRS) VERSION
+	@mkdir -p $(O)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(KCARECTL_SRCS) $(PKG_LIBS)
+
+# The configuration's tests link the configuration files only.
+CTL_CONFIG_SRCS := userland/kcarectl/config.c userland/kcarectl/sysctl-conf.c
+UNIT_TESTS += build/unit/kcarectl/test_config
+build/unit/kcarectl/test_config: userland/kcarectl/tests/test_config.c $(CTL_CONFIG_SRCS) $(KCARECTL_HDRS)
+	$(UNIT_CC) -Iuserland/kcarectl -o $@ $< $(CTL_CONFIG_SRCS) $(LOADER_SRCS) $(LIBKC_SRCS) $(HOST_PKG_LIBS) -lcmocka

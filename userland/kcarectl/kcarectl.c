@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kcarectl: the agent administrators and their automation run. The verb
+ * table is the command line (cli.c); each verb lives with its concern
+ * (ctl.h). Here: main(), the configuration and key verbs, and the verbs
+ * of later releases, which say so rather than pretend.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "json.h"
+#include "versions.h"
+#include "sign.h"
+#include "update.h"
+#include "util.h"
+
+int kc_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("kcarectl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return KC_EXIT_ERROR;
+}
+
+int kc_load_config(struct kc_config *cfg)
+{
+	char err[1024];
+
+	if (kc_config_load(cfg, NULL, err, sizeof(err))) {
+		kc_error("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+void kc_os_name(char *buf, size_t len)
+{
+	char line[256], id[64] = "", ver[64] = "";
+	FILE *f = fopen("/etc/os-release", "re");
+
+	snprintf(buf, len, "Linux");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "ID=", 3))
+			snprintf(id, sizeof(id), "%s", line + 3 + (line[3] == '"'));
+		else if (!strncmp(line, "VERSION_ID=", 11))
+			snprintf(ver, sizeof(ver), "%s", line + 11 + (line[11] == '"'));
+	}
+	fclose(f);
+	id[strcspn(id, "\"")] = '\0';
+	ver[strcspn(ver, "\"")] = '\0';
+	if (*id)
+		snprintf(buf, len, "%s%s%s", id, *ver ? " " : "", ver);
+}
+
+static int kc_help(const char *arg, const struct kc_opts *opts);
+
+static int kc_version(const char *arg, const struct kc_opts *opts)
+{
+	char libs[512];
+
+	kc_lib_versions(libs, sizeof(libs));
+	if (opts->json)
+		printf("{\"version\": \"%s\", \"libraries\": \"%s\"}\n",
+		       KCARE_VERSION, libs);
+	else
+		printf("kcarectl %s (%s)\n", KCARE_VERSION, libs);
+	return KC_EXIT_OK;
+}
+
+static int kc_set(const char *key, const char *value)
+{
+	char err[1024];
+
+	if (kc_config_set(NULL, key, value, err, sizeof(err)))
+		return kc_error("%s", err);
+	printf("%s set to '%s' in %s\n", key, value, KC_CONFIG_PATH);
+	return KC_EXIT_OK;
+}
+
+static int kc_set_sticky(const char *arg, const struct kc_opts *opts)
+{
+	return kc_set("STICKY_PATCH", arg);
+}
+
+static int kc_set_patch_type(const char *arg, const struct kc_opts *opts)
+{
+	if (strcmp(arg, "extra") && strcmp(arg, "free") && strcmp(arg, "default")) {
+		fprintf(stderr, "kcarectl: --set-patch-type '%s': expected extra, free or default\n",
+			arg);
+		return KC_EXIT_USAGE;
+	}
+	return kc_set("PATCH_TYPE", arg);
+}
+
+static int kc_import_key(const char *arg, const struct kc_opts *opts)
+{
+	struct kcl_keyring kr = { 0 };
+	char err[1024], hex[17], dest[256];
+	size_t len;
+	char *pem;
+	int rc;
+
+	/* Parsed as a key first: only a valid public key is trusted. */
+	if (kcl_keyring_add_file(&kr, arg, err, sizeof(err)))
+		return kc_error("cannot import %s: %s", arg, err);
+	kcl_key_id_hex(kr.keys[0].id, hex);
+	kcl_keyring_free(&kr);
+	if (kc_read_file(arg, 1 << 20, &pem, &len, NULL, err, sizeof(err)))
+		return kc_error("cannot import %s: %s", arg, err);
+	snprintf(dest, sizeof(dest), "%s/%s.pem", KC_KEYS_DIR, hex);
+	rc = kc_mkdirs(KC_KEYS_DIR, 0755, err, sizeof(err)) ||
+	     kc_write_atomic(dest, pem, len, 0644, err, sizeof(err));
+	free(pem);
+	if (rc)
+		return kc_error("cannot import %s: %s", arg, err);
+	printf("Key %s imported from %s into %s\n", hex, arg, dest);
+	return KC_EXIT_OK;
+}
+
+static int kc_later_registration(const char *arg, const struct kc_opts *opts);
+static int kc_later_userspace(const char *arg, const struct kc_opts *opts);
+
+static const struct kc_verb kc_verbs[] = {
+	{ "help", 'h', NULL, "show this help", kc_help },
+	{ "version", 0, NULL, "show the version and the libraries in use",
+	  kc_version },
+	{ "info", 'i', NULL, "show the applied patchset (kpatch-* lines, or --json)",
+	  kc_cmd_info },
+	{ "update", 'u', NULL, "download the newest patchset from PATCH_SERVER and apply it",
+	  kc_cmd_update, KC_ROOT },
+	{ "smart-update", 0, NULL, "update as UPDATE_POLICY says (REMOTE, LOCAL cache, LOCAL_FIRST)",
+	  kc_cmd_smart_update, KC_ROOT },
+	{ "auto-update", 0, NULL, "the timer's update: --smart-update when AUTO_UPDATE is on",
+	  kc_cmd_auto_update, KC_ROOT },
+	{ "restore", 0, NULL, "re-apply this kernel's last patchset from the cache (boot)",
+	  kc_cmd_restore, KC_ROOT },
+	{ "unload", 0, NULL, "revert every patch and remove the payloads",
+	  kc_cmd_unload, KC_ROOT },
+	{ "patch-info", 0, NULL, "list the applied patches and their CVEs",
+	  kc_cmd_patch_info },
+	{ "uname", 0, NULL, "print the effective kernel release", kc_cmd_uname },
+	{ "check", 0, NULL, "exit 0 when a newer patchset is available, 1 when not",
+	  kc_cmd_check },
+	{ "status", 0, NULL, "exit 0 up to date, 1 no patches, 2 newer not applied, 3 unsupported kernel, 4 unknown",
+	  kc_cmd_status },
+	{ "set-sticky-patch", 0, "DDMMYY|KEY|''", "pin updates to a date's patchset (STICKY_PATCH)",
+	  kc_set_sticky, KC_ROOT },
+	{ "set-patch-type", 0, "extra|free|default", "which patch types to take (PATCH_TYPE)",
+	  kc_set_patch_type, KC_ROOT },
+	{ "import-key", 0, "PATH", "trust the repository's public key in PATH",
+	  kc_import_key, KC_ROOT },
+	{ "doctor", 0, NULL, "write a diagnostic report and say where it is",
+	  kc_cmd_doctor, KC_ROOT },
+	{ "register", 0, "KEY", "(later release) register with a key",
+	  kc_later_registration },
+	{ "register-autoretry", 0, NULL, "(later release) retry registration",
+	  kc_later_registration },
+	{ "unregister", 0, NULL, "(later release) unregister", kc_later_registration },
+	{ "license-info", 0, NULL, "(later release) show the licence",
+	  kc_later_registration },
+	{ "set-monitoring-key", 0, "KEY", "(later release) set the monitoring key",
+	  kc_later_registration },
+	{ "tag", 0, "T", "(later release) tag this server", kc_later_registration },
+	{ "userspace-update", 0, "LIST", "(later release) patch libs, qemu, db",
+	  kc_later_userspace, KC_ARG_OPTIONAL },
+	{ "lib-update", 0, NULL, "(later release) patch libraries", kc_later_userspace },
+	{ "lib-info", 0, NULL, "(later release) show library patches",
+	  kc_later_userspace },
+	{ "lib-patch-info", 0, NULL, "(later release) list library patches",
+	  kc_later_userspace },
+	{ "lib-unload", 0, NULL, "(later release) revert library patches",
+	  kc_later_userspace },
+	{ NULL },
+};
+
+static const struct kc_verb *kc_current;
+
+static int kc_later(const char *what)
+{
+	return kc_error("--%s is not available yet: %s comes in a later release",
+			kc_current->name, what);
+}
+
+static int kc_later_registration(const char *arg, const struct kc_opts *opts)
+{
+	return kc_later("registration");
+}
+
+static int kc_later_userspace(const char *arg, const struct kc_opts *opts)
+{
+	return kc_later("user-space patching");
+}
+
+static int kc_help(const char *arg, const struct kc_opts *opts)
+{
+	kc_cli_usage(kc_verbs, "kcarectl", stdout);
+	return KC_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct kc_opts opts;
+	const char *arg;
+
+	kc_current = kc_cli_parse(kc_verbs, argc, argv, &arg, &opts, stderr);
+	if (!kc_current)
+		return KC_EXIT_USAGE;
+	/* Said first, rather than as whichever file it fails to write. */
+	if ((kc_current->flags & KC_ROOT) && geteuid())
+		return kc_error("--%s changes the system: run it as root",
+				kc_current->name);
+	return kc_current->run(arg, &opts);
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Downloads (libcurl): one file of a patch repository over HTTP or HTTPS,
+ * into a file atomically or into memory, with timeouts, a low-speed abort,
+ * retries with exponential backoff, a size limit and resuming of a
+ * transfer cut before (Documentation/kcarectl.md, "Downloading and the
+ * cache").
+ *
+ * The proxy is the caller's choice (kcare.conf or the environment, decided
+ * by the configuration code): libcurl never reads *_proxy variables itself.
+ * Functions returning int give 0, or -1 with a reason in err.
+ */
+#ifndef _KCARE_LIB_FETCH_H
+#define _KCARE_LIB_FETCH_H
+
+#include <stddef.h>
+
+#define KC_FETCH_CONNECT_TIMEOUT_MS	10000
+#define KC_FETCH_LOW_SPEED_LIMIT	100	/* bytes per second... */
+#define KC_FETCH_LOW_SPEED_TIME	30	/* ...for this many seconds */
+#define KC_FETCH_RETRIES		3
+#define KC_FETCH_BACKOFF_MS		1000
+#define KC_FETCH_BACKOFF_MAX_MS	60000
+#define KC_FETCH_MAX_REDIRS		3
+/* Returned instead of -1 when the server answered 404 or 410. */
+#define KC_FETCH_NOT_FOUND		1
+
+struct kc_fetch_opts {
+	/* "http://host:port" (or any proxy URL libcurl takes); NULL or "": none */
+	const char *proxy;
+	/* Hosts reached without the proxy (libcurl's NOPROXY list); NULL: none */
+	const char *no_proxy;
+	/* CA bundle to verify servers with; NULL: the system's */
+	const char *ca_file;
+	/* Connecting (0: KC_FETCH_CONNECT_TIMEOUT_MS), each attempt. */
+	long connect_timeout_ms;
+	/* A whole attempt, connecting included; 0: no limit. */
+	long timeout_ms;
+	/*
+	 * An attempt is aborted as stalled when fewer than low_speed_limit
+	 * bytes per second came for low_speed_time seconds (0: the defaults).
+	 */
+	long low_speed_limit;
+	long low_speed_time;
+	/* Attempts after the first, for errors that may pass (below). */
+	unsigned int retries;
+	/* Wait before the first retry (0: default), doubled for each next. */
+	unsigned int backoff_ms;
+	/* How to wait (NULL: nanosleep); tests count the waits instead. */
+	void (*sleep_ms)(unsigned int ms, void *arg);
+	void *sleep_arg;
+};
+
+/* The defaults above, no proxy, KC_FETCH_RETRIES retries. */
+void kc_fetch_opts_init(struct kc_fetch_opts *o);
+
+/*
+ * Download @url (http:// or https:// only; redirects: at most
+ * KC_FETCH_MAX_REDIRS, to http or https only) to @dest_path: written to
+ * "DEST.part" (mode 0600), fsync'ed and renamed, so that @dest_path is
+ * either left as it was (on any failure) or is the whole file. The file
+ * may be at most @max_size bytes (> 0): a larger Content-Length is refused
+ * before the body, and a body growing past it is aborted.
+ *
+ * A transfer cut (connection lost, timed out, stalled, 5xx) keeps
+ * "DEST.part" and "DEST.part.info" (its URL, size and validators): the
+ * next call for the same URL and @dest_path asks only for the rest (Range,
+ * If-Range). It starts again from zero when the server ignores the Range
+ * (200), answers with another size or start, or 416.
+ *
+ * Retried (up to o->retries times, waiting backoff_ms, 2 * backoff_ms,
+ * ...): connection errors, timeouts, stalls, cut transfers, HTTP 5xx, 408
+ * and 429. Not retried: other HTTP errors, TLS errors, redirects refused,
+ * too large, local errors. Messages:
+ *   "cannot connect to HOST (Connection refused)"
+ *   "cannot connect to proxy HOST (...)"
+ *   "cannot resolve host HOST"
+ *   "HTTP 404 for URL (not found on the server)"
+ *   "HTTP 500 for URL (server error)"
+ *   "URL: transfer cut after N bytes" (" (of M)" when the size is known)
+ *   "URL: timed out after N ms (M bytes received)"
+ *   "URL: stalled: less than N bytes/s for S s (M bytes received)"
+ *   "URL: larger than the limit of N bytes"
+ *   "URL: more than 3 redirects"
+ *   "URL: redirect refused: only http and https are allowed"
+ *   "URL: TLS: ..."
+ * with ", after N attempts" appended when it was retried. When the
+ * server's last answer was 404 or 410 (the file does not exist), the
+ * result is KC_FETCH_NOT_FOUND instead of -1, with the same message.
+ */
+int kc_fetch(const struct kc_fetch_opts *o, const char *url,
+	      const char *dest_path, size_t max_size, char *err,
+	      size_t errlen);
+
+/*
+ * The same into memory, for small files (the index, latest.v2): on
+ * success *buf (malloc'd, followed by a NUL not counted in *len) holds the
+ * whole file. Nothing is resumed; each retry starts from zero.
+ */
+int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
+		  size_t max_size, char **buf, size_t *len, char *err,
+		  size_t errlen);
+
+#endif /* _KCARE_LIB_FETCH_H */

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Small helpers every loader part shares (util.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int kc_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+bool kc_is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+bool kc_all_hex(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!kc_is_hex(s[i]))
+			return false;
+	return true;
+}
+
+static int kc_hexval(char c)
+{
+	return c <= '9' ? c - '0' : c - 'a' + 10;
+}
+
+int kc_unhex(const char *s, size_t slen, unsigned char *out, size_t n)
+{
+	size_t i;
+
+	if (slen != 2 * n || !kc_all_hex(s, slen))
+		return -1;
+	for (i = 0; i < n; i++)
+		out[i] = kc_hexval(s[2 * i]) << 4 | kc_hexval(s[2 * i + 1]);
+	return 0;
+}
+
+void kc_hex(char *out, const unsigned char *in, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int kc_read_file(const char *path, size_t max, char **buf, size_t *len,
+		  bool *missing, char *err, size_t errlen)
+{
+	size_t n = 0, cap;
+	struct stat st;
+	char *b, *nb;
+	ssize_t r;
+	int fd;
+
+	*buf = NULL;
+	*len = 0;
+	if (missing)
+		*missing = false;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT && missing) {
+			*missing = true;
+			return 0;
+		}
+		return kc_fail(err, errlen, "%s: cannot open: %s", path,
+				strerror(errno));
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return kc_fail(err, errlen, "%s: not a regular file", path);
+	}
+	/* The size it has now, which may change: one byte more tells. */
+	cap = (size_t)st.st_size < max ? (size_t)st.st_size + 2 : max + 2;
+	b = malloc(cap);
+	if (!b) {
+		close(fd);
+		return kc_fail(err, errlen, "%s: out of memory", path);
+	}
+	for (;;) {
+		if (n + 1 >= cap && cap < max + 2) {
+			cap = cap * 2 < max + 2 ? cap * 2 : max + 2;
+			nb = realloc(b, cap);
+			if (!nb) {
+				kc_fail(err, errlen, "%s: out of memory", path);
+				goto fail;
+			}
+			b = nb;
+		}
+		if (n > max)
+			break;
+		r = read(fd, b + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			kc_fail(err, errlen, "%s: cannot read: %s", path,
+				 strerror(errno));
+			goto fail;
+		}
+		if (!r)
+			break;
+		n += r;
+	}
+	if (n > max) {
+		kc_fail(err, errlen, "%s: larger than %zu bytes", path, max);
+		goto fail;
+	}
+	close(fd);
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+fail:
+	close(fd);
+	free(b);
+	return -1;
+}
+
+int kc_write_full(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= w;
+	}
+	return 0;
+}
+
+int kc_write_atomic(const char *path, const void *data, size_t len,
+		     mode_t mode, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
+	const char *leaf;
+	int fd, n, dfd;
+
+	/*
+	 * The temporary file is hidden (a dot name) beside the target: in a
+	 * repository a web server does not list it, and the rename stays in
+	 * one file system.
+	 */
+	n = snprintf(dir, sizeof(dir), "%s", path);
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return kc_fail(err, errlen, "%s: path too long", path);
+	slash = strrchr(dir, '/');
+	leaf = slash ? path + (slash - dir) + 1 : path;
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	n = snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%d", dir, leaf, (int)getpid());
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return kc_fail(err, errlen, "%s: path too long", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		  mode);
+	if (fd < 0)
+		return kc_fail(err, errlen, "cannot create %s: %s", tmp,
+				strerror(errno));
+	if (fchmod(fd, mode) || kc_write_full(fd, data, len) || fsync(fd)) {
+		kc_fail(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) || rename(tmp, path)) {
+		kc_fail(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	/* The rename itself must survive a crash too. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+int kc_mkdirs(const char *path, mode_t mode, char *err, size_t errlen)
+{
+	char buf[PATH_MAX], *p;
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%s", path);
+	if (n <= 0 || (size_t)n >= sizeof(buf))
+		return kc_fail(err, errlen, "bad directory \"%s\"", path);
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(buf, mode) && errno != EEXIST)
+			return kc_fail(err, errlen, "cannot create %s: %s", buf,
+					strerror(errno));
+		if (!c)
+			break;
+		*p = c;
+	}
+	return 0;
+}

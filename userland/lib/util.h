@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers every loader part shares: error messages and lowercase hex.
+ */
+#ifndef _KCARE_LIB_UTIL_H
+#define _KCARE_LIB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#ifndef __printf
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#endif
+
+/* Write the message into @err (@errlen bytes, terminated); return -1. */
+__printf(3, 4) int kc_fail(char *err, size_t errlen, const char *fmt, ...);
+
+/* Whether @c is a lowercase hex digit: formats allow no other. */
+bool kc_is_hex(char c);
+/* Whether @s[0..@len) is all lowercase hex digits. */
+bool kc_all_hex(const char *s, size_t len);
+/* Exactly 2 * @n lowercase hex digits of @s (@slen long) into @out; 0 or -1. */
+int kc_unhex(const char *s, size_t slen, unsigned char *out, size_t n);
+/* @n bytes of @in as 2 * @n lowercase hex digits and a NUL into @out. */
+void kc_hex(char *out, const unsigned char *in, size_t n);
+
+/*
+ * The whole regular file at @path (at most @max bytes) into *@buf (malloc'd,
+ * followed by a NUL not counted in *@len). With @missing non-NULL, a file
+ * that does not exist sets *@missing and returns 0 with *@buf NULL. Errors:
+ * "PATH: cannot open: ...", "PATH: not a regular file", "PATH: larger than
+ * N bytes", "PATH: cannot read: ...".
+ */
+int kc_read_file(const char *path, size_t max, char **buf, size_t *len,
+		  bool *missing, char *err, size_t errlen);
+/* write(2) all of @data, retrying short writes and EINTR; 0 or -1 (errno). */
+int kc_write_full(int fd, const void *data, size_t len);
+/*
+ * Replace @path with @data atomically: a temporary file beside it, written,
+ * fsync'ed, renamed over it, and the directory fsync'ed; mode @mode.
+ */
+int kc_write_atomic(const char *path, const void *data, size_t len,
+		     mode_t mode, char *err, size_t errlen);
+/* mkdir -p with @mode for the directories it creates. */
+int kc_mkdirs(const char *path, mode_t mode, char *err, size_t errlen);
+
+#endif /* _KCARE_LIB_UTIL_H */
