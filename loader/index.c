@@ -51,7 +51,7 @@ static int parse_time(const char *s, size_t len, time_t *t)
 		return -1;
 	memcpy(buf, s, 20);
 	buf[20] = '\0';
-	return kcl_time_parse(buf, t);
+	return kc_time_parse(buf, t);
 }
 
 static int valid_feed(const char *s, size_t len)
@@ -362,8 +362,8 @@ char *kcl_index_format(const struct kcl_index *ix)
 	buf = malloc(cap);
 	if (!buf)
 		return NULL;
-	kcl_time_format(ix->generated, gen);
-	kcl_time_format(ix->expires, exp);
+	kc_time_format(ix->generated, gen);
+	kc_time_format(ix->expires, exp);
 	r = snprintf(buf, cap,
 		     "format: %u\nkernel-sha1: %s\nfeed:%s%s\nserial: %llu\n"
 		     "generated: %s\nexpires: %s\n",
@@ -375,7 +375,7 @@ char *kcl_index_format(const struct kcl_index *ix)
 	for (i = 0; i < ix->n; i++) {
 		const struct kcl_index_level *l = &ix->levels[i];
 
-		kcl_time_format(l->release_time, rel);
+		kc_time_format(l->release_time, rel);
 		if (!l->withdrawn)
 			kc_hex(sha, l->sha256, 32);
 		r = snprintf(buf + n, cap - n, "level: %u %s %s %s %s\n",
@@ -507,7 +507,7 @@ int kcl_index_check(const struct kcl_index *ix, const char *kernel_sha1,
 			    "index is for feed \"%s\", not \"%s\"", ix->feed,
 			    feed);
 	if (now >= ix->expires) {
-		kcl_time_format(ix->expires, t);
+		kc_time_format(ix->expires, t);
 		return kc_fail(err, errlen, "index expired on %s", t);
 	}
 	if (seen && ix->serial < seen->serial)

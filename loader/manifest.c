@@ -268,7 +268,7 @@ static int kcl_mtime(struct kcl_mparse *p, enum kcl_mkey key, time_t *t,
 		goto bad;
 	memcpy(buf, v, 20);
 	buf[20] = '\0';
-	if (!kcl_time_parse(buf, t))
+	if (!kc_time_parse(buf, t))
 		return 0;
 bad:
 	return kcl_mbad(p, "%s must be a UTC time YYYY-MM-DDTHH:MM:SSZ between 2000 and 2999",
@@ -657,9 +657,9 @@ char *kcl_manifest_format(const struct kcl_manifest *m)
 		put_kv(f, "kernel-release", m->kernel_release);
 		put_kv(f, "kernel-sha1", m->kernel_sha1);
 		put_kv(f, "kernel-build-id", m->kernel_build_id);
-		kcl_time_format(m->build_time, t);
+		kc_time_format(m->build_time, t);
 		put_kv(f, "build-time", t);
-		kcl_time_format(m->release_time, t);
+		kc_time_format(m->release_time, t);
 		put_kv(f, "release-time", t);
 		for (i = 0; i < m->npayloads; i++) {
 			fprintf(f, "payload: %s %zu ", str(m->payloads[i].file),
@@ -714,70 +714,6 @@ void kcl_manifest_free(struct kcl_manifest *m)
 		kcl_patch_meta_free(&m->patches[i]);
 	free(m->patches);
 	memset(m, 0, sizeof(*m));
-}
-
-static bool is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* The value of the @n digits at @s, or -1 if one is not a digit. */
-static int digits(const char *s, int n)
-{
-	int v = 0;
-
-	while (n--) {
-		if (!is_digit(*s))
-			return -1;
-		v = v * 10 + (*s++ - '0');
-	}
-	return v;
-}
-
-int kcl_time_parse(const char *s, time_t *t)
-{
-	static const int mdays[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
-	};
-	struct tm tm = { 0 };
-	int y, mo, d, h, mi, sec;
-	time_t v;
-
-	if (strnlen(s, 21) != 20 || s[4] != '-' || s[7] != '-' ||
-	    s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
-		return -1;
-	y = digits(s, 4);
-	mo = digits(s + 5, 2);
-	d = digits(s + 8, 2);
-	h = digits(s + 11, 2);
-	mi = digits(s + 14, 2);
-	sec = digits(s + 17, 2);
-	if (y < 2000 || y > 2999 || mo < 1 || mo > 12 || d < 1 ||
-	    d > mdays[mo - 1] + (mo == 2 && is_leap(y)) || h < 0 || h > 23 ||
-	    mi < 0 || mi > 59 || sec < 0 || sec > 59)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	v = timegm(&tm);
-	if (v == (time_t)-1)
-		return -1;
-	*t = v;
-	return 0;
-}
-
-void kcl_time_format(time_t t, char buf[21])
-{
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 ||
-	    tm.tm_year > 9999 - 1900 ||
-	    !strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		/* out of range: a time no parser accepts back */
-		memcpy(buf, "0000-00-00T00:00:00Z", 21);
 }
 
 char *kcl_manifest_cve_text(const struct kcl_manifest *m)
@@ -856,7 +792,7 @@ char *kcl_manifest_cve_json(const struct kcl_manifest *m)
 	if (author)
 		t[0] = '\0';
 	else
-		kcl_time_format(m->release_time, t);
+		kc_time_format(m->release_time, t);
 	json_kv(f, ", ", "release-time", t);
 	fputs(", \"patches\": [", f);
 	for (i = 0; i < m->npatches; i++) {

@@ -69,9 +69,6 @@ int kcl_manifest_parse(const char *text, size_t len,
 char *kcl_manifest_format(const struct kcl_manifest *m);
 void kcl_manifest_free(struct kcl_manifest *m);
 
-/* "YYYY-MM-DDTHH:MM:SSZ" <-> time_t (UTC), strict. */
-int kcl_time_parse(const char *s, time_t *t);
-void kcl_time_format(time_t t, char buf[21]);
 
 /*
  * The CVE list: one block per patch,

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "util.h"
 #include "index.h"
 #include "manifest.h"
 #include "sign.h"
@@ -75,7 +76,7 @@ static time_t T(const char *s)
 {
 	time_t t;
 
-	if (kcl_time_parse(s, &t))
+	if (kc_time_parse(s, &t))
 		fail_msg("bad time in the test: %s", s);
 	return t;
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "util.h"
 #include "manifest.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -565,7 +566,7 @@ static void refuses_bad_times(void **state)
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		t = 42;
-		if (!kcl_time_parse(bad[i], &t))
+		if (!kc_time_parse(bad[i], &t))
 			fail_msg("'%s' accepted", bad[i]);
 		assert_int_equal(t, 42);
 		snprintf(line, sizeof(line), "build-time:%s%s\n",
@@ -594,17 +595,17 @@ static void parses_and_formats_times(void **state)
 	time_t t;
 
 	for (i = 0; i < ARRAY_SIZE(good); i++) {
-		assert_int_equal(kcl_time_parse(good[i].s, &t), 0);
+		assert_int_equal(kc_time_parse(good[i].s, &t), 0);
 		assert_int_equal(t, good[i].t);
-		kcl_time_format(t, buf);
+		kc_time_format(t, buf);
 		assert_string_equal(buf, good[i].s);
 	}
-	kcl_time_format(0, buf);
+	kc_time_format(0, buf);
 	assert_string_equal(buf, "1970-01-01T00:00:00Z");
 	/* out of any range: still a terminated string, never parsed back */
-	kcl_time_format(INT64_MAX, buf);
+	kc_time_format(INT64_MAX, buf);
 	assert_int_equal(strlen(buf), 20);
-	assert_int_equal(kcl_time_parse(buf, &t), -1);
+	assert_int_equal(kc_time_parse(buf, &t), -1);
 }
 
 static void refuses_bad_payloads(void **state)

@@ -405,7 +405,7 @@ int kcp_cmd_refresh(int argc, char **argv)
 		kcp_fail("refresh: %s", err);
 		goto out;
 	}
-	kcl_time_format(r.ix.expires, exp);
+	kc_time_format(r.ix.expires, exp);
 	printf("refreshed %s/index: serial %llu, expires %s\n", r.dir,
 	       r.ix.serial, exp);
 	rc = 0;

@@ -160,7 +160,7 @@ int kcp_parse_time(const char *s, time_t *t)
 	char *end;
 	long long v;
 
-	if (!kcl_time_parse(s, t))
+	if (!kc_time_parse(s, t))
 		return 0;
 	if (!isdigit((unsigned char)s[0]))
 		return -1;

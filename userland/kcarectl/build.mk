@@ -13,3 +13,7 @@ CTL_CONFIG_SRCS := userland/kcarectl/config.c userland/kcarectl/sysctl-conf.c
 UNIT_TESTS += build/unit/kcarectl/test_config
 build/unit/kcarectl/test_config: userland/kcarectl/tests/test_config.c $(CTL_CONFIG_SRCS) $(KCARECTL_HDRS)
 	$(UNIT_CC) -Iuserland/kcarectl -o $@ $< $(CTL_CONFIG_SRCS) $(LOADER_SRCS) $(LIBKC_SRCS) $(HOST_PKG_LIBS) -lcmocka
+
+UNIT_TESTS += build/unit/kcarectl/test_cache
+build/unit/kcarectl/test_cache: userland/kcarectl/tests/test_cache.c userland/kcarectl/cache.c $(KCARECTL_HDRS)
+	$(UNIT_CC) -Iuserland/kcarectl -o $@ $< userland/kcarectl/cache.c $(LOADER_SRCS) $(LIBKC_SRCS) $(HOST_PKG_LIBS) -lcmocka

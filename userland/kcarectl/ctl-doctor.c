@@ -228,7 +228,7 @@ int kc_cmd_doctor(const char *arg, const struct kc_opts *opts)
 	kc_section(f, "state and cache");
 	kc_dump_file(f, KCL_STATE_APPLIED, false);
 	kc_dump_file(f, KCL_STATE_SEEN, false);
-	kc_walk(f, KCL_CACHE_DIR, 0);
+	kc_walk(f, KC_CACHE_DIR, 0);
 
 	kc_section(f, "kernel log (kcare lines)");
 	kc_kernel_log(f);

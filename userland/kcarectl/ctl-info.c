@@ -33,8 +33,8 @@ static void kc_applied_times(const struct kcl_engine *e, char build[21],
 		return;
 	if (!kcl_manifest_parse(text, len, KCL_MANIFEST_BUILT, &m, NULL, 0)) {
 		if (m.level == e->level && !strcmp(m.id, e->patchset)) {
-			kcl_time_format(m.build_time, build);
-			kcl_time_format(m.release_time, release);
+			kc_time_format(m.build_time, build);
+			kc_time_format(m.release_time, release);
 		}
 		kcl_manifest_free(&m);
 	}

@@ -55,7 +55,7 @@ int kc_update_init(struct kc_update *u, const struct kc_config *cfg,
 	memset(u, 0, sizeof(*u));
 	u->cfg = cfg;
 	u->policy = cfg->update_policy;
-	u->cache_dir = KCL_CACHE_DIR;
+	u->cache_dir = KC_CACHE_DIR;
 	u->now = time(NULL);
 	u->log = stdout;
 	if (kcl_prefix_parse(prefix ? prefix : cfg->prefix, u->feed,
@@ -168,29 +168,29 @@ static int kc_update_cached_index(struct kc_update *u, struct kcl_index *ix,
 				   char *err, size_t errlen)
 {
 	struct kc_sig_check c = { .u = u };
-	char rel[KCL_CACHE_PATH_MAX], e[1024];
+	char rel[KC_CACHE_PATH_MAX], e[1024];
 	void *data;
 	size_t len;
 	int rc;
 
-	if (kcl_cache_relpath(rel, sizeof(rel), u->feed, u->kernel.sha1, 0,
+	if (kc_cache_relpath(rel, sizeof(rel), u->feed, u->kernel.sha1, 0,
 			      "index", err, errlen))
 		return -1;
-	rc = kcl_cache_verified_get(u->cache_dir, rel, KCL_INDEX_MAX_SIZE,
+	rc = kc_cache_verified_get(u->cache_dir, rel, KCL_INDEX_MAX_SIZE,
 				    kc_update_verify_index,
 				    &c, &data, &len, e, sizeof(e));
 	if (rc)
-		return rc == KCL_CACHE_MISS ? KCL_CACHE_MISS :
+		return rc == KC_CACHE_MISS ? KC_CACHE_MISS :
 			kc_fail(err, errlen, "%s", e);
 	rc = kc_update_accept_index(u, data, len, true, ix, e, sizeof(e));
 	free(data);
 	if (rc) {
 		/* Signed by nobody we trust, or not ours: never use it again. */
-		kcl_cache_remove(u->cache_dir, rel, NULL, 0);
+		kc_cache_remove(u->cache_dir, rel, NULL, 0);
 		if (u->log)
 			fprintf(u->log, "The cached index %s/%s was rejected (%s) and was removed\n",
 				u->cache_dir, rel, e);
-		return KCL_CACHE_CORRUPT;
+		return KC_CACHE_CORRUPT;
 	}
 	return 0;
 }
@@ -198,7 +198,7 @@ static int kc_update_cached_index(struct kc_update *u, struct kcl_index *ix,
 static int kc_update_remote_index(struct kc_update *u, struct kcl_index *ix,
 				   char *err, size_t errlen)
 {
-	char rel[KCL_CACHE_PATH_MAX], e[1024], *url, *buf = NULL;
+	char rel[KC_CACHE_PATH_MAX], e[1024], *url, *buf = NULL;
 	struct kcl_index_seen seen;
 	struct kc_fetch_opts o;
 	unsigned int max;
@@ -235,9 +235,9 @@ static int kc_update_remote_index(struct kc_update *u, struct kcl_index *ix,
 	}
 	if (kcl_seen_write(KCL_STATE_SEEN, u->kernel.sha1, u->feed, &seen, e,
 			   sizeof(e)) ||
-	    kcl_cache_relpath(rel, sizeof(rel), u->feed, u->kernel.sha1, 0,
+	    kc_cache_relpath(rel, sizeof(rel), u->feed, u->kernel.sha1, 0,
 			      "index", e, sizeof(e)) ||
-	    kcl_cache_put(u->cache_dir, rel, buf, len, e, sizeof(e))) {
+	    kc_cache_put(u->cache_dir, rel, buf, len, e, sizeof(e))) {
 		kcl_index_free(ix);
 		rc = kc_fail(err, errlen, "%s", e);
 		goto out;
@@ -416,47 +416,47 @@ static int kc_update_cached_patchset(struct kc_update *u, unsigned int level,
 				      struct kc_patchset *ps, char *err,
 				      size_t errlen)
 {
-	char rel[KCL_CACHE_PATH_MAX], relsig[KCL_CACHE_PATH_MAX], e[1024];
+	char rel[KC_CACHE_PATH_MAX], relsig[KC_CACHE_PATH_MAX], e[1024];
 	struct kc_sig_check c = { .u = u, .sha256 = sha256 };
 	void *sig = NULL, *data = NULL;
 	size_t siglen, len;
 	int rc;
 
-	if (kcl_cache_relpath(rel, sizeof(rel), u->feed, u->kernel.sha1, level,
+	if (kc_cache_relpath(rel, sizeof(rel), u->feed, u->kernel.sha1, level,
 			      "patchset.kcp", err, errlen) ||
-	    kcl_cache_relpath(relsig, sizeof(relsig), u->feed, u->kernel.sha1,
+	    kc_cache_relpath(relsig, sizeof(relsig), u->feed, u->kernel.sha1,
 			      level, "patchset.kcp.sig", err, errlen))
 		return -1;
-	rc = kcl_cache_get(u->cache_dir, relsig, KC_SIG_MAX_FILE, &sig, &siglen,
+	rc = kc_cache_get(u->cache_dir, relsig, KC_SIG_MAX_FILE, &sig, &siglen,
 			   e, sizeof(e));
-	if (rc == KCL_CACHE_MISS) {
+	if (rc == KC_CACHE_MISS) {
 		/* A patchset without its signature is half a cache entry. */
-		kcl_cache_remove(u->cache_dir, rel, NULL, 0);
-		return KCL_CACHE_MISS;
+		kc_cache_remove(u->cache_dir, rel, NULL, 0);
+		return KC_CACHE_MISS;
 	}
 	if (rc) {
-		kcl_cache_remove(u->cache_dir, relsig, NULL, 0);
-		kcl_cache_remove(u->cache_dir, rel, NULL, 0);
+		kc_cache_remove(u->cache_dir, relsig, NULL, 0);
+		kc_cache_remove(u->cache_dir, rel, NULL, 0);
 		if (u->log)
 			fprintf(u->log, "cache entry %s/%s was unreadable (%s) and was removed\n",
 				u->cache_dir, relsig, e);
-		return KCL_CACHE_CORRUPT;
+		return KC_CACHE_CORRUPT;
 	}
 	c.sig = sig;
 	c.siglen = siglen;
-	rc = kcl_cache_verified_get(u->cache_dir, rel, KC_PATCHSET_MAX_FILE,
+	rc = kc_cache_verified_get(u->cache_dir, rel, KC_PATCHSET_MAX_FILE,
 				    kc_update_verify_entry, &c, &data, &len, e,
 				    sizeof(e));
 	free(sig);
-	if (rc == KCL_CACHE_CORRUPT) {
-		kcl_cache_remove(u->cache_dir, relsig, NULL, 0);
+	if (rc == KC_CACHE_CORRUPT) {
+		kc_cache_remove(u->cache_dir, relsig, NULL, 0);
 		if (u->log)
 			fprintf(u->log, "%s\n", e);
-		return KCL_CACHE_CORRUPT;
+		return KC_CACHE_CORRUPT;
 	}
-	if (rc == KCL_CACHE_MISS) {
-		kcl_cache_remove(u->cache_dir, relsig, NULL, 0);
-		return KCL_CACHE_MISS;
+	if (rc == KC_CACHE_MISS) {
+		kc_cache_remove(u->cache_dir, relsig, NULL, 0);
+		return KC_CACHE_MISS;
 	}
 	if (rc)
 		return kc_fail(err, errlen, "%s", e);
@@ -473,17 +473,17 @@ static int kc_update_remote_patchset(struct kc_update *u, unsigned int level,
 				      struct kc_patchset *ps, char *err,
 				      size_t errlen)
 {
-	char rel[KCL_CACHE_PATH_MAX], relsig[KCL_CACHE_PATH_MAX], e[1024],
-	     staging[KCL_CACHE_PATH_MAX + 128], stdir[KCL_CACHE_PATH_MAX];
+	char rel[KC_CACHE_PATH_MAX], relsig[KC_CACHE_PATH_MAX], e[1024],
+	     staging[KC_CACHE_PATH_MAX + 128], stdir[KC_CACHE_PATH_MAX];
 	char *url = NULL, *sigurl = NULL, *sig = NULL, *data = NULL;
 	struct kc_sig_check c = { .u = u, .sha256 = sha256 };
 	struct kc_fetch_opts o;
 	size_t siglen, len;
 	int rc = -1;
 
-	if (kcl_cache_relpath(rel, sizeof(rel), u->feed, u->kernel.sha1, level,
+	if (kc_cache_relpath(rel, sizeof(rel), u->feed, u->kernel.sha1, level,
 			      "patchset.kcp", err, errlen) ||
-	    kcl_cache_relpath(relsig, sizeof(relsig), u->feed, u->kernel.sha1,
+	    kc_cache_relpath(relsig, sizeof(relsig), u->feed, u->kernel.sha1,
 			      level, "patchset.kcp.sig", err, errlen))
 		return -1;
 	url = kc_update_url(u, level, "patchset.kcp");
@@ -526,9 +526,9 @@ static int kc_update_remote_patchset(struct kc_update *u, unsigned int level,
 		goto out_unlink;
 	}
 	/* The patchset first: an entry without its signature is not used. */
-	if (kcl_cache_put(u->cache_dir, rel, data, len, e, sizeof(e)) ||
-	    kcl_cache_put(u->cache_dir, relsig, sig, siglen, e, sizeof(e))) {
-		kcl_cache_remove(u->cache_dir, rel, NULL, 0);
+	if (kc_cache_put(u->cache_dir, rel, data, len, e, sizeof(e)) ||
+	    kc_cache_put(u->cache_dir, relsig, sig, siglen, e, sizeof(e))) {
+		kc_cache_remove(u->cache_dir, rel, NULL, 0);
 		kc_patchset_free(ps);
 		kc_fail(err, errlen, "%s", e);
 		goto out_unlink;

@@ -41,7 +41,7 @@ struct kc_update {
 	enum kc_update_policy policy;
 	char feed[33];			/* from PREFIX or --prefix */
 	unsigned int delay_hours;
-	const char *cache_dir;		/* KCL_CACHE_DIR */
+	const char *cache_dir;		/* KC_CACHE_DIR */
 	time_t now;
 	FILE *log;			/* notes for people, e.g. stdout */
 };

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -232,4 +233,68 @@ int kc_mkdirs(const char *path, mode_t mode, char *err, size_t errlen)
 		*p = c;
 	}
 	return 0;
+}
+
+static bool is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* The value of the @n digits at @s, or -1 if one is not a digit. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+
+	while (n--) {
+		if (!(*s >= '0' && *s <= '9'))
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
+}
+
+int kc_time_parse(const char *s, time_t *t)
+{
+	static const int mdays[12] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+	};
+	struct tm tm = { 0 };
+	int y, mo, d, h, mi, sec;
+	time_t v;
+
+	if (strnlen(s, 21) != 20 || s[4] != '-' || s[7] != '-' ||
+	    s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+		return -1;
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	h = digits(s + 11, 2);
+	mi = digits(s + 14, 2);
+	sec = digits(s + 17, 2);
+	if (y < 2000 || y > 2999 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] + (mo == 2 && is_leap(y)) || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || sec < 0 || sec > 59)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	v = timegm(&tm);
+	if (v == (time_t)-1)
+		return -1;
+	*t = v;
+	return 0;
+}
+
+void kc_time_format(time_t t, char buf[21])
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 ||
+	    tm.tm_year > 9999 - 1900 ||
+	    !strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		/* out of range: a time no parser accepts back */
+		memcpy(buf, "0000-00-00T00:00:00Z", 21);
 }

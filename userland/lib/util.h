@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #ifndef __printf
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
@@ -44,5 +45,9 @@ int kc_write_atomic(const char *path, const void *data, size_t len,
 		     mode_t mode, char *err, size_t errlen);
 /* mkdir -p with @mode for the directories it creates. */
 int kc_mkdirs(const char *path, mode_t mode, char *err, size_t errlen);
+
+/* "YYYY-MM-DDTHH:MM:SSZ" <-> time_t (UTC), strict. */
+int kc_time_parse(const char *s, time_t *t);
+void kc_time_format(time_t t, char buf[21]);
 
 #endif /* _KCARE_LIB_UTIL_H */

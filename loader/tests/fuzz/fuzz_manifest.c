@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
 #include "manifest.h"
 
 static int try_kind(const uint8_t *data, size_t size,
@@ -61,8 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size == 20) {
 		memcpy(s, data, 20);
 		s[20] = '\0';
-		if (!kcl_time_parse(s, &t)) {
-			kcl_time_format(t, back);
+		if (!kc_time_parse(s, &t)) {
+			kc_time_format(t, back);
 			if (strcmp(s, back))
 				abort();
 		}

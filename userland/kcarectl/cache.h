@@ -17,69 +17,69 @@
  * refused. Directories are opened without following symbolic links.
  *
  * Functions returning int give 0, or -1 with a reason in err, or the
- * positive KCL_CACHE_* values said below.
+ * positive KC_CACHE_* values said below.
  */
-#ifndef _KCARE_LOADER_CACHE_H
-#define _KCARE_LOADER_CACHE_H
+#ifndef _KCARE_CTL_CACHE_H
+#define _KCARE_CTL_CACHE_H
 
 #include <stddef.h>
 
-#define KCL_CACHE_DIR		"/var/cache/kcare"
-#define KCL_CACHE_PATH_MAX	1024
+#define KC_CACHE_DIR		"/var/cache/kcare"
+#define KC_CACHE_PATH_MAX	1024
 
 /* Returned by the getters besides 0 and -1. */
-#define KCL_CACHE_MISS		1	/* not in the cache */
-#define KCL_CACHE_CORRUPT	2	/* failed verification: removed */
+#define KC_CACHE_MISS		1	/* not in the cache */
+#define KC_CACHE_CORRUPT	2	/* failed verification: removed */
 
 /*
  * The relpath of a repository file: "[FEED/]SHA1/NAME" for @level 0
  * (index, latest.v2), "[FEED/]SHA1/LEVEL/NAME" otherwise. @feed NULL or ""
  * is the default feed.
  */
-int kcl_cache_relpath(char *out, size_t outlen, const char *feed,
+int kc_cache_relpath(char *out, size_t outlen, const char *feed,
 		      const char *kernel_sha1, unsigned int level,
 		      const char *name, char *err, size_t errlen);
 
 /* Whether @relpath is acceptable (see above); the message says why not. */
-int kcl_cache_check_relpath(const char *relpath, char *err, size_t errlen);
+int kc_cache_check_relpath(const char *relpath, char *err, size_t errlen);
 
 /*
  * Create the directories of @relpath under @dir (0700, @dir included) and
  * write the full path of the entry into @path: for kc_fetch() to
  * download straight into the cache (it renames into place too).
  */
-int kcl_cache_prepare(const char *dir, const char *relpath, char *path,
+int kc_cache_prepare(const char *dir, const char *relpath, char *path,
 		      size_t pathlen, char *err, size_t errlen);
 
 /* Store @len bytes of @data as @relpath, atomically; mode 0600. */
-int kcl_cache_put(const char *dir, const char *relpath, const void *data,
+int kc_cache_put(const char *dir, const char *relpath, const void *data,
 		  size_t len, char *err, size_t errlen);
 
 /*
  * Read @relpath (a regular file of at most @max_size bytes) into *data
- * (malloc'd, followed by a NUL not counted in *len). 0, KCL_CACHE_MISS,
+ * (malloc'd, followed by a NUL not counted in *len). 0, KC_CACHE_MISS,
  * or -1 (a larger file too).
  */
-int kcl_cache_get(const char *dir, const char *relpath, size_t max_size,
+int kc_cache_get(const char *dir, const char *relpath, size_t max_size,
 		  void **data, size_t *len, char *err, size_t errlen);
 
 /* Remove @relpath; a missing entry is not an error. */
-int kcl_cache_remove(const char *dir, const char *relpath, char *err,
+int kc_cache_remove(const char *dir, const char *relpath, char *err,
 		     size_t errlen);
 
 /* 0 if @data is good, else -1 with the reason in err. */
-typedef int (*kcl_cache_verify_fn)(const void *data, size_t len, void *arg,
+typedef int (*kc_cache_verify_fn)(const void *data, size_t len, void *arg,
 				   char *err, size_t errlen);
 
 /*
- * kcl_cache_get() and @verify. An entry that fails @verify, or is larger
- * than @max_size or not a regular file, is removed and KCL_CACHE_CORRUPT
+ * kc_cache_get() and @verify. An entry that fails @verify, or is larger
+ * than @max_size or not a regular file, is removed and KC_CACHE_CORRUPT
  * returned with "cache entry PATH was corrupt (REASON) and was removed".
- * 0 (good, in *data), KCL_CACHE_MISS, KCL_CACHE_CORRUPT or -1.
+ * 0 (good, in *data), KC_CACHE_MISS, KC_CACHE_CORRUPT or -1.
  */
-int kcl_cache_verified_get(const char *dir, const char *relpath,
-			   size_t max_size, kcl_cache_verify_fn verify,
+int kc_cache_verified_get(const char *dir, const char *relpath,
+			   size_t max_size, kc_cache_verify_fn verify,
 			   void *arg, void **data, size_t *len, char *err,
 			   size_t errlen);
 
-#endif /* _KCARE_LOADER_CACHE_H */
+#endif /* _KCARE_CTL_CACHE_H */

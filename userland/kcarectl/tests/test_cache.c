@@ -57,23 +57,23 @@ static void relpaths(void **state)
 {
 	char p[256];
 
-	assert_int_equal(kcl_cache_relpath(p, sizeof(p), NULL, SHA1, 0, "index", err, sizeof(err)), 0);
+	assert_int_equal(kc_cache_relpath(p, sizeof(p), NULL, SHA1, 0, "index", err, sizeof(err)), 0);
 	assert_string_equal(p, SHA1 "/index");
-	assert_int_equal(kcl_cache_relpath(p, sizeof(p), "", SHA1, 0, "latest.v2", err, sizeof(err)), 0);
+	assert_int_equal(kc_cache_relpath(p, sizeof(p), "", SHA1, 0, "latest.v2", err, sizeof(err)), 0);
 	assert_string_equal(p, SHA1 "/latest.v2");
-	assert_int_equal(kcl_cache_relpath(p, sizeof(p), "test", SHA1, 3, "patchset.kcp", err,
+	assert_int_equal(kc_cache_relpath(p, sizeof(p), "test", SHA1, 3, "patchset.kcp", err,
 					   sizeof(err)), 0);
 	assert_string_equal(p, "test/" SHA1 "/3/patchset.kcp");
-	assert_int_equal(kcl_cache_relpath(p, sizeof(p), NULL, SHA1, 12, "patchset.kcp.sig", err,
+	assert_int_equal(kc_cache_relpath(p, sizeof(p), NULL, SHA1, 12, "patchset.kcp.sig", err,
 					   sizeof(err)), 0);
 	assert_string_equal(p, SHA1 "/12/patchset.kcp.sig");
 
-	assert_int_equal(kcl_cache_relpath(p, sizeof(p), NULL, "5F0C", 0, "index", err,
+	assert_int_equal(kc_cache_relpath(p, sizeof(p), NULL, "5F0C", 0, "index", err,
 					   sizeof(err)), -1);
 	assert_string_equal(err, "cache: the kernel SHA-1 must be 40 lowercase hex digits");
-	assert_int_equal(kcl_cache_relpath(p, sizeof(p), "..", SHA1, 0, "index", err,
+	assert_int_equal(kc_cache_relpath(p, sizeof(p), "..", SHA1, 0, "index", err,
 					   sizeof(err)), -1);
-	assert_int_equal(kcl_cache_relpath(p, 20, NULL, SHA1, 0, "index", err, sizeof(err)), -1);
+	assert_int_equal(kc_cache_relpath(p, 20, NULL, SHA1, 0, "index", err, sizeof(err)), -1);
 	assert_string_equal(err, "cache path too long");
 }
 
@@ -98,11 +98,11 @@ static void refusals(void **state)
 	size_t i, len;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(kcl_cache_check_relpath(bad[i].path, err, sizeof(err)), -1);
+		assert_int_equal(kc_cache_check_relpath(bad[i].path, err, sizeof(err)), -1);
 		assert_string_equal(err, bad[i].msg);
-		assert_int_equal(kcl_cache_put(dir, bad[i].path, "x", 1, err, sizeof(err)), -1);
+		assert_int_equal(kc_cache_put(dir, bad[i].path, "x", 1, err, sizeof(err)), -1);
 		assert_string_equal(err, bad[i].msg);
-		assert_int_equal(kcl_cache_get(dir, bad[i].path, 10, &data, &len, err,
+		assert_int_equal(kc_cache_get(dir, bad[i].path, 10, &data, &len, err,
 					       sizeof(err)), -1);
 		assert_string_equal(err, bad[i].msg);
 		assert_null(data);
@@ -118,8 +118,8 @@ static void put_get(void **state)
 	struct dirent *e;
 
 	snprintf(rel, sizeof(rel), "test/%s/2/patchset.kcp", SHA1);
-	assert_int_equal(kcl_cache_put(dir, rel, "first", 5, err, sizeof(err)), 0);
-	assert_int_equal(kcl_cache_put(dir, rel, "second\0x", 8, err, sizeof(err)), 0);
+	assert_int_equal(kc_cache_put(dir, rel, "first", 5, err, sizeof(err)), 0);
+	assert_int_equal(kc_cache_put(dir, rel, "second\0x", 8, err, sizeof(err)), 0);
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	assert_int_equal(mode_of(path), 0600);
@@ -129,7 +129,7 @@ static void put_get(void **state)
 	assert_int_equal(mode_of(dpath), 0700);
 	assert_int_equal(mode_of(dir), 0700);
 
-	assert_int_equal(kcl_cache_get(dir, rel, 8, &data, &len, err, sizeof(err)), 0);
+	assert_int_equal(kc_cache_get(dir, rel, 8, &data, &len, err, sizeof(err)), 0);
 	assert_int_equal(len, 8);
 	assert_memory_equal(data, "second\0x", 8);
 	assert_int_equal(((char *)data)[8], '\0');
@@ -146,14 +146,14 @@ static void put_get(void **state)
 	closedir(d);
 
 	/* Bounded: one byte over the limit is refused, not truncated. */
-	assert_int_equal(kcl_cache_get(dir, rel, 7, &data, &len, err, sizeof(err)), -1);
+	assert_int_equal(kc_cache_get(dir, rel, 7, &data, &len, err, sizeof(err)), -1);
 	snprintf(path, sizeof(path), "cache entry %s: 8 bytes, more than the limit of 7", rel);
 	assert_string_equal(err, path);
 	assert_null(data);
 
 	/* Empty entries are fine. */
-	assert_int_equal(kcl_cache_put(dir, "e", "", 0, err, sizeof(err)), 0);
-	assert_int_equal(kcl_cache_get(dir, "e", 0, &data, &len, err, sizeof(err)), 0);
+	assert_int_equal(kc_cache_put(dir, "e", "", 0, err, sizeof(err)), 0);
+	assert_int_equal(kc_cache_get(dir, "e", 0, &data, &len, err, sizeof(err)), 0);
 	assert_int_equal(len, 0);
 	free(data);
 }
@@ -164,15 +164,15 @@ static void misses(void **state)
 	void *data;
 	size_t len;
 
-	assert_int_equal(kcl_cache_get(dir, "nope/" SHA1 "/index", 100, &data, &len, err,
-				       sizeof(err)), KCL_CACHE_MISS);
-	assert_int_equal(kcl_cache_get(dir, "nothing-here", 100, &data, &len, err, sizeof(err)),
-			 KCL_CACHE_MISS);
+	assert_int_equal(kc_cache_get(dir, "nope/" SHA1 "/index", 100, &data, &len, err,
+				       sizeof(err)), KC_CACHE_MISS);
+	assert_int_equal(kc_cache_get(dir, "nothing-here", 100, &data, &len, err, sizeof(err)),
+			 KC_CACHE_MISS);
 	snprintf(missing_dir, sizeof(missing_dir), "%s/never", base);
-	assert_int_equal(kcl_cache_get(missing_dir, "x", 100, &data, &len, err, sizeof(err)),
-			 KCL_CACHE_MISS);
+	assert_int_equal(kc_cache_get(missing_dir, "x", 100, &data, &len, err, sizeof(err)),
+			 KC_CACHE_MISS);
 	assert_int_equal(access(missing_dir, F_OK), -1);	/* reading creates nothing */
-	assert_int_equal(kcl_cache_remove(dir, "nothing-here", err, sizeof(err)), 0);
+	assert_int_equal(kc_cache_remove(dir, "nothing-here", err, sizeof(err)), 0);
 }
 
 static int verify_calls;
@@ -197,9 +197,9 @@ static void verified(void **state)
 	void *data;
 	size_t len;
 
-	assert_int_equal(kcl_cache_put(dir, rel, "GOOD data", 9, err, sizeof(err)), 0);
+	assert_int_equal(kc_cache_put(dir, rel, "GOOD data", 9, err, sizeof(err)), 0);
 	verify_calls = 0;
-	assert_int_equal(kcl_cache_verified_get(dir, rel, 100, verify_prefix, "GOOD", &data, &len,
+	assert_int_equal(kc_cache_verified_get(dir, rel, 100, verify_prefix, "GOOD", &data, &len,
 						err, sizeof(err)), 0);
 	assert_int_equal(verify_calls, 1);
 	assert_int_equal(len, 9);
@@ -207,23 +207,23 @@ static void verified(void **state)
 	free(data);
 
 	/* Tampered: reported corrupt, removed, then a miss (refetch). */
-	assert_int_equal(kcl_cache_put(dir, rel, "EVIL data", 9, err, sizeof(err)), 0);
-	assert_int_equal(kcl_cache_verified_get(dir, rel, 100, verify_prefix, "GOOD", &data, &len,
-						err, sizeof(err)), KCL_CACHE_CORRUPT);
+	assert_int_equal(kc_cache_put(dir, rel, "EVIL data", 9, err, sizeof(err)), 0);
+	assert_int_equal(kc_cache_verified_get(dir, rel, 100, verify_prefix, "GOOD", &data, &len,
+						err, sizeof(err)), KC_CACHE_CORRUPT);
 	snprintf(want, sizeof(want),
 		 "cache entry %s was corrupt (bad signature) and was removed", rel);
 	assert_string_equal(err, want);
 	assert_null(data);
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	assert_int_equal(access(path, F_OK), -1);
-	assert_int_equal(kcl_cache_verified_get(dir, rel, 100, verify_prefix, "GOOD", &data, &len,
-						err, sizeof(err)), KCL_CACHE_MISS);
+	assert_int_equal(kc_cache_verified_get(dir, rel, 100, verify_prefix, "GOOD", &data, &len,
+						err, sizeof(err)), KC_CACHE_MISS);
 
 	/* Too large to be what it claims: corrupt without calling verify. */
-	assert_int_equal(kcl_cache_put(dir, rel, "GOOD but long", 13, err, sizeof(err)), 0);
+	assert_int_equal(kc_cache_put(dir, rel, "GOOD but long", 13, err, sizeof(err)), 0);
 	verify_calls = 0;
-	assert_int_equal(kcl_cache_verified_get(dir, rel, 10, verify_prefix, "GOOD", &data, &len,
-						err, sizeof(err)), KCL_CACHE_CORRUPT);
+	assert_int_equal(kc_cache_verified_get(dir, rel, 10, verify_prefix, "GOOD", &data, &len,
+						err, sizeof(err)), KC_CACHE_CORRUPT);
 	assert_int_equal(verify_calls, 0);
 	snprintf(want, sizeof(want),
 		 "cache entry %s was corrupt (13 bytes, more than the limit of 10) and was removed",
@@ -233,8 +233,8 @@ static void verified(void **state)
 
 	/* Not a regular file (a symbolic link planted there): removed. */
 	assert_int_equal(symlink("/etc/passwd", path), 0);
-	assert_int_equal(kcl_cache_verified_get(dir, rel, 1 << 20, verify_prefix, "GOOD", &data,
-						&len, err, sizeof(err)), KCL_CACHE_CORRUPT);
+	assert_int_equal(kc_cache_verified_get(dir, rel, 1 << 20, verify_prefix, "GOOD", &data,
+						&len, err, sizeof(err)), KC_CACHE_CORRUPT);
 	assert_int_equal(verify_calls, 0);
 	assert_int_equal(access(path, F_OK), -1);
 	assert_int_equal(access("/etc/passwd", F_OK), 0);
@@ -250,10 +250,10 @@ static void symlinked_dirs_refused(void **state)
 	assert_int_equal(mkdir(target, 0700), 0);
 	snprintf(link, sizeof(link), "%s/linked", dir);
 	assert_int_equal(symlink(target, link), 0);
-	assert_int_equal(kcl_cache_put(dir, "linked/x", "1", 1, err, sizeof(err)), -1);
+	assert_int_equal(kc_cache_put(dir, "linked/x", "1", 1, err, sizeof(err)), -1);
 	snprintf(target, sizeof(target), "cannot open %s/linked: not a directory", dir);
 	assert_string_equal(err, target);
-	assert_int_equal(kcl_cache_get(dir, "linked/x", 10, &data, &len, err, sizeof(err)), -1);
+	assert_int_equal(kc_cache_get(dir, "linked/x", 10, &data, &len, err, sizeof(err)), -1);
 }
 
 static void prepare(void **state)
@@ -261,7 +261,7 @@ static void prepare(void **state)
 	char rel[128], path[512], want[600];
 
 	snprintf(rel, sizeof(rel), "%s/4/patchset.kcp.sig", SHA1);
-	assert_int_equal(kcl_cache_prepare(dir, rel, path, sizeof(path), err, sizeof(err)), 0);
+	assert_int_equal(kc_cache_prepare(dir, rel, path, sizeof(path), err, sizeof(err)), 0);
 	snprintf(want, sizeof(want), "%s/%s", dir, rel);
 	assert_string_equal(path, want);
 	snprintf(want, sizeof(want), "%s/%s/4", dir, SHA1);

@@ -15,27 +15,27 @@
 #include "cache.h"
 #include "util.h"
 
-#define KCL_CACHE_MISSING	(-2)	/* kcl_cache_open_parent(): absent */
+#define KC_CACHE_MISSING	(-2)	/* kc_cache_open_parent(): absent */
 
-static bool kcl_cache_name_char(char c)
+static bool kc_cache_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
-int kcl_cache_check_relpath(const char *relpath, char *err, size_t errlen)
+int kc_cache_check_relpath(const char *relpath, char *err, size_t errlen)
 {
 	const char *p, *comp;
 
 	if (!relpath || !*relpath)
 		return kc_fail(err, errlen, "cache path is empty");
-	if (strlen(relpath) >= KCL_CACHE_PATH_MAX)
+	if (strlen(relpath) >= KC_CACHE_PATH_MAX)
 		return kc_fail(err, errlen, "cache path %.64s...: too long", relpath);
 	if (relpath[0] == '/')
 		return kc_fail(err, errlen, "cache path %s: absolute paths are refused", relpath);
 	for (comp = p = relpath;; p++) {
 		if (*p && *p != '/') {
-			if (!kcl_cache_name_char(*p))
+			if (!kc_cache_name_char(*p))
 				return kc_fail(err, errlen, "cache path %s: character 0x%02x is refused",
 						relpath, (unsigned char)*p);
 			continue;
@@ -55,7 +55,7 @@ int kcl_cache_check_relpath(const char *relpath, char *err, size_t errlen)
 	}
 }
 
-int kcl_cache_relpath(char *out, size_t outlen, const char *feed,
+int kc_cache_relpath(char *out, size_t outlen, const char *feed,
 		      const char *kernel_sha1, unsigned int level,
 		      const char *name, char *err, size_t errlen)
 {
@@ -71,15 +71,15 @@ int kcl_cache_relpath(char *out, size_t outlen, const char *feed,
 		     has_feed ? "/" : "", kernel_sha1, lv, name ? name : "");
 	if (n < 0 || (size_t)n >= outlen)
 		return kc_fail(err, errlen, "cache path too long");
-	return kcl_cache_check_relpath(out, err, errlen);
+	return kc_cache_check_relpath(out, err, errlen);
 }
 
 /*
  * Open the directory holding @relpath's last component (created if
  * @create), following no symbolic link below @dir. Returns the fd and
- * *leaf, or KCL_CACHE_MISSING, or -1 with a message.
+ * *leaf, or KC_CACHE_MISSING, or -1 with a message.
  */
-static int kcl_cache_open_parent(const char *dir, const char *relpath,
+static int kc_cache_open_parent(const char *dir, const char *relpath,
 				 bool create, const char **leaf, char *err,
 				 size_t errlen)
 {
@@ -87,16 +87,16 @@ static int kcl_cache_open_parent(const char *dir, const char *relpath,
 	const char *p, *slash;
 	int dfd, next;
 
-	if (kcl_cache_check_relpath(relpath, err, errlen))
+	if (kc_cache_check_relpath(relpath, err, errlen))
 		return -1;
 	if (!dir || !*dir)
-		dir = KCL_CACHE_DIR;
+		dir = KC_CACHE_DIR;
 	if (create && kc_mkdirs(dir, 0700, err, errlen))
 		return -1;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		if (errno == ENOENT && !create)
-			return KCL_CACHE_MISSING;
+			return KC_CACHE_MISSING;
 		return kc_fail(err, errlen, "cannot open the cache %s: %s", dir, strerror(errno));
 	}
 	for (p = relpath; (slash = strchr(p, '/')); p = slash + 1) {
@@ -116,7 +116,7 @@ static int kcl_cache_open_parent(const char *dir, const char *relpath,
 
 			close(dfd);
 			if (e == ENOENT && !create)
-				return KCL_CACHE_MISSING;
+				return KC_CACHE_MISSING;
 			return kc_fail(err, errlen, "cannot open %s/%.*s: %s", dir,
 					(int)(slash - relpath), relpath,
 					e == ELOOP || e == ENOTDIR ? "not a directory" : strerror(e));
@@ -128,23 +128,23 @@ static int kcl_cache_open_parent(const char *dir, const char *relpath,
 	return dfd;
 }
 
-int kcl_cache_prepare(const char *dir, const char *relpath, char *path,
+int kc_cache_prepare(const char *dir, const char *relpath, char *path,
 		      size_t pathlen, char *err, size_t errlen)
 {
 	const char *leaf;
 	int dfd, n;
 
-	dfd = kcl_cache_open_parent(dir, relpath, true, &leaf, err, errlen);
+	dfd = kc_cache_open_parent(dir, relpath, true, &leaf, err, errlen);
 	if (dfd < 0)
 		return -1;
 	close(dfd);
-	n = snprintf(path, pathlen, "%s/%s", dir && *dir ? dir : KCL_CACHE_DIR, relpath);
+	n = snprintf(path, pathlen, "%s/%s", dir && *dir ? dir : KC_CACHE_DIR, relpath);
 	if (n < 0 || (size_t)n >= pathlen)
 		return kc_fail(err, errlen, "cache path too long");
 	return 0;
 }
 
-int kcl_cache_put(const char *dir, const char *relpath, const void *data,
+int kc_cache_put(const char *dir, const char *relpath, const void *data,
 		  size_t len, char *err, size_t errlen)
 {
 	static unsigned int seq;
@@ -152,7 +152,7 @@ int kcl_cache_put(const char *dir, const char *relpath, const void *data,
 	char tmp[300];
 	int dfd, fd = -1, tries;
 
-	dfd = kcl_cache_open_parent(dir, relpath, true, &leaf, err, errlen);
+	dfd = kc_cache_open_parent(dir, relpath, true, &leaf, err, errlen);
 	if (dfd < 0)
 		return -1;
 	for (tries = 0; tries < 100; tries++) {
@@ -192,8 +192,8 @@ fail:
 	return -1;
 }
 
-/* Like kcl_cache_get(); *bad says the entry itself is bad (to remove). */
-static int kcl_cache_read(const char *dir, const char *relpath, size_t max_size,
+/* Like kc_cache_get(); *bad says the entry itself is bad (to remove). */
+static int kc_cache_read(const char *dir, const char *relpath, size_t max_size,
 			  void **data, size_t *len, bool *bad, char *err,
 			  size_t errlen)
 {
@@ -206,16 +206,16 @@ static int kcl_cache_read(const char *dir, const char *relpath, size_t max_size,
 	*data = NULL;
 	*len = 0;
 	*bad = false;
-	dfd = kcl_cache_open_parent(dir, relpath, false, &leaf, err, errlen);
-	if (dfd == KCL_CACHE_MISSING)
-		return KCL_CACHE_MISS;
+	dfd = kc_cache_open_parent(dir, relpath, false, &leaf, err, errlen);
+	if (dfd == KC_CACHE_MISSING)
+		return KC_CACHE_MISS;
 	if (dfd < 0)
 		return -1;
 	fd = openat(dfd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	close(dfd);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return KCL_CACHE_MISS;
+			return KC_CACHE_MISS;
 		if (errno == ELOOP) {
 			*bad = true;
 			return kc_fail(err, errlen, "not a regular file");
@@ -268,14 +268,14 @@ static int kcl_cache_read(const char *dir, const char *relpath, size_t max_size,
 	return 0;
 }
 
-int kcl_cache_get(const char *dir, const char *relpath, size_t max_size,
+int kc_cache_get(const char *dir, const char *relpath, size_t max_size,
 		  void **data, size_t *len, char *err, size_t errlen)
 {
 	char why[256];
 	bool bad;
 	int rc;
 
-	rc = kcl_cache_read(dir, relpath, max_size, data, len, &bad, why, sizeof(why));
+	rc = kc_cache_read(dir, relpath, max_size, data, len, &bad, why, sizeof(why));
 	if (rc < 0 && bad)
 		return kc_fail(err, errlen, "cache entry %s: %s", relpath, why);
 	if (rc < 0)
@@ -283,14 +283,14 @@ int kcl_cache_get(const char *dir, const char *relpath, size_t max_size,
 	return rc;
 }
 
-int kcl_cache_remove(const char *dir, const char *relpath, char *err,
+int kc_cache_remove(const char *dir, const char *relpath, char *err,
 		     size_t errlen)
 {
 	const char *leaf;
 	int dfd;
 
-	dfd = kcl_cache_open_parent(dir, relpath, false, &leaf, err, errlen);
-	if (dfd == KCL_CACHE_MISSING)
+	dfd = kc_cache_open_parent(dir, relpath, false, &leaf, err, errlen);
+	if (dfd == KC_CACHE_MISSING)
 		return 0;
 	if (dfd < 0)
 		return -1;
@@ -305,8 +305,8 @@ int kcl_cache_remove(const char *dir, const char *relpath, char *err,
 	return 0;
 }
 
-int kcl_cache_verified_get(const char *dir, const char *relpath,
-			   size_t max_size, kcl_cache_verify_fn verify,
+int kc_cache_verified_get(const char *dir, const char *relpath,
+			   size_t max_size, kc_cache_verify_fn verify,
 			   void *arg, void **data, size_t *len, char *err,
 			   size_t errlen)
 {
@@ -314,8 +314,8 @@ int kcl_cache_verified_get(const char *dir, const char *relpath,
 	bool bad;
 	int rc;
 
-	rc = kcl_cache_read(dir, relpath, max_size, data, len, &bad, why, sizeof(why));
-	if (rc == KCL_CACHE_MISS)
+	rc = kc_cache_read(dir, relpath, max_size, data, len, &bad, why, sizeof(why));
+	if (rc == KC_CACHE_MISS)
 		return rc;
 	if (rc < 0 && !bad)
 		return kc_fail(err, errlen, "%s", why);
@@ -328,9 +328,9 @@ int kcl_cache_verified_get(const char *dir, const char *relpath,
 		*data = NULL;
 		*len = 0;
 	}
-	if (kcl_cache_remove(dir, relpath, rmerr, sizeof(rmerr)))
+	if (kc_cache_remove(dir, relpath, rmerr, sizeof(rmerr)))
 		return kc_fail(err, errlen, "cache entry %s is corrupt (%s) and cannot be removed: %s",
 				relpath, why, rmerr);
 	kc_fail(err, errlen, "cache entry %s was corrupt (%s) and was removed", relpath, why);
-	return KCL_CACHE_CORRUPT;
+	return KC_CACHE_CORRUPT;
 }
