@@ -24,20 +24,6 @@
 /* The first allocation for the inflated body; it doubles up to the size. */
 #define KCL_ARCHIVE_FIRST_CHUNK	(1u << 20)
 
-static void put_le16(unsigned char *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put_le32(unsigned char *p, uint32_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
-
 static uint16_t get_le16(const unsigned char *p)
 {
 	return p[0] | p[1] << 8;
@@ -53,7 +39,7 @@ static uint32_t get_le32(const unsigned char *p)
  * Why @name (@len bytes, not terminated) cannot name an entry, or NULL
  * when it can.
  */
-static const char *kcl_archive_bad_name(const unsigned char *name, size_t len)
+const char *kcl_archive_bad_name(const unsigned char *name, size_t len)
 {
 	size_t i;
 
@@ -72,89 +58,6 @@ static const char *kcl_archive_bad_name(const unsigned char *name, size_t len)
 	    (len == 2 && name[0] == '.' && name[1] == '.'))
 		return "name '.' or '..' is not allowed";
 	return NULL;
-}
-
-int kcl_archive_pack(const struct kcl_entry *entries, size_t n,
-		     unsigned char **out, size_t *outlen, char *err,
-		     size_t errlen)
-{
-	unsigned char *body = NULL, *file = NULL, *p;
-	size_t size = 0, i, j;
-	uLongf zlen;
-	int ret;
-
-	*out = NULL;
-	*outlen = 0;
-	if (n > KCL_ARCHIVE_MAX_ENTRIES)
-		return kc_fail(err, errlen,
-					"%zu entries: at most %d are allowed",
-					n, KCL_ARCHIVE_MAX_ENTRIES);
-	for (i = 0; i < n; i++) {
-		const char *name = entries[i].name;
-		size_t len = strnlen(name, sizeof(entries[i].name));
-		const char *why = kcl_archive_bad_name((const void *)name, len);
-
-		if (why)
-			return kc_fail(err, errlen, "entry %zu: %s",
-						i + 1, why);
-		for (j = 0; j < i; j++)
-			if (!strcmp(entries[j].name, name))
-				return kc_fail(err, errlen,
-							"entry %zu: duplicate name '%s'",
-							i + 1, name);
-		if (entries[i].size > UINT32_MAX ||
-		    entries[i].size > KCL_ARCHIVE_MAX_SIZE - size ||
-		    2 + len + 4 > KCL_ARCHIVE_MAX_SIZE - size -
-				  entries[i].size)
-			return kc_fail(err, errlen,
-						"entry %zu ('%s'): the patchset would exceed %u MiB",
-						i + 1, name,
-						KCL_ARCHIVE_MAX_SIZE >> 20);
-		size += 2 + len + 4 + entries[i].size;
-	}
-
-	body = malloc(size ? size : 1);
-	if (!body)
-		goto nomem;
-	p = body;
-	for (i = 0; i < n; i++) {
-		size_t len = strlen(entries[i].name);
-
-		put_le16(p, len);
-		memcpy(p + 2, entries[i].name, len);
-		put_le32(p + 2 + len, entries[i].size);
-		p += 2 + len + 4;
-		if (entries[i].size)
-			memcpy(p, entries[i].data, entries[i].size);
-		p += entries[i].size;
-	}
-
-	zlen = compressBound(size);
-	file = malloc(KCL_ARCHIVE_HEADER + zlen);
-	if (!file)
-		goto nomem;
-	ret = compress2(file + KCL_ARCHIVE_HEADER, &zlen, body, size,
-			Z_BEST_COMPRESSION);
-	if (ret != Z_OK) {
-		free(body);
-		free(file);
-		if (ret == Z_MEM_ERROR)
-			return kc_fail(err, errlen, "out of memory");
-		return kc_fail(err, errlen, "cannot compress: zlib error %d",
-					ret);
-	}
-	free(body);
-	memcpy(file, KCL_ARCHIVE_MAGIC, 8);
-	put_le32(file + 8, 0);
-	put_le32(file + 12, size);
-	*out = file;
-	*outlen = KCL_ARCHIVE_HEADER + zlen;
-	return 0;
-
-nomem:
-	free(body);
-	free(file);
-	return kc_fail(err, errlen, "out of memory");
 }
 
 /*

@@ -31,10 +31,11 @@ struct kcl_archive {
 	size_t n;
 };
 
-/* Build a patchset file from @n entries (names unique and valid). */
-int kcl_archive_pack(const struct kcl_entry *entries, size_t n,
-		     unsigned char **out, size_t *outlen, char *err,
-		     size_t errlen);
+/*
+ * Why @name (@len bytes, not terminated) cannot name an entry, or NULL
+ * when it can.
+ */
+const char *kcl_archive_bad_name(const unsigned char *name, size_t len);
 /* Parse and inflate a patchset file; @ar owns copies of everything. */
 int kcl_archive_unpack(const unsigned char *buf, size_t len,
 		       struct kcl_archive *ar, char *err, size_t errlen);

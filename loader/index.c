@@ -17,8 +17,6 @@
 #include "sign.h"
 #include "util.h"
 
-#define SIG_PREFIX	"signature: "
-#define SIG_LINE_LEN	(sizeof(SIG_PREFIX) - 1 + 16 + 1 + 128 + 1)
 
 /* Decimal, no sign, no leading zero, at most @max. */
 static int parse_u64(const char *s, size_t len, unsigned long long max,
@@ -391,49 +389,6 @@ fail:
 	return NULL;
 }
 
-char *kcl_index_sign(const struct kcl_index *ix, const char *priv,
-		     char *err, size_t errlen)
-{
-	unsigned char sig[KCL_SIG_SIZE];
-	struct kcl_index check;
-	char *body, *out;
-	size_t len;
-
-	body = kcl_index_format(ix);
-	if (!body) {
-		kc_fail(err, errlen, "cannot format the index");
-		return NULL;
-	}
-	len = strlen(body);
-	/* Never sign what a client would refuse. */
-	if (kcl_index_parse(body, len, &check, err, errlen)) {
-		free(body);
-		return NULL;
-	}
-	kcl_index_free(&check);
-	if (kcl_sign(priv, (const unsigned char *)body, len, sig, err,
-		     errlen)) {
-		free(body);
-		return NULL;
-	}
-	out = realloc(body, len + SIG_LINE_LEN + 1);
-	if (!out) {
-		free(body);
-		kc_fail(err, errlen, "out of memory");
-		return NULL;
-	}
-	memcpy(out + len, SIG_PREFIX, sizeof(SIG_PREFIX) - 1);
-	len += sizeof(SIG_PREFIX) - 1;
-	kc_hex(out + len, sig + 8, KCL_KEYID_SIZE);
-	len += 2 * KCL_KEYID_SIZE;
-	out[len++] = ' ';
-	kc_hex(out + len, sig + 16, 64);
-	len += 128;
-	out[len++] = '\n';
-	out[len] = '\0';
-	return out;
-}
-
 static int is_sig_line(const char *line, size_t len)
 {
 	return len >= 10 && !memcmp(line, "signature:", 10);
@@ -472,8 +427,8 @@ int kcl_index_verify(const struct kcl_keyring *kr, const char *text,
 	if (!is_sig_line(last, llen))
 		return kc_fail(err, errlen,
 			    "index is not signed: its last line is not a signature line");
-	if (llen != SIG_LINE_LEN - 1 ||
-	    memcmp(last, SIG_PREFIX, sizeof(SIG_PREFIX) - 1) ||
+	if (llen != KCL_INDEX_SIG_LINE_LEN - 1 ||
+	    memcmp(last, KCL_INDEX_SIG_PREFIX, sizeof(KCL_INDEX_SIG_PREFIX) - 1) ||
 	    kc_unhex(last + 11, 16, blob + 8, KCL_KEYID_SIZE) ||
 	    last[27] != ' ' ||
 	    kc_unhex(last + 28, 128, blob + 16, 64))

@@ -49,14 +49,15 @@ struct kcl_keyring;
  * is the last line and the only one starting with "signature:". The whole
  * file is at most KCL_INDEX_MAX_SIZE bytes.
  */
+/* The index's last line: this prefix, the key id, a space, the signature. */
+#define KCL_INDEX_SIG_PREFIX	"signature: "
+#define KCL_INDEX_SIG_LINE_LEN	(sizeof(KCL_INDEX_SIG_PREFIX) - 1 + 16 + 1 + 128 + 1)
+
 /* Parse the unsigned text (the bytes before the signature line). */
 int kcl_index_parse(const char *text, size_t len, struct kcl_index *ix,
 		    char *err, size_t errlen);
 char *kcl_index_format(const struct kcl_index *ix);	/* malloc'd */
 void kcl_index_free(struct kcl_index *ix);
-/* Format @ix and sign it with the private key @priv: the whole file. */
-char *kcl_index_sign(const struct kcl_index *ix, const char *priv,
-		     char *err, size_t errlen);
 /*
  * Check the signature line of the index file @text against @kr; on success
  * *body_len is the length of the signed text, for kcl_index_parse().

@@ -57,77 +57,9 @@ static int key_id(EVP_PKEY *pkey, unsigned char id[KCL_KEYID_SIZE])
 	return 0;
 }
 
-/* Open @path for writing, new only, with @mode exactly (not the umask's). */
-static FILE *create_excl(const char *path, mode_t mode, char *err,
-			 size_t errlen)
+int kcl_key_ed25519_id(void *pkey, unsigned char id[KCL_KEYID_SIZE])
 {
-	FILE *f;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			fail(err, errlen, "%s exists: not overwriting it", path);
-		else
-			fail(err, errlen, "cannot create %s: %s", path,
-			     strerror(errno));
-		return NULL;
-	}
-	if (fchmod(fd, mode) < 0 || !(f = fdopen(fd, "w"))) {
-		fail(err, errlen, "cannot create %s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return NULL;
-	}
-	return f;
-}
-
-int kcl_key_generate(const char *priv, const char *pub, char *err,
-		     size_t errlen)
-{
-	FILE *fpriv = NULL, *fpub = NULL;
-	EVP_PKEY *pkey;
-	int ok;
-
-	/* Refuse before creating anything. */
-	if (access(priv, F_OK) == 0)
-		return fail(err, errlen, "%s exists: not overwriting it", priv);
-	if (access(pub, F_OK) == 0)
-		return fail(err, errlen, "%s exists: not overwriting it", pub);
-
-	pkey = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
-	if (!pkey)
-		return fail(err, errlen, "cannot generate an Ed25519 key");
-
-	fpriv = create_excl(priv, 0600, err, errlen);
-	if (!fpriv)
-		goto out_key;
-	fpub = create_excl(pub, 0644, err, errlen);
-	if (!fpub) {
-		fclose(fpriv);
-		unlink(priv);
-		goto out_key;
-	}
-
-	ok = PEM_write_PrivateKey(fpriv, pkey, NULL, NULL, 0, NULL, NULL) == 1;
-	ok &= PEM_write_PUBKEY(fpub, pkey) == 1;
-	ok &= fflush(fpriv) == 0 && fsync(fileno(fpriv)) == 0;
-	ok &= fflush(fpub) == 0 && fsync(fileno(fpub)) == 0;
-	ok &= fclose(fpriv) == 0;
-	ok &= fclose(fpub) == 0;
-	EVP_PKEY_free(pkey);
-	if (!ok) {
-		unlink(priv);
-		unlink(pub);
-		return fail(err, errlen, "cannot write the key pair %s, %s",
-			    priv, pub);
-	}
-	return 0;
-
-out_key:
-	EVP_PKEY_free(pkey);
-	ERR_clear_error();
-	return -1;
+	return is_ed25519(pkey) ? key_id(pkey, id) : -1;
 }
 
 /* The whole of a small file, NUL-terminated. */
@@ -304,41 +236,6 @@ void kcl_keyring_free(struct kcl_keyring *kr)
 	for (i = 0; i < kr->n; i++)
 		EVP_PKEY_free(kr->keys[i].pkey);
 	memset(kr, 0, sizeof(*kr));
-}
-
-int kcl_sign(const char *priv, const unsigned char *data, size_t len,
-	     unsigned char sig[KCL_SIG_SIZE], char *err, size_t errlen)
-{
-	unsigned char id[KCL_KEYID_SIZE];
-	size_t siglen = 64;
-	EVP_MD_CTX *ctx;
-	EVP_PKEY *pkey;
-	FILE *f;
-	int ok;
-
-	f = fopen(priv, "re");
-	if (!f)
-		return fail(err, errlen, "cannot read %s: %s", priv,
-			    strerror(errno));
-	pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-	fclose(f);
-	if (!pkey)
-		return fail(err, errlen, "%s: not a PEM private key", priv);
-	if (!is_ed25519(pkey) || key_id(pkey, id) < 0) {
-		EVP_PKEY_free(pkey);
-		return fail(err, errlen, "%s: not an Ed25519 private key", priv);
-	}
-	ctx = EVP_MD_CTX_new();
-	ok = ctx && EVP_DigestSignInit(ctx, NULL, NULL, NULL, pkey) == 1 &&
-	     EVP_DigestSign(ctx, sig + 16, &siglen, data, len) == 1 &&
-	     siglen == 64;
-	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(pkey);
-	if (!ok)
-		return fail(err, errlen, "cannot sign with %s", priv);
-	memcpy(sig, KCL_SIG_MAGIC, 8);
-	memcpy(sig + 8, id, KCL_KEYID_SIZE);
-	return 0;
 }
 
 int kcl_verify(const struct kcl_keyring *kr, const unsigned char *data,

@@ -30,9 +30,6 @@ struct kcl_keyring {
 	size_t n;
 };
 
-/* Create a key pair: @priv written 0600, @pub 0644; refuses to overwrite. */
-int kcl_key_generate(const char *priv, const char *pub, char *err,
-		     size_t errlen);
 /* Add a public key PEM file to @kr (a private key file is refused). */
 int kcl_keyring_add_file(struct kcl_keyring *kr, const char *path, char *err,
 			 size_t errlen);
@@ -43,9 +40,11 @@ void kcl_keyring_free(struct kcl_keyring *kr);
 /* "0123456789abcdef": the id of key @i, for messages. */
 void kcl_key_id_hex(const unsigned char id[KCL_KEYID_SIZE], char hex[17]);
 
-/* Sign @data with the private key in @priv into @sig. */
-int kcl_sign(const char *priv, const unsigned char *data, size_t len,
-	     unsigned char sig[KCL_SIG_SIZE], char *err, size_t errlen);
+/*
+ * The id of the Ed25519 key @pkey (an EVP_PKEY): the first bytes of the
+ * SHA-256 of its raw public key. -1 for another kind of key.
+ */
+int kcl_key_ed25519_id(void *pkey, unsigned char id[KCL_KEYID_SIZE]);
 /*
  * Verify; the reasons are distinct: "malformed signature file", "signed
  * by key ID, which is not trusted", "bad signature: the file or its

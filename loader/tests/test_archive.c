@@ -13,6 +13,7 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "write.h"
 #include "archive.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -116,7 +117,7 @@ static unsigned char *pack_sample(size_t *len)
 {
 	unsigned char *out;
 
-	assert_int_equal(kcl_archive_pack(sample, ARRAY_SIZE(sample), &out, len,
+	assert_int_equal(kcp_archive_pack(sample, ARRAY_SIZE(sample), &out, len,
 					  errbuf, sizeof(errbuf)), 0);
 	return out;
 }
@@ -166,7 +167,7 @@ static void round_trip_edges(void **state)
 	size_t len, i;
 
 	/* no entry at all */
-	assert_int_equal(kcl_archive_pack(NULL, 0, &out, &len, errbuf,
+	assert_int_equal(kcp_archive_pack(NULL, 0, &out, &len, errbuf,
 					  sizeof(errbuf)), 0);
 	assert_int_equal(unpack(out, len, &ar), 0);
 	assert_int_equal(ar.n, 0);
@@ -181,7 +182,7 @@ static void round_trip_edges(void **state)
 		many[i].data = (unsigned char *)many[i].name;
 		many[i].size = i;
 	}
-	assert_int_equal(kcl_archive_pack(many, ARRAY_SIZE(many), &out, &len,
+	assert_int_equal(kcp_archive_pack(many, ARRAY_SIZE(many), &out, &len,
 					  errbuf, sizeof(errbuf)), 0);
 	assert_int_equal(unpack(out, len, &ar), 0);
 	assert_int_equal(ar.n, KCL_ARCHIVE_MAX_ENTRIES);
@@ -203,7 +204,7 @@ static void pack_refuses_bad_entries(void **state)
 	unsigned char *out = (void *)1;
 	size_t len = 1, i;
 
-	assert_int_equal(kcl_archive_pack(e, 2, &out, &len, errbuf,
+	assert_int_equal(kcp_archive_pack(e, 2, &out, &len, errbuf,
 					  sizeof(errbuf)), -1);
 	assert_string_equal(errbuf, "entry 2: duplicate name 'manifest'");
 	assert_null(out);
@@ -211,26 +212,26 @@ static void pack_refuses_bad_entries(void **state)
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		strcpy(e[1].name, bad[i]);
-		assert_int_equal(kcl_archive_pack(e, 2, &out, &len, errbuf,
+		assert_int_equal(kcp_archive_pack(e, 2, &out, &len, errbuf,
 						  sizeof(errbuf)), -1);
 		assert_non_null(strstr(errbuf, "entry 2: "));
 	}
 	/* a name filling the array without its terminating NUL */
 	memset(e[1].name, 'b', sizeof(e[1].name));
-	assert_int_equal(kcl_archive_pack(e, 2, &out, &len, errbuf,
+	assert_int_equal(kcp_archive_pack(e, 2, &out, &len, errbuf,
 					  sizeof(errbuf)), -1);
 	assert_string_equal(errbuf, "entry 2: name longer than 64 bytes");
 
 	for (i = 0; i < ARRAY_SIZE(many); i++)
 		snprintf(many[i].name, sizeof(many[i].name), "e%zu", i);
-	assert_int_equal(kcl_archive_pack(many, ARRAY_SIZE(many), &out, &len,
+	assert_int_equal(kcp_archive_pack(many, ARRAY_SIZE(many), &out, &len,
 					  errbuf, sizeof(errbuf)), -1);
 	assert_non_null(strstr(errbuf, "at most 64"));
 
 	/* more than the inflated size limit */
 	e[1].size = KCL_ARCHIVE_MAX_SIZE;
 	strcpy(e[1].name, "big");
-	assert_int_equal(kcl_archive_pack(e, 2, &out, &len, errbuf,
+	assert_int_equal(kcp_archive_pack(e, 2, &out, &len, errbuf,
 					  sizeof(errbuf)), -1);
 	assert_non_null(strstr(errbuf, "exceed 64 MiB"));
 	assert_null(out);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "write.h"
 #include "util.h"
 #include "index.h"
 #include "manifest.h"
@@ -53,8 +54,8 @@ static int setup(void **state)
 	snprintf(pub, sizeof(pub), "%s/k.pem", dir);
 	snprintf(priv2, sizeof(priv2), "%s/other.key", dir);
 	snprintf(pub2, sizeof(pub2), "%s/other.pem", dir);
-	if (kcl_key_generate(priv, pub, err, sizeof(err)) ||
-	    kcl_key_generate(priv2, pub2, err, sizeof(err))) {
+	if (kcp_key_generate(priv, pub, err, sizeof(err)) ||
+	    kcp_key_generate(priv2, pub2, err, sizeof(err))) {
 		fprintf(stderr, "keygen: %s\n", err);
 		return -1;
 	}
@@ -281,7 +282,7 @@ static char *signed_sample(struct kcl_keyring *kr)
 	char *file;
 
 	assert_int_equal(parse(SAMPLE, &ix), 0);
-	file = kcl_index_sign(&ix, priv, err, sizeof(err));
+	file = kcp_index_sign(&ix, priv, err, sizeof(err));
 	assert_non_null(file);
 	kcl_index_free(&ix);
 	memset(kr, 0, sizeof(*kr));
@@ -324,11 +325,11 @@ static void sign_verify_round_trip(void **state)
 	/* An index a client would refuse is not signed. */
 	assert_int_equal(parse(SAMPLE, &ix), 0);
 	ix.expires = ix.generated;
-	assert_null(kcl_index_sign(&ix, priv, err, sizeof(err)));
+	assert_null(kcp_index_sign(&ix, priv, err, sizeof(err)));
 	assert_non_null(strstr(err, "expires is not after generated"));
 	ix.expires = ix.generated + 1;
 	ix.levels[1].level = 1;
-	assert_null(kcl_index_sign(&ix, priv, err, sizeof(err)));
+	assert_null(kcp_index_sign(&ix, priv, err, sizeof(err)));
 	assert_non_null(strstr(err, "does not follow level 1"));
 	kcl_index_free(&ix);
 }

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 #include <openssl/sha.h>
 
+#include "write.h"
 #include "archive.h"
 #include "index.h"
 #include "manifest.h"
@@ -111,7 +112,7 @@ static unsigned char *make_patchset(const unsigned char *data, size_t size,
 	strcpy(e[n].name, "kcpatch_demo.ko");
 	e[n].data = (unsigned char *)data;
 	e[n++].size = size;
-	assert_int_equal(kcl_archive_pack(e, n, &out, len, err, sizeof(err)), 0);
+	assert_int_equal(kcp_archive_pack(e, n, &out, len, err, sizeof(err)), 0);
 	free(canon);
 	return out;
 }

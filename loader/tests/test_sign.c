@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "write.h"
 #include "sign.h"
 
 static char dir[] = "/tmp/kc-sign-test.XXXXXX";
@@ -41,8 +42,8 @@ static int setup(void **state)
 	path(pub_a, "a.pem");
 	path(priv_b, "b.key");
 	path(pub_b, "b.pem");
-	if (kcl_key_generate(priv_a, pub_a, err, sizeof(err)) ||
-	    kcl_key_generate(priv_b, pub_b, err, sizeof(err))) {
+	if (kcp_key_generate(priv_a, pub_a, err, sizeof(err)) ||
+	    kcp_key_generate(priv_b, pub_b, err, sizeof(err))) {
 		fprintf(stderr, "keygen: %s\n", err);
 		return -1;
 	}
@@ -93,21 +94,21 @@ static void keygen_refuses_overwrite(void **state)
 
 	strcpy(before_priv, slurp(priv_a, NULL));
 	strcpy(before_pub, slurp(pub_a, NULL));
-	assert_int_equal(kcl_key_generate(priv_a, pub_a, err, sizeof(err)), -1);
+	assert_int_equal(kcp_key_generate(priv_a, pub_a, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "exists"));
 	assert_string_equal(slurp(priv_a, NULL), before_priv);
 	assert_string_equal(slurp(pub_a, NULL), before_pub);
 
 	/* Only the public file exists: nothing is created. */
 	path(p, "new.key");
-	assert_int_equal(kcl_key_generate(p, pub_a, err, sizeof(err)), -1);
+	assert_int_equal(kcp_key_generate(p, pub_a, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "exists"));
 	assert_int_not_equal(access(p, F_OK), 0);
 	assert_string_equal(slurp(pub_a, NULL), before_pub);
 
 	/* Only the private file exists. */
 	path(q, "new.pem");
-	assert_int_equal(kcl_key_generate(priv_a, q, err, sizeof(err)), -1);
+	assert_int_equal(kcp_key_generate(priv_a, q, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "exists"));
 	assert_int_not_equal(access(q, F_OK), 0);
 	assert_string_equal(slurp(priv_a, NULL), before_priv);
@@ -147,14 +148,14 @@ static void round_trip(void **state)
 	unsigned char sig[KCL_SIG_SIZE];
 
 	assert_int_equal(kcl_keyring_add_file(&kr, pub_a, err, sizeof(err)), 0);
-	assert_int_equal(kcl_sign(priv_a, data, sizeof(data), sig, err,
+	assert_int_equal(kcp_sign(priv_a, data, sizeof(data), sig, err,
 				  sizeof(err)), 0);
 	assert_memory_equal(sig, "KCSIG1\0\0", 8);
 	assert_memory_equal(sig + 8, kr.keys[0].id, 8);
 	assert_int_equal(kcl_verify(&kr, data, sizeof(data), sig, sizeof(sig),
 				    err, sizeof(err)), 0);
 	/* Empty data signs too. */
-	assert_int_equal(kcl_sign(priv_a, data, 0, sig, err, sizeof(err)), 0);
+	assert_int_equal(kcp_sign(priv_a, data, 0, sig, err, sizeof(err)), 0);
 	assert_int_equal(kcl_verify(&kr, data, 0, sig, sizeof(sig), err,
 				    sizeof(err)), 0);
 	kcl_keyring_free(&kr);
@@ -166,7 +167,7 @@ static void tampered_data(void **state)
 	unsigned char sig[KCL_SIG_SIZE], copy[sizeof(data)];
 
 	assert_int_equal(kcl_keyring_add_file(&kr, pub_a, err, sizeof(err)), 0);
-	assert_int_equal(kcl_sign(priv_a, data, sizeof(data), sig, err,
+	assert_int_equal(kcp_sign(priv_a, data, sizeof(data), sig, err,
 				  sizeof(err)), 0);
 	memcpy(copy, data, sizeof(data));
 	copy[5] ^= 1;
@@ -189,7 +190,7 @@ static void tampered_signature(void **state)
 	char hex[17];
 
 	assert_int_equal(kcl_keyring_add_file(&kr, pub_a, err, sizeof(err)), 0);
-	assert_int_equal(kcl_sign(priv_a, data, sizeof(data), sig, err,
+	assert_int_equal(kcp_sign(priv_a, data, sizeof(data), sig, err,
 				  sizeof(err)), 0);
 
 	/* In the signature proper. */
@@ -236,7 +237,7 @@ static void wrong_key(void **state)
 	assert_int_equal(kcl_keyring_add_file(&krb, pub_b, err, sizeof(err)), 0);
 	assert_memory_not_equal(kr.keys[0].id, krb.keys[0].id, 8);
 
-	assert_int_equal(kcl_sign(priv_b, data, sizeof(data), sig, err,
+	assert_int_equal(kcp_sign(priv_b, data, sizeof(data), sig, err,
 				  sizeof(err)), 0);
 	kcl_key_id_hex(krb.keys[0].id, hex);
 	snprintf(want, sizeof(want), "signed by key %s, which is not trusted",
@@ -361,7 +362,7 @@ static void sign_needs_private_key(void **state)
 {
 	unsigned char sig[KCL_SIG_SIZE];
 
-	assert_int_equal(kcl_sign(pub_a, data, sizeof(data), sig, err,
+	assert_int_equal(kcp_sign(pub_a, data, sizeof(data), sig, err,
 				  sizeof(err)), -1);
 	assert_non_null(strstr(err, "not a PEM private key"));
 }

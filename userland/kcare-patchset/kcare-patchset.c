@@ -27,6 +27,7 @@
 
 #include <openssl/evp.h>
 
+#include "write.h"
 #include "payload.h"
 #include "util.h"
 
@@ -76,7 +77,7 @@ static int kcp_cmd_keygen(int argc, char **argv)
 		return KCP_EXIT_USAGE;
 	if (n != 2)
 		return kcp_usage("keygen: expected PRIVATE.pem PUBLIC.pem");
-	if (kcl_key_generate(pos[0], pos[1], err, sizeof(err)))
+	if (kcp_key_generate(pos[0], pos[1], err, sizeof(err)))
 		return kcp_fail("keygen: %s", err);
 	printf("private key %s, public key %s\n", pos[0], pos[1]);
 	return 0;
@@ -340,7 +341,7 @@ static int kcp_cmd_pack(int argc, char **argv)
 	strcpy(entries[1].name, "cves.txt");
 	entries[1].data = (unsigned char *)cves;
 	entries[1].size = strlen(cves);
-	if (kcl_archive_pack(entries, 2 + n, &kcp, &kcplen, err, sizeof(err))) {
+	if (kcp_archive_pack(entries, 2 + n, &kcp, &kcplen, err, sizeof(err))) {
 		kcp_fail("pack: %s", err);
 		goto out;
 	}
@@ -423,7 +424,7 @@ static int kcp_cmd_sign(int argc, char **argv)
 	if (kcp_read(pos[0], &buf, &len, KCL_ARCHIVE_MAX_SIZE + 65536, err,
 		     sizeof(err)))
 		return kcp_fail("sign: %s", err);
-	if (kcl_sign(key, buf, len, sig, err, sizeof(err))) {
+	if (kcp_sign(key, buf, len, sig, err, sizeof(err))) {
 		free(buf);
 		return kcp_fail("sign: %s", err);
 	}

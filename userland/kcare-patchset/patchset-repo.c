@@ -22,6 +22,7 @@
 
 #include <openssl/evp.h>
 
+#include "write.h"
 #include "util.h"
 
 #include "patchset.h"
@@ -135,7 +136,7 @@ static int kcp_repo_write_index(struct kcp_repo *r, time_t now,
 	r->ix.serial++;
 	r->ix.generated = now;
 	r->ix.expires = now + (time_t)days * 86400;
-	text = kcl_index_sign(&r->ix, r->key, err, errlen);
+	text = kcp_index_sign(&r->ix, r->key, err, errlen);
 	if (!text)
 		return -1;
 	kcp_fmt(path, sizeof(path), "%s/index", r->dir);
@@ -239,7 +240,7 @@ int kcp_cmd_publish(int argc, char **argv)
 		kcp_fail("publish: cannot format the CVE list");
 		goto out;
 	}
-	if (kcl_sign(r.key, buf, len, sig, err, sizeof(err))) {
+	if (kcp_sign(r.key, buf, len, sig, err, sizeof(err))) {
 		kcp_fail("publish: %s", err);
 		goto out;
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "write.h"
 #include "archive.h"
 
 static void check_name(const struct kcl_archive *ar, size_t i)
@@ -44,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < ar.n; i++)
 		check_name(&ar, i);
 
-	if (kcl_archive_pack(ar.entries, ar.n, &out, &outlen, err, sizeof(err)))
+	if (kcp_archive_pack(ar.entries, ar.n, &out, &outlen, err, sizeof(err)))
 		abort();
 	if (outlen < KCL_ARCHIVE_HEADER || memcmp(out, data, KCL_ARCHIVE_HEADER))
 		abort();

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "write.h"
 #include "sign.h"
 
 /* A test key, public on purpose: never trust it anywhere. */
@@ -92,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 
 	/* The round trip holds for any data. */
-	if (kcl_sign(priv_path, msg, len, sig, err, sizeof(err)) ||
+	if (kcp_sign(priv_path, msg, len, sig, err, sizeof(err)) ||
 	    kcl_verify(&kr, msg, len, sig, sizeof(sig), err, sizeof(err)))
 		abort();
 	if (len) {
