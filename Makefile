@@ -70,7 +70,7 @@ include userland/lib/build.mk loader/build.mk bpf/build.mk \
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland host-patchset install check unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
+.PHONY: all module userland host-patchset install check check-latest unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
 
 all: module userland
 
@@ -123,7 +123,8 @@ $(O)/patches/.built: $(O)/kcare.ko $(HOST_PATCHSET) $(shell find selftests/patch
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/patches ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/$(O)/mod/Module.symvers \
 		KCARE_INCLUDE=$(CURDIR)/core/include \
-		KCARE_TARGET_BUILD_ID=$$(scripts/kernel-build-id $(ARCH)) modules
+		KCARE_TARGET_BUILD_ID=$$(scripts/kernel-build-id $(ARCH)) \
+		KCARE_PIN_ABI=$(KCARE_PIN_ABI) modules
 	@touch $@
 
 # Static user-space programs the selftests run in the guest.
@@ -189,18 +190,24 @@ fuzz-run: $(FUZZERS)
 
 # Both set the machine up first (silent when already done), so that on a
 # fresh Debian 12 machine each is the one command to type.
+# KERNEL=latest runs against Debian's newest kernel ABI instead of the one
+# scripts/kernel.pin names, to show when the pin should move.
+KERNEL ?= pinned
 check:
-	@scripts/setup
+	@scripts/setup --kernel $(KERNEL)
 	@scripts/check
 
+check-latest:
+	@$(MAKE) --no-print-directory check KERNEL=latest
+
 demo:
-	@scripts/setup
+	@scripts/setup --kernel $(KERNEL)
 	@scripts/demo --arch $(ARCH)
 
 # Not part of check: a benchmark measures, it does not pass or fail
 # (Documentation/performance.md). BENCH_ARGS=--quick for a short run.
 bench:
-	@scripts/setup
+	@scripts/setup --kernel $(KERNEL)
 	@scripts/bench/run --arch $(ARCH) $(BENCH_ARGS)
 
 clean:

@@ -32,5 +32,5 @@ $(O)/kcare-prescreen: bpf/kcare-prescreen.c bpf/prescreen.h $(O)/prescreen.skel.
 # What the agent will run of the pre-screen (prescreen-run.c) is tested on
 # its own.
 UNIT_TESTS += build/unit/bpf/test_prescreen
-build/unit/bpf/test_prescreen: bpf/tests/test_prescreen.c bpf/prescreen-run.c bpf/prescreen-run.h
-	$(UNIT_CC) -Ibpf -o $@ $< bpf/prescreen-run.c -lcmocka
+build/unit/bpf/test_prescreen: bpf/tests/test_prescreen.c bpf/prescreen-run.c bpf/prescreen-json.c bpf/prescreen-run.h
+	$(UNIT_CC) -Ibpf -o $@ $< bpf/prescreen-run.c bpf/prescreen-json.c -lcmocka

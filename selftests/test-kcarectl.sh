@@ -252,15 +252,15 @@ before_any_update() {
 
 update_to_latest() {
 	run 0 kcarectl --update
-	out_has '^Patch level 2 applied\. Effective kernel version 6\.1\.0-56\.2kc$'
+	out_has "^Patch level 2 applied\\. Effective kernel version $E2E_L2_VERSION\$"
 	out_has '^Kernel is safe$'
 	kc_assert_eq "$(cat $KC_SYSFS/level)" 2 "engine level"
 	kc_assert_eq "$(cat $KC_SYSFS/patchset)" K20261125_01 "engine patchset"
 	patched_proc || kc_fail "$PROC_FILE: $(cat $PROC_FILE)"
 	grep -q '^kcpatch_demo_l2 ' /proc/modules || kc_fail "kcpatch_demo_l2 not loaded"
-	kc_assert_eq "$(kcare-uname -r)" 6.1.0-56.2kc "kcare-uname -r"
+	kc_assert_eq "$(kcare-uname -r)" "$E2E_L2_VERSION" "kcare-uname -r"
 	run 0 kcarectl --uname
-	kc_assert_eq "$(cat $OUT)" 6.1.0-56.2kc "kcarectl --uname"
+	kc_assert_eq "$(cat $OUT)" "$E2E_L2_VERSION" "kcarectl --uname"
 	kc_assert_eq "$(cat $APPLIED)" "$SHA1 - 2" "$APPLIED"
 	[ -s $CACHE/$SHA1/index ] || kc_fail "index not cached"
 	[ -s $CACHE/$SHA1/2/patchset.kcp ] && [ -s $CACHE/$SHA1/2/patchset.kcp.sig ] ||
@@ -342,7 +342,7 @@ cumulative_update_1_to_2() {
 	conf
 	kc_assert_eq "$(cat $KC_SYSFS/level)" 1 "engine level before"
 	run 0 kcarectl --update
-	out_has '^Patch level 2 applied\. Effective kernel version 6\.1\.0-56\.2kc$'
+	out_has "^Patch level 2 applied\\. Effective kernel version $E2E_L2_VERSION\$"
 	kc_assert_eq "$(cat $KC_SYSFS/level)" 2 "engine level"
 	! grep -q '^kcpatch_demo_l1 ' /proc/modules || kc_fail "kcpatch_demo_l1 still loaded"
 	grep -q '^kcpatch_demo_l2 ' /proc/modules || kc_fail "kcpatch_demo_l2 not loaded"
@@ -561,7 +561,7 @@ local_policy_without_server() {
 	server_stop
 	conf UPDATE_POLICY=LOCAL
 	run 0 kcarectl --smart-update
-	out_has '^Patch level 2 applied\. Effective kernel version 6\.1\.0-56\.2kc$'
+	out_has "^Patch level 2 applied\\. Effective kernel version $E2E_L2_VERSION\$"
 	kc_assert_eq "$(cat $KC_SYSFS/level)" 2 "engine level"
 }
 

@@ -3,7 +3,8 @@
 # Helpers of the host-side tests of the test bed itself (scripts/tests/),
 # which print TAP like the selftests.
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
+# A test outside scripts/tests/ sets top (the tree) before it sources this.
+top=${top:-$(cd "$(dirname "$0")/../.." && pwd)}
 name=$(basename "$0" .sh | sed 's/^test-//')
 n=0
 nfailed=0

@@ -35,22 +35,27 @@ make -s -C "$top" host-patchset >"$out" 2>&1 || { cat "$out"; fatal "kcare-patch
 "$top/scripts/kernel-build-id" x86_64 >/dev/null || fatal "cannot get the x86_64 kernel's build-id"
 sha1=$(sha1sum <"$top/.cache/x86_64/proc-version" | cut -d' ' -f1) ||
 	fatal "no .cache/x86_64/proc-version"
+# The test-bed kernel (scripts/kernel.pin, or the newest with KERNEL=latest)
+# and a release that is not it.
+abi=$(sed -n 's/^KCARE_ABI := //p' "$top/.cache/kernel.mk")
+krel=$abi-amd64
+other_krel=${abi%-*}-$((${abi##*-} + 1))-amd64
 
 # ---- build: the real demo patchset, three levels -------------------------
 
 # Levels 2 and 3 are the same patches under their own metadata: a copy of
 # the sources whose patchset.meta says so (the one source of truth).
 cp -r "$top/selftests/patches/demo" "$tmp/demo2"
-sed -i 's/^id: .*/id: K20261122_01/; s/^effective-version: .*/effective-version: 6.1.0-56.2kc/' \
+sed -i "s/^id: .*/id: K20261122_01/; s/^effective-version: .*/effective-version: $abi.2kc/" \
 	"$tmp/demo2/patchset.meta"
 cp -r "$top/selftests/patches/demo" "$tmp/demo3"
-sed -i 's/^id: .*/id: K20261123_01/; s/^patch-type: .*/patch-type: extra/; s/^effective-version: .*/effective-version: 6.1.0-56.3kc/' \
+sed -i "s/^id: .*/id: K20261123_01/; s/^patch-type: .*/patch-type: extra/; s/^effective-version: .*/effective-version: $abi.3kc/" \
 	"$tmp/demo3/patchset.meta"
 
 build() {
 	"$top/scripts/build-patchset" "$@"
 }
-expect "build-patchset builds the demo patchset, level 1" 0 "K20261125_01 level 1 for 6.1.0-56-amd64 \($sha1\), 1 payload" \
+expect "build-patchset builds the demo patchset, level 1" 0 "K20261125_01 level 1 for $krel \\($sha1\\), 1 payload" \
 	build "$top/selftests/patches/demo" --level 1 --build-time 2026-11-20T09:00:00Z \
 	--release-time 2026-11-20T10:00:00Z -o "$tmp/l1.kcp"
 expect "build-patchset builds level 2 from its own patchset.meta" 0 "K20261122_01 level 2" \
@@ -76,7 +81,7 @@ result "each level's payload is named after its level (kcpatch_demo_lN)" \
 	   [ "$(modinfo -F name "$tmp/u1/kcpatch_demo_l1.ko")" = kcpatch_demo_l1 ]; echo $?)"
 result "the payload carries the metadata of patchset.meta" \
 	"$(strings "$tmp/u1/kcpatch_demo_l1.ko" | grep -qx K20261125_01 &&
-	   strings "$tmp/u1/kcpatch_demo_l1.ko" | grep -qx '6.1.0-56.1kc' &&
+	   strings "$tmp/u1/kcpatch_demo_l1.ko" | grep -qx "$(sed -n 's/^effective-version: //p' "$top/selftests/patches/demo/patchset.meta")" &&
 	   strings "$tmp/u1/kcpatch_demo_l1.ko" | grep -qx 'modify_ldt(2) refuses 16-bit segments'; echo $?)"
 
 # ---- pack refuses payloads that are not for the kernel -------------------
@@ -89,13 +94,13 @@ pack() {
 bid=$("$top/scripts/kernel-build-id" x86_64)
 expect "pack refuses a payload built for another kernel build-id" 1 \
 	"carries build-id $bid, but the kernel's is 0123456789abcdef" \
-	pack --kernel-release 6.1.0-56-amd64 --build-id 0123456789abcdef "$tmp/u1/kcpatch_demo_l1.ko"
+	pack --kernel-release $krel --build-id 0123456789abcdef "$tmp/u1/kcpatch_demo_l1.ko"
 expect "pack refuses a payload built for another kernel release" 1 \
-	"was built for kernel \"6.1.0-56-amd64 .*\", not 6.1.0-57-amd64 \(vermagic\)" \
-	pack --kernel-release 6.1.0-57-amd64 --build-id "$bid" "$tmp/u1/kcpatch_demo_l1.ko"
+	"was built for kernel \"$krel .*\", not $other_krel \(vermagic\)" \
+	pack --kernel-release $other_krel --build-id "$bid" "$tmp/u1/kcpatch_demo_l1.ko"
 cp "$top/build/x86_64/kcare.ko" "$tmp/kcare.ko" 2>/dev/null
 expect "pack refuses a module that is not a payload" 1 "not a kcare payload" \
-	pack --kernel-release 6.1.0-56-amd64 --build-id "$bid" "$tmp/kcare.ko"
+	pack --kernel-release $krel --build-id "$bid" "$tmp/kcare.ko"
 expect "pack without its required options is a usage error" 2 "are required" \
 	"$K" pack "$tmp/u1/kcpatch_demo_l1.ko"
 
