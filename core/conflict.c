@@ -18,7 +18,8 @@
 #include <linux/livepatch.h>
 #include <linux/mutex.h>
 
-#include "kcare.h"
+#include "conflict.h"
+#include "symbols.h"
 
 #if IS_ENABLED(CONFIG_LIVEPATCH)
 /*

@@ -35,7 +35,12 @@
 #include <linux/task_work.h>
 #include <linux/wait.h>
 
-#include "kcare.h"
+#include "error.h"
+#include "freezer.h"
+#include "stack.h"
+#include "state.h"
+#include "switch.h"
+#include "symbols.h"
 
 /* How long force waits for blocking tasks before switching anyway. */
 #define KCARE_FORCE_WAIT_MS	1000
@@ -307,12 +312,21 @@ static void kcare_freezer_log(const struct kcare_switch *sw,
 			st.median_us, st.max_us, st.count);
 }
 
+/* In the pause: a task inside what changes cancels the flip. */
+static int kcare_freezer_verify(void *sc)
+{
+	return kcare_stack_verify(sc) ? -EAGAIN : 0;
+}
+
 /**
  * kcare_freezer_switch() - switch when no task is inside what changes
- * @sw:	the switch; @sw->mode, @sw->force and @sw->unchecked say how
+ * @sw:	the switch; @sw->mode, @sw->force and @sw->unchecked say how; its
+ *	hooks must be installed
  *
- * Context: process context, kcare_mutex held. May sleep up to the time
- * limit (/sys/kernel/kcare/freezer_timeout_ms).
+ * Applies every change of @sw at once, or none.
+ *
+ * Context: process context, kcare_mutex held; not inside stop_machine.
+ * May sleep up to the time limit (/sys/kernel/kcare/freezer_timeout_ms).
  * Return: 0 when switched (@sw->forced tells whether against blocking
  * tasks), -EBUSY when tasks kept blocking, another error otherwise; on
  * error nothing changed and last_error says why.
@@ -329,8 +343,10 @@ int kcare_freezer_switch(struct kcare_switch *sw)
 
 	lockdep_assert_held(&kcare_mutex);
 	sw->forced = false;
+	if (!sw->nr)
+		return 0;
 	if (sw->unchecked || mode == KCARE_FREEZER_NONE) {
-		ret = kcare_switch_stop(sw, NULL);
+		ret = kcare_switch_stop(sw, NULL, NULL);
 		if (!ret && !sw->unchecked) {
 			kcare_freezer_record(NULL);
 			kcare_freezer_log(sw, NULL, mode, 1);
@@ -363,7 +379,7 @@ int kcare_freezer_switch(struct kcare_switch *sw)
 	for (;;) {
 		attempts++;
 		if (!kcare_stack_scan(sc)) {
-			ret = kcare_switch_stop(sw, sc);
+			ret = kcare_switch_stop(sw, kcare_freezer_verify, sc);
 			if (ret != -EAGAIN)
 				break;
 		}
@@ -384,7 +400,7 @@ int kcare_freezer_switch(struct kcare_switch *sw)
 	if (sc->nr_blockers)
 		kcare_stack_blocker_str(sc, 0, first, sizeof(first));
 	if (ret == -EBUSY && sw->force) {
-		ret = kcare_switch_stop(sw, NULL);
+		ret = kcare_switch_stop(sw, NULL, NULL);
 		if (!ret) {
 			sw->forced = true;
 			kcare_error("forced switch with %u task(s) inside changed code (%s%s); the payloads involved can never be removed",

@@ -9,7 +9,12 @@
 
 #include <linux/module.h>
 
-#include "kcare.h"
+#include "arch.h"
+#include "freezer.h"
+#include "patchset.h"
+#include "shadow.h"
+#include "stack.h"
+#include "symbols.h"
 
 static int __init kcare_init(void)
 {
@@ -27,18 +32,13 @@ static int __init kcare_init(void)
 	ret = kcare_freezer_init();
 	if (ret)
 		return ret;
-	ret = kcare_sysfs_init();
+	ret = kcare_patchset_init();
 	if (ret)
 		goto err_freezer;
-	ret = kcare_module_init();
-	if (ret)
-		goto err_sysfs;
 
 	pr_info("engine %s loaded (%s)\n", KCARE_VERSION, KCARE_ARCH_NAME);
 	return 0;
 
-err_sysfs:
-	kcare_sysfs_exit();
 err_freezer:
 	kcare_freezer_exit();
 	return ret;
@@ -51,9 +51,7 @@ err_freezer:
  */
 static void __exit kcare_exit(void)
 {
-	kcare_module_exit();
-	kcare_sysctl_exit();
-	kcare_sysfs_exit();
+	kcare_patchset_exit();
 	kcare_shadow_exit();
 	kcare_freezer_exit();
 	pr_info("engine unloaded\n");

@@ -9,7 +9,9 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 
-#include "kcare.h"
+#include "module.h"
+
+static const struct kcare_module_ops *kcare_module_ops;
 
 static int kcare_module_notify(struct notifier_block *nb, unsigned long action,
 			       void *data)
@@ -20,10 +22,10 @@ static int kcare_module_notify(struct notifier_block *nb, unsigned long action,
 	switch (action) {
 	case MODULE_STATE_COMING:
 		/* ftrace already knows the module's functions at this point. */
-		ret = kcare_patchset_module_coming(mod->name);
+		ret = kcare_module_ops->coming(mod->name);
 		return notifier_from_errno(ret);
 	case MODULE_STATE_GOING:
-		kcare_patchset_module_going(mod->name);
+		kcare_module_ops->going(mod->name);
 		break;
 	}
 	return NOTIFY_OK;
@@ -35,8 +37,10 @@ static struct notifier_block kcare_module_nb = {
 	.priority = INT_MAX,
 };
 
-int kcare_module_init(void)
+/* @ops: what a module's coming and going asks of the patchset layer. */
+int kcare_module_init(const struct kcare_module_ops *ops)
 {
+	kcare_module_ops = ops;
 	return register_module_notifier(&kcare_module_nb);
 }
 

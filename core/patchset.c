@@ -13,79 +13,27 @@
 
 #include <linux/ctype.h>
 #include <linux/module.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "kcare.h"
+#include <kcare/patch.h>
 
-/* Serialises every change of the engine's state. */
-DEFINE_MUTEX(kcare_mutex);
-enum kcare_state kcare_state = KCARE_IDLE;
-struct kcare_patchset *kcare_active;
-
-static DEFINE_SPINLOCK(kcare_error_lock);
-static char kcare_error_msg[256];
-
-static const char * const kcare_state_names[] = {
-	[KCARE_IDLE]		= "idle",
-	[KCARE_APPLYING]	= "applying",
-	[KCARE_APPLIED]		= "applied",
-	[KCARE_REVERTING]	= "reverting",
-	[KCARE_FAILED]		= "failed",
-};
-
-const char *kcare_state_name(enum kcare_state state)
-{
-	return kcare_state_names[state];
-}
-
-void kcare_error(const char *fmt, ...)
-{
-	va_list args;
-
-	spin_lock(&kcare_error_lock);
-	va_start(args, fmt);
-	vscnprintf(kcare_error_msg, sizeof(kcare_error_msg), fmt, args);
-	va_end(args);
-	pr_err("%s\n", kcare_error_msg);
-	spin_unlock(&kcare_error_lock);
-}
-
-void kcare_last_error(char *buf, size_t size)
-{
-	spin_lock(&kcare_error_lock);
-	strscpy(buf, kcare_error_msg, size);
-	spin_unlock(&kcare_error_lock);
-}
-
-/*
- * For writers of files that are removed with kcare_mutex held (removal
- * waits for them): take the mutex without waiting for it, or have the
- * write restarted, a little later rather than in a busy loop, since a
- * switch may hold the mutex for seconds while tasks block it.
- */
-int kcare_lock_or_restart(void)
-{
-	if (mutex_trylock(&kcare_mutex))
-		return 0;
-	schedule_timeout_interruptible(msecs_to_jiffies(10));
-	return restart_syscall();
-}
+#include "error.h"
+#include "freezer.h"
+#include "hook.h"
+#include "module.h"
+#include "patchset.h"
+#include "state.h"
+#include "switch.h"
+#include "symbols.h"
+#include "sysctl.h"
+#include "sysfs.h"
 
 /* Once failed, the engine stays so: only reloading it recovers. */
 static void kcare_set_state(enum kcare_state state)
 {
 	if (kcare_state != KCARE_FAILED)
 		kcare_state = state;
-}
-
-void kcare_fail(const char *why)
-{
-	lockdep_assert_held(&kcare_mutex);
-	kcare_error("engine failed: %s; reload kcare.ko after removing the payloads",
-		    why);
-	kcare_state = KCARE_FAILED;
 }
 
 #define kcare_for_each_patch(set, p) \
@@ -513,7 +461,7 @@ int kcare_patchset_apply(struct kcare_patchset *set, bool force,
 		ret = -ENODEV;
 		goto out_switch;
 	}
-	ret = kcare_switch_commit(&sw);
+	ret = kcare_freezer_switch(&sw);
 	if (ret) {
 		kcare_switch_failed(set->id, "applied", ret);
 		module_put(set->mod);
@@ -576,7 +524,11 @@ void kcare_patchset_release(struct kcare_patchset *set)
 }
 EXPORT_SYMBOL_GPL(kcare_patchset_release);
 
-int kcare_unload_all(bool force)
+/*
+ * Revert every patch; the payloads can then be removed. @force: even if
+ * tasks still block it (the payload then stays loaded).
+ */
+static int kcare_unload_all(bool force)
 {
 	struct kcare_switch sw = { .force = force };
 	struct kcare_patchset *set;
@@ -594,7 +546,7 @@ int kcare_unload_all(bool force)
 	if (ret)
 		goto fail;
 	kcare_run_hooks(set, false, true);
-	ret = kcare_switch_commit(&sw);
+	ret = kcare_freezer_switch(&sw);
 	if (ret) {
 		kcare_switch_failed(set->id, "reverted, it stays applied", ret);
 		kcare_run_hooks(set, true, false);
@@ -620,7 +572,8 @@ fail:
 	return ret;
 }
 
-int kcare_patch_enable(struct kcare_patch *patch, bool enable)
+/* Switch one patch of the active patchset off (enable == false) or on. */
+static int kcare_patch_enable(struct kcare_patch *patch, bool enable)
 {
 	struct kcare_switch sw = {};
 	struct kcare_func *f;
@@ -648,7 +601,7 @@ int kcare_patch_enable(struct kcare_patch *patch, bool enable)
 		if (ret)
 			goto fail;
 	}
-	ret = kcare_switch_commit(&sw);
+	ret = kcare_freezer_switch(&sw);
 	if (ret) {
 		char why[200];
 
@@ -685,7 +638,7 @@ fail:
  * Called before the module's init runs. Return: 0, or an error that makes
  * the module's load fail (its patches could not be applied).
  */
-int kcare_patchset_module_coming(const char *object)
+static int kcare_patchset_module_coming(const char *object)
 {
 	struct kcare_patchset *set;
 	/* Its init has not run: nobody can be inside the module yet. */
@@ -702,7 +655,7 @@ int kcare_patchset_module_coming(const char *object)
 	if (!ret)
 		ret = kcare_want(&sw, set, object, true);
 	if (!ret) {
-		ret = kcare_switch_commit(&sw);
+		ret = kcare_freezer_switch(&sw);
 		if (ret)
 			kcare_error("patchset %s: switch failed (%d)", set->id,
 				    ret);
@@ -730,7 +683,7 @@ out:
  *
  * Its functions go back to pending: patched again if it loads again.
  */
-void kcare_patchset_module_going(const char *object)
+static void kcare_patchset_module_going(const char *object)
 {
 	struct kcare_patchset *set;
 	/* Its exit has run and nothing holds it: nobody is inside it. */
@@ -743,7 +696,7 @@ void kcare_patchset_module_going(const char *object)
 		goto out;
 	ret = kcare_want(&sw, set, object, false);
 	if (!ret)
-		ret = kcare_switch_commit(&sw);
+		ret = kcare_freezer_switch(&sw);
 	if (ret)
 		kcare_error("cannot unpatch module %s (%d)", object, ret);
 	/*
@@ -757,4 +710,50 @@ void kcare_patchset_module_going(const char *object)
 	kcare_update_states(set);
 out:
 	mutex_unlock(&kcare_mutex);
+}
+
+static const struct kcare_sysfs_ops kcare_patchset_sysfs_ops = {
+	.unload		= kcare_unload_all,
+	.patch_enable	= kcare_patch_enable,
+};
+
+static const struct kcare_sysctl_ops kcare_patchset_sysctl_ops = {
+	.patch_enable	= kcare_patch_enable,
+};
+
+static const struct kcare_module_ops kcare_patchset_module_ops = {
+	.coming		= kcare_patchset_module_coming,
+	.going		= kcare_patchset_module_going,
+};
+
+/**
+ * kcare_patchset_init() - set up what reaches the patchsets from outside
+ *
+ * sysfs, the sysctl toggles and the module notifier sit below this file,
+ * which calls them; what they must ask of it (a write that disables a
+ * patch or unloads everything, a module coming or going) they ask through
+ * the ops given here, so that no file calls back up.
+ *
+ * Return: 0, or an error after which nothing is set up.
+ */
+int kcare_patchset_init(void)
+{
+	int ret;
+
+	kcare_sysctl_init(&kcare_patchset_sysctl_ops);
+	ret = kcare_sysfs_init(&kcare_patchset_sysfs_ops);
+	if (ret)
+		return ret;
+	ret = kcare_module_init(&kcare_patchset_module_ops);
+	if (ret)
+		kcare_sysfs_exit();
+	return ret;
+}
+
+/* Nothing is patched any more (see main.c): take the entry points down. */
+void kcare_patchset_exit(void)
+{
+	kcare_module_exit();
+	kcare_sysctl_exit();
+	kcare_sysfs_exit();
 }

@@ -17,7 +17,9 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#include "kcare.h"
+#include <kcare/patch.h>
+
+#include "shadow.h"
 
 #define KCARE_SHADOW_HASH_BITS	12
 

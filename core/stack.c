@@ -32,7 +32,12 @@
 #include <linux/string.h>
 #include <linux/wait.h>
 
-#include "kcare.h"
+#include "arch.h"
+#include "error.h"
+#include "hook.h"
+#include "stack.h"
+#include "switch.h"
+#include "symbols.h"
 
 /* Frames kept per task; a deeper stack counts as unreliable. */
 #define KCARE_TRACE_MAX		128
@@ -127,9 +132,8 @@ int kcare_stack_prepare(struct kcare_stack_check *sc,
 			continue;
 
 		ret = kcare_stack_add_range(sc, hook->addr, max);
-		if (!ret && kcare_arch_hook_code(hook))
-			ret = kcare_stack_add_range(sc, kcare_arch_hook_code(hook),
-						    max);
+		if (!ret && kcare_hook_code(hook))
+			ret = kcare_stack_add_range(sc, kcare_hook_code(hook), max);
 		if (!ret && hook->target)
 			ret = kcare_stack_add_range(sc,
 					(unsigned long)hook->target, max);

@@ -7,8 +7,8 @@
  * happens here is only the flip: every target of the change is written
  * while all CPUs are stopped, so no CPU can observe a patchset half
  * switched. The consistency check (the freezer) belongs in the same
- * stopped window, right before the flip: freezer.c decides when to try,
- * stack.c does the check.
+ * stopped window, right before the flip: freezer.c decides when to try
+ * and hands kcare_switch_stop() the check, which stack.c does.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,7 +18,9 @@
 #include <linux/timekeeping.h>
 #include <linux/stop_machine.h>
 
-#include "kcare.h"
+#include "hook.h"
+#include "state.h"
+#include "switch.h"
 
 /**
  * kcare_switch_add() - add a target change to a switch
@@ -79,7 +81,8 @@ static u64 kcare_pause_max_ns;
 
 struct kcare_switch_ctx {
 	struct kcare_switch *sw;
-	struct kcare_stack_check *sc;
+	int (*check)(void *arg);
+	void *arg;
 };
 
 static int kcare_switch_fn(void *data)
@@ -87,19 +90,22 @@ static int kcare_switch_fn(void *data)
 	struct kcare_switch_ctx *ctx = data;
 	struct kcare_switch *sw = ctx->sw;
 	unsigned int i;
+	int ret;
 
-	if (ctx->sc && kcare_stack_verify(ctx->sc))
-		return -EAGAIN;
-	for (i = 0; i < sw->nr; i++) {
-		kcare_arch_hook_set_target(sw->ent[i].hook, sw->ent[i].target);
-		sw->ent[i].hook->target = sw->ent[i].target;
+	if (ctx->check) {
+		ret = ctx->check(ctx->arg);
+		if (ret)
+			return ret;
 	}
+	for (i = 0; i < sw->nr; i++)
+		kcare_hook_set_target(sw->ent[i].hook, sw->ent[i].target);
 	return 0;
 }
 
-int kcare_switch_stop(struct kcare_switch *sw, struct kcare_stack_check *sc)
+int kcare_switch_stop(struct kcare_switch *sw, int (*check)(void *arg),
+		      void *arg)
 {
-	struct kcare_switch_ctx ctx = { .sw = sw, .sc = sc };
+	struct kcare_switch_ctx ctx = { .sw = sw, .check = check, .arg = arg };
 	u64 t0, ns;
 	int ret;
 
@@ -151,19 +157,4 @@ void kcare_pause_stats(struct kcare_pause_stats *st)
 		st->median_us = div_u64(copy[n / 2], 1000);
 	}
 	kfree(copy);
-}
-
-/**
- * kcare_switch_commit() - apply every change of @sw at once, or none
- * @sw:	the switch; its hooks must be installed
- *
- * Context: process context, kcare_mutex held; not inside stop_machine.
- * Return: 0, or the reason nothing changed.
- */
-int kcare_switch_commit(struct kcare_switch *sw)
-{
-	lockdep_assert_held(&kcare_mutex);
-	if (!sw->nr)
-		return 0;
-	return kcare_freezer_switch(sw);
 }

@@ -19,7 +19,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
-#include "kcare.h"
+#include "symbols.h"
 
 /* The note type of a GNU build-id (NT_GNU_BUILD_ID in <elf.h>). */
 #define KCARE_NT_GNU_BUILD_ID	3

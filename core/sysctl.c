@@ -9,11 +9,14 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
 
-#include "kcare.h"
+#include <kcare/patch.h>
+
+#include "error.h"
+#include "state.h"
+#include "sysctl.h"
 
 struct kcare_toggle {
 	struct list_head list;
@@ -25,6 +28,7 @@ struct kcare_toggle {
 
 /* Registered toggles, under kcare_mutex. */
 static LIST_HEAD(kcare_toggles);
+static const struct kcare_sysctl_ops *kcare_sysctl_ops;
 
 /* The active patch that @t controls, or NULL. */
 static struct kcare_patch *kcare_toggle_patch(struct kcare_toggle *t)
@@ -75,7 +79,7 @@ static int kcare_toggle_handler(struct ctl_table *table, int write,
 		return ret;
 	patch = kcare_toggle_patch(t);
 	if (patch)
-		ret = kcare_patch_enable(patch, !val);
+		ret = kcare_sysctl_ops->patch_enable(patch, !val);
 	else
 		ret = -ENODEV;
 	if (!ret) {
@@ -115,6 +119,12 @@ static struct kcare_toggle *kcare_toggle_create(const char *name)
 	}
 	list_add_tail(&t->list, &kcare_toggles);
 	return t;
+}
+
+/* @ops: what toggle writes ask of the patchset layer. */
+void kcare_sysctl_init(const struct kcare_sysctl_ops *ops)
+{
+	kcare_sysctl_ops = ops;
 }
 
 int kcare_sysctl_bind(struct kcare_patchset *set)

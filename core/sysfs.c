@@ -10,13 +10,19 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kobject.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/utsname.h>
 
-#include "kcare.h"
+#include <kcare/patch.h>
 
+#include "error.h"
+#include "freezer.h"
+#include "state.h"
+#include "switch.h"
+#include "sysfs.h"
+
+static const struct kcare_sysfs_ops *kcare_sysfs_ops;
 static struct kobject *kcare_kobj;
 static struct kobject *kcare_patches_kobj;
 
@@ -89,7 +95,7 @@ static ssize_t unload_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 	if (!force && (kcare_parse_bool(buf, &val) || !val))
 		return -EINVAL;
-	ret = kcare_unload_all(force);
+	ret = kcare_sysfs_ops->unload(force);
 	return ret ? ret : count;
 }
 
@@ -247,7 +253,7 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	ret = kcare_lock_or_restart();
 	if (ret)
 		return ret;
-	ret = kcare_patch_enable(to_pk(kobj)->patch, val);
+	ret = kcare_sysfs_ops->patch_enable(to_pk(kobj)->patch, val);
 	mutex_unlock(&kcare_mutex);
 	return ret ? ret : count;
 }
@@ -384,10 +390,12 @@ void kcare_sysfs_remove_patchset(struct kcare_patchset *set)
 		kcare_patch_kobj_del(p);
 }
 
-int kcare_sysfs_init(void)
+/* @ops: what writes ask of the patchset layer; it outlives the files. */
+int kcare_sysfs_init(const struct kcare_sysfs_ops *ops)
 {
 	int ret;
 
+	kcare_sysfs_ops = ops;
 	kcare_kobj = kobject_create_and_add("kcare", kernel_kobj);
 	if (!kcare_kobj)
 		return -ENOMEM;

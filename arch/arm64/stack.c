@@ -37,7 +37,8 @@
 #include <asm/pointer_auth.h>
 #include <asm/processor.h>
 
-#include "kcare.h"
+#include "arch.h"
+#include "symbols.h"
 
 static unsigned long kcare_entry_start, kcare_entry_end;
 static unsigned long kcare_graph_return, kcare_kretprobe_tramp;

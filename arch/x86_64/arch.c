@@ -8,7 +8,7 @@
 #include <linux/errno.h>
 #include <linux/printk.h>
 
-#include "kcare.h"
+#include "arch.h"
 
 int kcare_arch_init(void)
 {

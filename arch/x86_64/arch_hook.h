@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * x86_64: how a kcare_hook redirects its function.
+ * x86_64: how a kcare_hook redirects its function (core/arch.h says what
+ * core/ expects here).
  *
  * Normally with an ftrace direct call: the function's fentry site calls one
  * of a fixed pool of trampolines compiled into kcare.ko (trampoline.S; a
  * module cannot allocate executable memory on this kernel). A function
- * that a BPF trampoline already holds as a direct call gets an IPMODIFY
- * ftrace handler instead. This header is also included by trampoline.S.
+ * that a BPF trampoline already holds as a direct call gets core/hook.c's
+ * IPMODIFY ftrace handler instead. This header is also included by
+ * trampoline.S.
  */
 #ifndef _KCARE_ARCH_HOOK_H
 #define _KCARE_ARCH_HOOK_H
@@ -23,31 +25,42 @@
 #ifndef __ASSEMBLY__
 
 #include <linux/ftrace.h>
+#include <linux/types.h>
 
 /* The CPU this engine is built for, as messages name it. */
 #define KCARE_ARCH_NAME "x86_64"
-#include <linux/types.h>
 
 /**
  * struct kcare_arch_hook - the x86_64 state of one hook
- * @tramp:	index of the direct-call trampoline in use, or -1
- * @handler:	@ops is registered (the IPMODIFY handler fallback)
- * @stuck:	removing the redirection failed: ftrace may still use this
- *		hook, so it must never be freed
- * @ops:	the ftrace_ops of the handler fallback
+ * @tramp:	index of the direct-call trampoline in use, or -1; only
+ *		meaningful when the hook is direct
  */
 struct kcare_arch_hook {
 	int tramp;
-	bool handler;
-	bool stuck;
-	struct ftrace_ops ops;
 };
 
-/* Whether the hook owning @arch must be leaked rather than freed. */
-static inline bool kcare_arch_hook_stuck(const struct kcare_arch_hook *arch)
+/*
+ * With FTRACE_WITH_ARGS the handler can change the instruction pointer
+ * without saving every register.
+ */
+#define KCARE_ARCH_FTRACE_FLAGS \
+	(IS_ENABLED(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS) ? 0 : \
+	 FTRACE_OPS_FL_SAVE_REGS)
+
+/* The handler's way to send the call to @ip instead. */
+static __always_inline void kcare_arch_set_ip(struct ftrace_regs *fregs,
+					      unsigned long ip)
 {
-	return arch->stuck;
+	ftrace_instruction_pointer_set(fregs, ip);
 }
+
+/* Direct calls to the trampolines (hook.c). */
+bool kcare_arch_direct_wanted(void);
+int kcare_arch_direct_install(struct kcare_arch_hook *arch, unsigned long addr);
+int kcare_arch_direct_remove(struct kcare_arch_hook *arch, unsigned long addr);
+void kcare_arch_direct_release(struct kcare_arch_hook *arch);
+void kcare_arch_direct_set_target(struct kcare_arch_hook *arch, void *target);
+unsigned long kcare_arch_direct_code(const struct kcare_arch_hook *arch);
 
 /*
  * Where trampoline i jumps: NULL sends calls back into the original

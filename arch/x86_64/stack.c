@@ -15,7 +15,8 @@
 #include <linux/errno.h>
 #include <linux/printk.h>
 
-#include "kcare.h"
+#include "arch.h"
+#include "symbols.h"
 
 static int (*kcare_save_reliable)(struct task_struct *task,
 				  unsigned long *store, unsigned int size);

@@ -6,7 +6,8 @@
  * and module_alloc are not exported), so every trampoline it will ever use
  * is assembled here, KCARE_NR_TRAMPS of them, KCARE_TRAMP_STRIDE bytes
  * apart: trampoline i is at kcare_tramps + i * KCARE_TRAMP_STRIDE, and its
- * target lives in kcare_tramp_targets[i]. A hook owns one trampoline; the
+ * target lives in kcare_tramp_targets[i], defined here too so that the
+ * pool needs nothing from hook.c, which hands trampolines out. A hook owns one trampoline; the
  * patched function's fentry site is turned into a call to it by
  * register_ftrace_direct().
  *
@@ -76,3 +77,11 @@ SYM_ENTRY(kcare_tramps, SYM_L_GLOBAL, SYM_A_NONE)
 .endr
 .endr
 SYM_ENTRY(kcare_tramps_end, SYM_L_GLOBAL, SYM_A_NONE)
+
+/* Where trampoline i jumps; written by hook.c with every CPU stopped. */
+	.pushsection .data..read_mostly, "aw"
+	.balign	8
+SYM_DATA_START(kcare_tramp_targets)
+	.fill	KCARE_NR_TRAMPS, 8, 0
+SYM_DATA_END(kcare_tramp_targets)
+	.popsection

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KCARE_CONFLICT_H
+#define _KCARE_CONFLICT_H
+
+#include <linux/types.h>
+
+/*
+ * Put in @buf who else redirects the function at @addr, for the message
+ * of a hook ftrace refused (conflict.c). May sleep.
+ */
+void kcare_conflict_owner(unsigned long addr, char *buf, size_t size);
+
+#endif /* _KCARE_CONFLICT_H */
