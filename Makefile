@@ -212,3 +212,4 @@ bench:
 
 clean:
 	rm -rf build
+include userland/eportal/build.mk

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kcare-eportal: the private patch server and its administration command
+ * (Documentation/eportal.md). Also answers as "kc.eportal" with the
+ * original product's spellings (feed -a NAME, key -a --feed F KEY,
+ * [qemu|libcare|db] deploy ...).
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct ep_cmd {
+	const char *name;
+	ep_cmd_fn fn;
+	bool needs_open;	/* configuration and store of DIR */
+	const char *usage;
+};
+
+static const struct ep_cmd ep_cmds[] = {
+	{ "init", ep_cmd_init, false, "init DIR" },
+	{ "serve", ep_cmd_serve, false, "serve DIR [--http] [--listen ADDR:PORT]" },
+	{ "feed", ep_cmd_feed, true, "feed add|set NAME [--delay HOURS] [--auto-update|--no-auto-update] [--upstream URL] | feed list [--json] | feed delete NAME" },
+	{ "key", ep_cmd_key, true, "key create --feed F [--limit N] [--sticky DDMMYY] [--note TEXT] [KEY] | key set KEY [...] | key list [--json] | key delete KEY" },
+	{ "deploy", ep_cmd_deploy, true, "deploy [--feed F] [--disabled] ARCHIVE" },
+	{ "enable", ep_cmd_enable, true, "enable [--feed F] [--kernel SHA1] ID" },
+	{ "disable", ep_cmd_disable, true, "disable [--feed F] [--kernel SHA1] ID" },
+	{ "undeploy", ep_cmd_undeploy, true, "undeploy [--feed F] [--kernel SHA1] ID" },
+	{ "list", ep_cmd_list, true, "list [--feed F] [--json]" },
+	{ "servers", ep_cmd_servers, true, "servers list [--key KEY] [--json]" },
+	{ "mirror", ep_cmd_mirror, true, "mirror --from URL [--feed F] [--kernel SHA1]..." },
+	{ "update", ep_cmd_update, true, "update [--feed F]" },
+	{ "auto-update", ep_cmd_auto_update, true, "auto-update" },
+	{ "refresh", ep_cmd_refresh, true, "refresh" },
+	{ NULL },
+};
+
+static void ep_help(FILE *f)
+{
+	const struct ep_cmd *c;
+
+	fprintf(f, "usage: %s [-d DIR] COMMAND ...\n"
+		"  DIR: the server's directory (default $KCARE_EPORTAL_DIR or %s)\n\n",
+		ep_prog, EP_DEFAULT_DIR);
+	for (c = ep_cmds; c->name; c++)
+		fprintf(f, "  %s %s\n", ep_prog, c->usage);
+	fprintf(f, "\nUser-space streams: %s [qemu|libcare|db] COMMAND (Documentation/eportal.md).\n",
+		ep_prog);
+}
+
+int ep_cli_open(struct ep_cli *cli)
+{
+	char err[1024];
+	int rc;
+
+	if (ep_config_load(&cli->cfg, cli->dir, err, sizeof(err)))
+		return ep_fail("%s", err);
+	rc = ep_store_open(&cli->store, cli->dir);
+	if (rc)
+		return ep_fail("%s", cli->store.err);
+	cli->open = true;
+	return 0;
+}
+
+void ep_cli_close(struct ep_cli *cli)
+{
+	if (cli->open)
+		ep_store_close(&cli->store);
+	cli->open = false;
+}
+
+const char *ep_cli_store_err(struct ep_cli *cli, int rc)
+{
+	switch (rc) {
+	case EP_ENOTFOUND:
+		return "not found";
+	case EP_ELIMIT:
+		return "Key limit reached";
+	case EP_EEXISTS:
+		return "already exists";
+	case EP_EINUSE:
+		return "still in use";
+	default:
+		return cli->store.err;
+	}
+}
+
+/*
+ * kc.eportal's spellings, rewritten in place to ours: "feed -a NAME",
+ * "feed -l", "feed -d NAME", "key -a ... KEY", "key -l", "key -d KEY".
+ */
+static void ep_compat_args(int argc, char **argv)
+{
+	static char add[] = "add", create[] = "create", list[] = "list",
+		    del[] = "delete";
+
+	if (argc < 2)
+		return;
+	if (!strcmp(argv[1], "-a"))
+		argv[1] = strcmp(argv[0], "key") ? add : create;
+	else if (!strcmp(argv[1], "-l"))
+		argv[1] = list;
+	else if (!strcmp(argv[1], "-d"))
+		argv[1] = del;
+}
+
+int main(int argc, char **argv)
+{
+	struct ep_cli cli = { 0 };
+	const struct ep_cmd *c;
+	int i = 1, rc;
+
+	if (argv[0] && !strcmp(basename(argv[0]), "kc.eportal"))
+		ep_prog = "kc.eportal";
+	cli.dir = getenv("KCARE_EPORTAL_DIR");
+	if (!cli.dir || !*cli.dir)
+		cli.dir = EP_DEFAULT_DIR;
+	if (i < argc && (!strcmp(argv[i], "-d") || !strcmp(argv[i], "--dir"))) {
+		if (i + 1 >= argc)
+			return ep_usage("%s: expected a directory", argv[i]);
+		cli.dir = argv[i + 1];
+		i += 2;
+	}
+	if (i >= argc || !strcmp(argv[i], "help") || !strcmp(argv[i], "--help") ||
+	    !strcmp(argv[i], "-h")) {
+		ep_help(i >= argc ? stderr : stdout);
+		return i >= argc ? EP_EXIT_USAGE : 0;
+	}
+	if (!strcmp(argv[i], "--version")) {
+		printf("%s %s\n", ep_prog, KCARE_VERSION);
+		return 0;
+	}
+	/* Patch streams: the kernel's is the default one. */
+	if (!strcmp(argv[i], "kernel")) {
+		i++;
+	} else if (!strcmp(argv[i], "qemu") || !strcmp(argv[i], "libcare") ||
+		   !strcmp(argv[i], "db")) {
+		return ep_fail("%s: user-space patch streams are not available yet: their patchset format comes with user-space patching (Documentation/eportal.md)",
+			       argv[i]);
+	}
+	if (i >= argc)
+		return ep_usage("expected a command");
+	for (c = ep_cmds; c->name; c++)
+		if (!strcmp(c->name, argv[i]))
+			break;
+	if (!c->name)
+		return ep_usage("unknown command \"%s\"", argv[i]);
+	ep_compat_args(argc - i, argv + i);
+	if (c->needs_open) {
+		rc = ep_cli_open(&cli);
+		if (rc)
+			return rc;
+	}
+	rc = c->fn(&cli, argc - i, argv + i);
+	ep_cli_close(&cli);
+	return rc;
+}

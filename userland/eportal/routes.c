@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kcare-eportal: the table of routes. The API lives under /api/v1/ and,
+ * for the original's agents and integrations, /admin/api/kcare/; every
+ * other GET is a file of the static repository.
+ */
+#include <string.h>
+
+#include "api.h"
+
+static const struct ep_route ep_routes[] = {
+	{ "POST", "/api/v1/register", ep_api_register, "register" },
+	{ "POST", "/api/v1/unregister", ep_api_unregister, "unregister" },
+	{ "POST", "/api/v1/checkin", ep_api_checkin, "checkin" },
+	{ "GET", "/api/v1/license", ep_api_license, "license" },
+	{ "GET", "/api/v1/health", ep_api_health, "health" },
+	{ "GET", "/admin/api/kcare/register_by_key.plain", ep_api_compat_register,
+	  "compat-register" },
+	{ "GET", "/admin/api/kcare/unregister.plain", ep_api_compat_unregister,
+	  "compat-unregister" },
+	{ "GET", "/admin/api/kcare/check.plain", ep_api_compat_check,
+	  "compat-check" },
+	{ "GET", "/admin/api/kcare/patchset.json", ep_api_key_machines_json,
+	  "key-machines" },
+	{ "GET", "/admin/api/kcare/patchset/*", ep_api_key_machines,
+	  "key-machines", true },
+	{ "GET", "/api/*", NULL, "unknown" },
+	{ "GET", "/admin/*", NULL, "unknown" },
+	{ "GET", "/*", ep_api_file, "file" },
+	{ NULL },
+};
+
+const struct ep_route *ep_route_find(const char *method, const char *path,
+				     const char **route_arg,
+				     bool *method_mismatch)
+{
+	const struct ep_route *r;
+	size_t n;
+
+	*method_mismatch = false;
+	*route_arg = NULL;
+	for (r = ep_routes; r->path; r++) {
+		n = strlen(r->path);
+		if (r->path[n - 1] == '*') {
+			if (strncmp(path, r->path, n - 1))
+				continue;
+			if (!strcmp(r->path, "/*"))
+				*route_arg = path;
+			else
+				*route_arg = path + n - 1;
+		} else if (strcmp(path, r->path)) {
+			continue;
+		}
+		if (strcmp(method, r->method) &&
+		    !(!strcmp(method, "HEAD") && !strcmp(r->method, "GET"))) {
+			*method_mismatch = true;
+			continue;
+		}
+		*method_mismatch = false;
+		return r;
+	}
+	return NULL;
+}
