@@ -4,11 +4,13 @@
  * that use the server itself rather than a web server or CDN in front.
  * A path is at most four segments of [A-Za-z0-9._-], none starting with
  * a dot: nothing outside the repository, no hidden file (the publishers'
- * lock), no symbolic link.
+ * lock); and the file found must resolve to a regular file inside the
+ * repository (a symbolic link pointing out of it is not followed).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,8 +54,9 @@ static const char *ep_file_type(const char *path)
 void ep_api_file(struct ep_ctx *ctx, const struct ep_request *rq,
 		 struct ep_response *rs)
 {
-	char root[PATH_MAX], path[PATH_MAX];
+	char root[PATH_MAX], path[PATH_MAX], real[PATH_MAX], rroot[PATH_MAX];
 	struct stat st;
+	size_t n;
 	int fd;
 
 	if (!ep_repo_path_ok(rq->path)) {
@@ -68,7 +71,12 @@ void ep_api_file(struct ep_ctx *ctx, const struct ep_request *rq,
 		ep_reply_error(rs, 404, "not found");
 		return;
 	}
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (!realpath(root, rroot) || !realpath(path, real) ||
+	    strncmp(real, rroot, (n = strlen(rroot))) || real[n] != '/') {
+		ep_reply_error(rs, 404, "not found");
+		return;
+	}
+	fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)
 			close(fd);

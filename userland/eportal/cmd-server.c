@@ -126,8 +126,10 @@ int ep_cmd_serve(struct ep_cli *cli, int argc, char **argv)
 	h = ep_http_start(&cli->cfg, plain, err, sizeof(err));
 	if (!h)
 		return ep_fail("serve: %s", err);
-	fprintf(stderr, "%s: serving %s on %s (%s)\n", ep_prog, cli->dir,
-		cli->cfg.listen, plain ? "plain HTTP" : "HTTPS");
+	/* The port, also when the system chose it (listen = ADDR:0). */
+	fprintf(stderr, "%s: serving %s on %s, port %u (%s)\n", ep_prog,
+		cli->dir, cli->cfg.listen, ep_http_port(h),
+		plain ? "plain HTTP" : "HTTPS");
 	while (!ep_stop) {
 		ts.tv_sec = interval;
 		ts.tv_nsec = 0;

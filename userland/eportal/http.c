@@ -232,7 +232,6 @@ static void ep_http_completed(void *cls, struct MHD_Connection *conn,
 {
 	struct ep_http *h = cls;
 	struct ep_conn *c = *con_cls;
-	const union MHD_ConnectionInfo *ci;
 	struct json_object *o;
 	struct timespec end;
 	char t[21], path[300];
@@ -244,8 +243,6 @@ static void ep_http_completed(void *cls, struct MHD_Connection *conn,
 	if (h->log) {
 		clock_gettime(CLOCK_MONOTONIC, &end);
 		ep_time_fmt(time(NULL), t);
-		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
-		(void)ci;
 		o = json_object_new_object();
 		json_object_object_add(o, "time", json_object_new_string(t));
 		json_object_object_add(o, "remote", json_object_new_string(c->remote));
@@ -410,6 +407,14 @@ struct ep_http *ep_http_start(const struct ep_config *cfg, bool plain,
 fail:
 	ep_http_stop(h);
 	return NULL;
+}
+
+unsigned int ep_http_port(struct ep_http *h)
+{
+	const union MHD_DaemonInfo *di;
+
+	di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	return di ? di->port : 0;
 }
 
 void ep_http_stop(struct ep_http *h)

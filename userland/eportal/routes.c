@@ -56,6 +56,9 @@ const struct ep_route *ep_route_find(const char *method, const char *path,
 			*method_mismatch = true;
 			continue;
 		}
+		/* A catch-all does not hide a path known for another method. */
+		if (!r->handler && *method_mismatch)
+			return NULL;
 		*method_mismatch = false;
 		return r;
 	}
