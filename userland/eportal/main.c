@@ -50,43 +50,6 @@ static void ep_help(FILE *f)
 		ep_prog);
 }
 
-int ep_cli_open(struct ep_cli *cli)
-{
-	char err[1024];
-	int rc;
-
-	if (ep_config_load(&cli->cfg, cli->dir, err, sizeof(err)))
-		return ep_fail("%s", err);
-	rc = ep_store_open(&cli->store, cli->dir);
-	if (rc)
-		return ep_fail("%s", cli->store.err);
-	cli->open = true;
-	return 0;
-}
-
-void ep_cli_close(struct ep_cli *cli)
-{
-	if (cli->open)
-		ep_store_close(&cli->store);
-	cli->open = false;
-}
-
-const char *ep_cli_store_err(struct ep_cli *cli, int rc)
-{
-	switch (rc) {
-	case EP_ENOTFOUND:
-		return "not found";
-	case EP_ELIMIT:
-		return "Key limit reached";
-	case EP_EEXISTS:
-		return "already exists";
-	case EP_EINUSE:
-		return "still in use";
-	default:
-		return cli->store.err;
-	}
-}
-
 /*
  * kc.eportal's spellings, rewritten in place to ours: "feed -a NAME",
  * "feed -l", "feed -d NAME", "key -a ... KEY", "key -l", "key -d KEY".

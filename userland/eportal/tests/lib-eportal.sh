@@ -38,6 +38,13 @@ ep_stop() {
 	pid=
 }
 
+# SIGKILL the server (no clean shutdown at all).
+ep_kill9() {
+	kill -KILL "$pid"
+	{ wait "$pid"; } 2>/dev/null
+	pid=
+}
+
 # api METHOD PATH [BODY]: prints "STATUS BODY" (curl's status, body on one line).
 api() {
 	local m=$1 p=$2 b=${3:-}
