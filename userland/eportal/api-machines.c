@@ -246,31 +246,20 @@ void ep_api_unregister(struct ep_ctx *ctx, const struct ep_request *rq,
 }
 
 /* What a registered machine is told: its feed and sticky date. */
-static struct json_object *ep_machine_terms(struct ep_ctx *ctx,
-					    const char *server_id,
-					    struct ep_response *rs)
+static struct json_object *ep_machine_terms(const struct ep_machine *m,
+					    const struct ep_key *k)
 {
-	struct ep_machine m;
 	struct json_object *o;
-	struct ep_key k;
 	char t[21];
-	int rc;
 
-	rc = ctx->store->ops->machine_get(ctx->store, server_id, &m);
-	if (!rc)
-		rc = ctx->store->ops->key_get(ctx->store, m.key, &k);
-	if (rc) {
-		ep_store_error(ctx, rs, rc);
-		return NULL;
-	}
 	o = json_object_new_object();
-	json_object_object_add(o, "server_id", json_object_new_string(m.server_id));
+	json_object_object_add(o, "server_id", json_object_new_string(m->server_id));
 	json_object_object_add(o, "valid", json_object_new_boolean(1));
-	json_object_object_add(o, "feed", json_object_new_string(k.feed));
-	json_object_object_add(o, "sticky_patch", json_object_new_string(k.sticky));
-	ep_time_fmt(m.registered, t);
+	json_object_object_add(o, "feed", json_object_new_string(k->feed));
+	json_object_object_add(o, "sticky_patch", json_object_new_string(k->sticky));
+	ep_time_fmt(m->registered, t);
 	json_object_object_add(o, "registered", json_object_new_string(t));
-	ep_time_fmt(m.last_seen, t);
+	ep_time_fmt(m->last_seen, t);
 	json_object_object_add(o, "last_seen", json_object_new_string(t));
 	return o;
 }
@@ -279,7 +268,7 @@ void ep_api_checkin(struct ep_ctx *ctx, const struct ep_request *rq,
 		    struct ep_response *rs)
 {
 	struct ep_machine m = { 0 };
-	struct json_object *o;
+	struct ep_key k;
 	int rc;
 
 	if (ep_parse_body(rq, ep_checkin_fields, &m, rs))
@@ -290,21 +279,21 @@ void ep_api_checkin(struct ep_ctx *ctx, const struct ep_request *rq,
 	}
 	ep_fmt(m.ip, sizeof(m.ip), "%s", rq->remote ? rq->remote : "");
 	m.last_seen = ctx->now;
-	rc = ctx->store->ops->machine_checkin(ctx->store, &m);
+	rc = ctx->store->ops->machine_checkin(ctx->store, &m, &k);
 	if (rc) {
 		ep_store_error(ctx, rs, rc);
 		return;
 	}
-	o = ep_machine_terms(ctx, m.server_id, rs);
-	if (o)
-		ep_reply_json(rs, o);
+	ep_reply_json(rs, ep_machine_terms(&m, &k));
 }
 
 void ep_api_license(struct ep_ctx *ctx, const struct ep_request *rq,
 		    struct ep_response *rs)
 {
 	const char *id = rq->arg(rq, "server_id");
-	struct json_object *o;
+	struct ep_machine m;
+	struct ep_key k;
+	int rc;
 
 	if (!id || !*id) {
 		ep_reply_error(rs, 400, "missing parameter \"server_id\"");
@@ -314,7 +303,12 @@ void ep_api_license(struct ep_ctx *ctx, const struct ep_request *rq,
 		ep_reply_error(rs, 404, "Unknown server id");
 		return;
 	}
-	o = ep_machine_terms(ctx, id, rs);
-	if (o)
-		ep_reply_json(rs, o);
+	rc = ctx->store->ops->machine_get(ctx->store, id, &m);
+	if (!rc)
+		rc = ctx->store->ops->key_get(ctx->store, m.key, &k);
+	if (rc) {
+		ep_store_error(ctx, rs, rc);
+		return;
+	}
+	ep_reply_json(rs, ep_machine_terms(&m, &k));
 }

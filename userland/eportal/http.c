@@ -37,6 +37,11 @@ struct ep_http {
 	struct ep_store *stores[EP_HTTP_MAX_STORES];
 	unsigned int nstores;
 	char *tls_cert, *tls_key;
+	pthread_t housekeeper;
+	bool housekeeping;
+	pthread_mutex_t hk_lock;
+	pthread_cond_t hk_cond;
+	bool stopping;
 };
 
 /* One request in progress. */
@@ -81,8 +86,37 @@ static struct ep_store *ep_http_store(struct ep_http *h)
 	if (h->nstores < EP_HTTP_MAX_STORES)
 		h->stores[h->nstores++] = s;
 	pthread_mutex_unlock(&h->stores_lock);
+	s->ops->set_server(s, true);
 	ep_tls_store = s;
 	return s;
+}
+
+/* The store's housekeeping (store.h: maintain), every second. */
+static void *ep_http_housekeeper(void *arg)
+{
+	struct ep_http *h = arg;
+	struct ep_store s;
+	struct timespec ts;
+
+	if (ep_store_open(&s, h->cfg->dir)) {
+		fprintf(stderr, "%s: housekeeping: %s\n", ep_prog, s.err);
+		return NULL;
+	}
+	pthread_mutex_lock(&h->hk_lock);
+	while (!h->stopping) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec++;
+		pthread_cond_timedwait(&h->hk_cond, &h->hk_lock, &ts);
+		if (h->stopping)
+			break;
+		pthread_mutex_unlock(&h->hk_lock);
+		if (s.ops->maintain(&s))
+			fprintf(stderr, "%s: housekeeping: %s\n", ep_prog, s.err);
+		pthread_mutex_lock(&h->hk_lock);
+	}
+	pthread_mutex_unlock(&h->hk_lock);
+	ep_store_close(&s);
+	return NULL;
 }
 
 static const char *ep_http_arg(const struct ep_request *rq, const char *name)
@@ -364,6 +398,8 @@ struct ep_http *ep_http_start(const struct ep_config *cfg, bool plain,
 	h->cfg = cfg;
 	pthread_mutex_init(&h->log_lock, NULL);
 	pthread_mutex_init(&h->stores_lock, NULL);
+	pthread_mutex_init(&h->hk_lock, NULL);
+	pthread_cond_init(&h->hk_cond, NULL);
 	if (!plain) {
 		h->tls_cert = ep_slurp(cfg, cfg->tls_cert, err, errlen);
 		h->tls_key = h->tls_cert ? ep_slurp(cfg, cfg->tls_key, err, errlen) : NULL;
@@ -403,6 +439,11 @@ struct ep_http *ep_http_start(const struct ep_config *cfg, bool plain,
 		       cfg->listen, plain ? "" : " with HTTPS");
 		goto fail;
 	}
+	if (pthread_create(&h->housekeeper, NULL, ep_http_housekeeper, h)) {
+		ep_fmt(err, errlen, "cannot start the housekeeping thread");
+		goto fail;
+	}
+	h->housekeeping = true;
 	return h;
 fail:
 	ep_http_stop(h);
@@ -423,6 +464,13 @@ void ep_http_stop(struct ep_http *h)
 
 	if (!h)
 		return;
+	if (h->housekeeping) {
+		pthread_mutex_lock(&h->hk_lock);
+		h->stopping = true;
+		pthread_cond_signal(&h->hk_cond);
+		pthread_mutex_unlock(&h->hk_lock);
+		pthread_join(h->housekeeper, NULL);
+	}
 	if (h->d)
 		MHD_stop_daemon(h->d);
 	for (i = 0; i < h->nstores; i++) {

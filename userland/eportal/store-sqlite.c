@@ -69,7 +69,7 @@ enum ep_sql {
 	Q_FEED_USED,
 	Q_KEY_ADD, Q_KEY_UPDATE, Q_KEY_GET, Q_KEY_DELETE, Q_KEY_LIST,
 	Q_KEY_COUNT, Q_M_BY_MID, Q_M_INSERT, Q_M_REFRESH, Q_M_DELETE,
-	Q_M_CHECKIN, Q_M_GET, Q_M_LIST_KEY, Q_M_LIST_ALL,
+	Q_M_CHECKIN, Q_M_TERMS, Q_M_GET, Q_M_LIST_KEY, Q_M_LIST_ALL,
 	Q_PS_ADD, Q_PS_STATE, Q_PS_LIST, Q_IX_NEXT, Q_IX_GET,
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_NR
 };
@@ -100,6 +100,7 @@ static const char *const ep_sql_text[Q_NR] = {
 	[Q_M_REFRESH] = "UPDATE machines SET hostname = ?2, fqdn = ?3, ip = ?4, distro = ?5, kernel_release = ?6, kernel_id = ?7, last_seen = ?8 WHERE server_id = ?1",
 	[Q_M_DELETE] = "DELETE FROM machines WHERE server_id = ?1",
 	[Q_M_CHECKIN] = "UPDATE machines SET ip = ?2, kernel_release = ?3, kernel_id = ?4, effective_kernel = ?5, patch_level = ?6, userspace = ?7, last_seen = ?8 WHERE server_id = ?1",
+	[Q_M_TERMS] = "SELECT m.key, m.registered, k.feed, k.sticky FROM machines m JOIN keys k ON k.key = m.key WHERE m.server_id = ?1",
 	[Q_M_GET] = "SELECT " EP_M_COLS " FROM machines WHERE server_id = ?1",
 	[Q_M_LIST_KEY] = "SELECT " EP_M_COLS " FROM machines WHERE key = ?1 ORDER BY seq",
 	[Q_M_LIST_ALL] = "SELECT " EP_M_COLS " FROM machines ORDER BY seq",
@@ -240,9 +241,11 @@ static int ep_sqlite_open(struct ep_store *s, const char *path)
 	 * WAL: readers and the one writer do not block each other. NORMAL
 	 * syncs at checkpoints only: a crash of the process loses nothing,
 	 * a power loss at most the last transactions, never consistency.
+	 * The WAL is cut back to 64 MiB after a checkpoint.
 	 */
 	if (sqlite3_exec(q->db, "PRAGMA journal_mode = WAL;"
 			 "PRAGMA synchronous = NORMAL;"
+			 "PRAGMA journal_size_limit = 67108864;"
 			 "PRAGMA foreign_keys = ON;", NULL, NULL, &msg))
 		goto fail_msg;
 	pthread_mutex_lock(&ep_sqlite_wlock);
@@ -609,8 +612,8 @@ static int ep_sqlite_machine_unregister(struct ep_store *s,
 	return ep_end(s, rc);
 }
 
-static int ep_sqlite_machine_checkin(struct ep_store *s,
-				     const struct ep_machine *m)
+static int ep_sqlite_machine_checkin(struct ep_store *s, struct ep_machine *m,
+				     struct ep_key *k)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -632,7 +635,22 @@ static int ep_sqlite_machine_checkin(struct ep_store *s,
 	rc = ep_exec(s, st, "machine");
 	if (!rc && !sqlite3_changes(ep_db(s)->db))
 		rc = EP_ENOTFOUND;
-	return ep_end(s, rc);
+	if (rc)
+		return ep_end(s, rc);
+	st = ep_stmt(s, Q_M_TERMS);
+	if (!st)
+		return ep_end(s, EP_EINTERNAL);
+	ep_bind_text(st, 1, m->server_id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return ep_end(s, ep_sqlite_fail(s, "machine"));
+	memset(k, 0, sizeof(*k));
+	ep_col_text(st, 0, m->key, sizeof(m->key));
+	m->registered = sqlite3_column_int64(st, 1);
+	ep_col_text(st, 0, k->key, sizeof(k->key));
+	ep_col_text(st, 2, k->feed, sizeof(k->feed));
+	ep_col_text(st, 3, k->sticky, sizeof(k->sticky));
+	sqlite3_reset(st);
+	return ep_end(s, 0);
 }
 
 static int ep_sqlite_machine_get(struct ep_store *s, const char *server_id,
@@ -785,6 +803,34 @@ static int ep_sqlite_index_next_serial(struct ep_store *s, const char *feed,
 	return ep_end(s, 0);
 }
 
+/*
+ * A server's connections do not checkpoint the WAL on commit (that
+ * fsyncs in the middle of a request); the server's housekeeping thread
+ * does it every second instead. Under a steady stream of check-ins a
+ * checkpoint that runs beside the writers never catches up and the WAL
+ * grows without end, so it holds the writers' lock: writers wait for
+ * one checkpoint (a few milliseconds) a second, and the WAL restarts.
+ */
+static void ep_sqlite_set_server(struct ep_store *s, bool server)
+{
+	sqlite3_wal_autocheckpoint(ep_db(s)->db, server ? 0 : 1000);
+}
+
+static int ep_sqlite_maintain(struct ep_store *s)
+{
+	int rc;
+
+	/* A reader in the way: try again in a second, never wait for it. */
+	sqlite3_busy_timeout(ep_db(s)->db, 0);
+	pthread_mutex_lock(&ep_sqlite_wlock);
+	rc = sqlite3_wal_checkpoint_v2(ep_db(s)->db, NULL,
+				       SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+	pthread_mutex_unlock(&ep_sqlite_wlock);
+	sqlite3_busy_timeout(ep_db(s)->db, EP_SQLITE_BUSY_MS);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 :
+	       ep_sqlite_fail(s, "checkpoint");
+}
+
 const struct ep_store_ops ep_store_sqlite = {
 	.name = "sqlite",
 	.open = ep_sqlite_open,
@@ -808,6 +854,8 @@ const struct ep_store_ops ep_store_sqlite = {
 	.patchset_set_state = ep_sqlite_patchset_set_state,
 	.patchset_list = ep_sqlite_patchset_list,
 	.index_next_serial = ep_sqlite_index_next_serial,
+	.set_server = ep_sqlite_set_server,
+	.maintain = ep_sqlite_maintain,
 };
 
 int ep_store_open(struct ep_store *s, const char *dir)

@@ -112,8 +112,13 @@ struct ep_store_ops {
 	int (*machine_register)(struct ep_store *s, struct ep_machine *m,
 				struct ep_key *k);
 	int (*machine_unregister)(struct ep_store *s, const char *server_id);
-	/* Record kernel, levels and last_seen of m->server_id. */
-	int (*machine_checkin)(struct ep_store *s, const struct ep_machine *m);
+	/*
+	 * Record kernel, levels and last_seen of m->server_id; then fill
+	 * m->key, m->registered and k's feed and sticky date (what the
+	 * machine is told), in the same transaction.
+	 */
+	int (*machine_checkin)(struct ep_store *s, struct ep_machine *m,
+			       struct ep_key *k);
 	int (*machine_get)(struct ep_store *s, const char *server_id,
 			   struct ep_machine *m);
 	/* Machines of @key, or all with NULL, in registration order. */
@@ -133,6 +138,14 @@ struct ep_store_ops {
 	int (*index_next_serial)(struct ep_store *s, const char *feed,
 				 const char *kernel_sha1,
 				 unsigned long long *serial);
+
+	/*
+	 * Housekeeping a server runs every second on a connection of its
+	 * own (SQLite: the WAL checkpoint, kept off the request path). With
+	 * @server, the store is a server's: leave that work to maintain().
+	 */
+	void (*set_server)(struct ep_store *s, bool server);
+	int (*maintain)(struct ep_store *s);
 };
 
 struct ep_store {

@@ -3,10 +3,12 @@
  * ep-load: a small, bounded load client for kcare-eportal's figures
  * (bench.sh). N keep-alive connections to 127.0.0.1:PORT, each sending
  * check-ins (POST /api/v1/checkin) for server ids taken in turn from a
- * file, for S seconds or M requests in all, whichever comes first; then
- * requests per second and latency percentiles.
+ * file, or registrations (POST /api/v1/register, machine ids bench-N)
+ * with the key that is the file's first line, for S seconds or M
+ * requests in all, whichever comes first; then requests per second and
+ * latency percentiles.
  *
- *   ep-load PORT IDS-FILE CONNS SECONDS MAX-REQUESTS
+ *   ep-load checkin|register PORT FILE CONNS SECONDS MAX-REQUESTS
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 static int port;
+static int registering;
 static char **ids;
 static size_t nids;
 static double deadline;
@@ -95,12 +98,17 @@ static void *worker(void *arg)
 		i = atomic_fetch_add(&issued, 1);
 		if (i >= max_req)
 			break;
-		snprintf(body, sizeof(body),
+		if (registering)
+			snprintf(body, sizeof(body),
+				 "{\"key\":\"%s\",\"machine_id\":\"bench-%ld\",\"hostname\":\"bench-%ld.example\",\"kernel_release\":\"6.1.0-99-amd64\"}",
+				 ids[0], i, i);
+		else
+			snprintf(body, sizeof(body),
 			 "{\"server_id\":\"%s\",\"kernel_release\":\"6.1.0-99-amd64\",\"kernel_id\":\"0123456789abcdef0123456789abcdef01234567\",\"effective_kernel\":\"6.1.0-99.2kc\",\"patch_level\":%ld}",
 			 ids[i % nids], i % 7);
 		snprintf(req, sizeof(req),
-			 "POST /api/v1/checkin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-			 strlen(body), body);
+			 "POST /api/v1/%s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+			 registering ? "register" : "checkin", strlen(body), body);
 		t = now();
 		if (write(fd, req, strlen(req)) != (ssize_t)strlen(req) ||
 		    read_response(fd, buf, sizeof(buf)) != 200) {
@@ -133,10 +141,12 @@ int main(int argc, char **argv)
 	int conns, c;
 	FILE *f;
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: ep-load PORT IDS-FILE CONNS SECONDS MAX-REQUESTS\n");
+	if (argc != 7 || (strcmp(argv[1], "checkin") && strcmp(argv[1], "register"))) {
+		fprintf(stderr, "usage: ep-load checkin|register PORT FILE CONNS SECONDS MAX-REQUESTS\n");
 		return 2;
 	}
+	registering = !strcmp(argv[1], "register");
+	argv++;
 	port = atoi(argv[1]);
 	conns = atoi(argv[3]);
 	max_req = atol(argv[5]);

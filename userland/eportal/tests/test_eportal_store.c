@@ -149,6 +149,7 @@ static void test_checkin_and_sql_text(void **state)
 	struct ep_store *s = &f->s;
 	const char *evil = "x'); DROP TABLE machines; --";
 	struct ep_machine m = { 0 }, got;
+	struct ep_key k;
 	char sid[33];
 	int n = 0;
 
@@ -159,9 +160,15 @@ static void test_checkin_and_sql_text(void **state)
 	strcpy(m.kernel_id, "0123456789abcdef0123456789abcdef01234567");
 	m.patch_level = 4;
 	m.last_seen = 200;
-	assert_int_equal(s->ops->machine_checkin(s, &m), 0);
+	assert_int_equal(s->ops->machine_checkin(s, &m, &k), 0);
+	assert_string_equal(m.key, "k");
+	assert_string_equal(k.feed, "");
+	assert_int_equal(m.registered, 100);
 	strcpy(m.server_id, "nosuch");
-	assert_int_equal(s->ops->machine_checkin(s, &m), EP_ENOTFOUND);
+	assert_int_equal(s->ops->machine_checkin(s, &m, &k), EP_ENOTFOUND);
+	/* The server's housekeeping: a checkpoint of the WAL. */
+	s->ops->set_server(s, true);
+	assert_int_equal(s->ops->maintain(s), 0);
 	/* Reopened: everything is on disk. */
 	ep_store_close(s);
 	assert_int_equal(ep_store_open(s, f->dir), 0);
