@@ -153,8 +153,9 @@ static void ep_key_machines(struct ep_ctx *ctx, const char *key, bool objects,
 	struct ep_key k;
 	int rc;
 
-	if (!key || !ep_valid_key(key) ||
-	    (rc = ctx->store->ops->key_get(ctx->store, key, &k)) == EP_ENOTFOUND) {
+	rc = key && ep_valid_key(key) ?
+	     ctx->store->ops->key_get(ctx->store, key, &k) : EP_ENOTFOUND;
+	if (rc == EP_ENOTFOUND) {
 		ep_reply_error(rs, 404, "Unknown key");
 		return;
 	}

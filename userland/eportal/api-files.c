@@ -28,8 +28,7 @@ static bool ep_repo_path_ok(const char *p)
 		return false;
 	while (*p == '/') {
 		p++;
-		n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			   "0123456789._-");
+		n = strspn(p, EP_ALNUM "._-");
 		if (!n || *p == '.' || (p[n] && p[n] != '/'))
 			return false;
 		if (++depth > EP_FILE_MAX_DEPTH)
@@ -71,8 +70,9 @@ void ep_api_file(struct ep_ctx *ctx, const struct ep_request *rq,
 		ep_reply_error(rs, 404, "not found");
 		return;
 	}
-	if (!realpath(root, rroot) || !realpath(path, real) ||
-	    strncmp(real, rroot, (n = strlen(rroot))) || real[n] != '/') {
+	n = realpath(root, rroot) ? strlen(rroot) : 0;
+	if (!n || !realpath(path, real) || strncmp(real, rroot, n) ||
+	    real[n] != '/') {
 		ep_reply_error(rs, 404, "not found");
 		return;
 	}

@@ -114,10 +114,9 @@ static int ep_parse_body(const struct ep_request *rq, const struct ep_field *fie
 			continue;
 		}
 		if (f->type == EP_F_UINT) {
-			int64_t n;
+			int64_t n = json_object_get_int64(v);
 
-			if (!json_object_is_type(v, json_type_int) ||
-			    (n = json_object_get_int64(v)) < 0 ||
+			if (!json_object_is_type(v, json_type_int) || n < 0 ||
 			    n > 0xffffffffLL) {
 				ep_reply_error(rs, 400, "field \"%s\": expected a number from 0 to 4294967295",
 					       f->name);

@@ -112,8 +112,9 @@ int ep_cmd_feed(struct ep_cli *cli, int argc, char **argv)
 	}
 	if (strcmp(verb, "add") && strcmp(verb, "set"))
 		return ep_usage("feed: unknown verb \"%s\"", verb);
-	if (!strcmp(verb, "set") &&
-	    (rc = cli->store.ops->feed_get(&cli->store, name, &f)))
+	rc = strcmp(verb, "set") ? 0 :
+	     cli->store.ops->feed_get(&cli->store, name, &f);
+	if (rc)
 		return ep_fail("feed set: %s: %s", ep_feed_label(name),
 			       ep_cli_store_err(cli, rc));
 	ep_fmt(f.name, sizeof(f.name), "%s", name);

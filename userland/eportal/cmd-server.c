@@ -42,7 +42,7 @@ int ep_cmd_init(struct ep_cli *cli, int argc, char **argv)
 			       path, dir);
 	if (kcl_mkdirs(dir, 0750, err, sizeof(err)))
 		return ep_fail("init: %s", err);
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
 		ep_fmt(path, sizeof(path), "%s/%s", dir, dirs[i]);
 		if (kcl_mkdirs(path, strcmp(dirs[i], "repo") ? 0750 : 0755, err,
 			       sizeof(err)))
@@ -65,8 +65,6 @@ int ep_cmd_init(struct ep_cli *cli, int argc, char **argv)
 	       dir, path, pub, dir, dir, dir);
 	return 0;
 }
-
-static volatile sig_atomic_t ep_stop;
 
 int ep_cmd_serve(struct ep_cli *cli, int argc, char **argv)
 {
@@ -130,7 +128,7 @@ int ep_cmd_serve(struct ep_cli *cli, int argc, char **argv)
 	fprintf(stderr, "%s: serving %s on %s, port %u (%s)\n", ep_prog,
 		cli->dir, cli->cfg.listen, ep_http_port(h),
 		plain ? "plain HTTP" : "HTTPS");
-	while (!ep_stop) {
+	for (;;) {
 		ts.tv_sec = interval;
 		ts.tv_nsec = 0;
 		sig = sigtimedwait(&set, NULL, &ts);

@@ -66,7 +66,7 @@ static int ep_conf_set(struct ep_config *c, const char *name, const char *v)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(strs); i++) {
 		if (strcmp(name, strs[i].name))
 			continue;
 		if (strlen(v) >= strs[i].len)
@@ -74,7 +74,7 @@ static int ep_conf_set(struct ep_config *c, const char *name, const char *v)
 		strcpy(strs[i].dst, v);
 		return 0;
 	}
-	for (i = 0; i < sizeof(ep_conf_uints) / sizeof(ep_conf_uints[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ep_conf_uints); i++) {
 		const struct ep_conf_uint *u = &ep_conf_uints[i];
 		unsigned long n;
 		char *end;

@@ -18,6 +18,11 @@
 #ifndef __printf
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #endif
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+/* The letters and digits of names (keys, path segments). */
+#define EP_ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 #define EP_EXIT_ERROR	1
 #define EP_EXIT_USAGE	2

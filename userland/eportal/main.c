@@ -56,17 +56,14 @@ static void ep_help(FILE *f)
  */
 static void ep_compat_args(int argc, char **argv)
 {
-	static char add[] = "add", create[] = "create", list[] = "list",
-		    del[] = "delete";
-
 	if (argc < 2)
 		return;
 	if (!strcmp(argv[1], "-a"))
-		argv[1] = strcmp(argv[0], "key") ? add : create;
+		argv[1] = strcmp(argv[0], "key") ? "add" : "create";
 	else if (!strcmp(argv[1], "-l"))
-		argv[1] = list;
+		argv[1] = "list";
 	else if (!strcmp(argv[1], "-d"))
-		argv[1] = del;
+		argv[1] = "delete";
 }
 
 int main(int argc, char **argv)

@@ -245,7 +245,7 @@ int ep_cmd_mirror(struct ep_cli *cli, int argc, char **argv)
 			feed = strcmp(optarg, "default") ? optarg : "";
 			break;
 		case 'k':
-			if (nk == sizeof(kernels) / sizeof(kernels[0]))
+			if (nk == ARRAY_SIZE(kernels))
 				return ep_usage("mirror: at most 64 --kernel");
 			kernels[nk++] = optarg;
 			break;

@@ -166,7 +166,7 @@ static void ep_unpublish_level(const char *kdir, unsigned int level)
 	char path[PATH_MAX];
 	size_t i;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		ep_fmt(path, sizeof(path), "%s/%u/%s", kdir, level, files[i]);
 		unlink(path);
 	}

@@ -20,49 +20,27 @@
 #include "eportal.h"
 #include "store.h"
 
-#define EP_SQLITE_SCHEMA_VERSION 1
 #define EP_SQLITE_BUSY_MS	10000
 
-static const char ep_sqlite_schema[] =
-	"CREATE TABLE IF NOT EXISTS feeds ("
-	" name TEXT PRIMARY KEY,"
-	" delay_hours INTEGER NOT NULL DEFAULT 0,"
-	" auto_update INTEGER NOT NULL DEFAULT 0,"
-	" upstream TEXT NOT NULL DEFAULT '');"
-	"CREATE TABLE IF NOT EXISTS keys ("
-	" key TEXT PRIMARY KEY,"
-	" feed TEXT NOT NULL REFERENCES feeds(name),"
-	" lim INTEGER NOT NULL DEFAULT 0,"
-	" sticky TEXT NOT NULL DEFAULT '',"
-	" note TEXT NOT NULL DEFAULT '',"
-	" created INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS machines ("
-	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" server_id TEXT NOT NULL UNIQUE,"
-	" key TEXT NOT NULL REFERENCES keys(key) ON DELETE CASCADE,"
-	" machine_id TEXT NOT NULL DEFAULT '',"
-	" hostname TEXT NOT NULL DEFAULT '', fqdn TEXT NOT NULL DEFAULT '',"
-	" ip TEXT NOT NULL DEFAULT '', distro TEXT NOT NULL DEFAULT '',"
-	" kernel_release TEXT NOT NULL DEFAULT '',"
-	" kernel_id TEXT NOT NULL DEFAULT '',"
-	" effective_kernel TEXT NOT NULL DEFAULT '',"
-	" patch_level INTEGER NOT NULL DEFAULT 0,"
-	" userspace TEXT NOT NULL DEFAULT '',"
-	" registered INTEGER NOT NULL, last_seen INTEGER NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS machines_key ON machines(key);"
-	"CREATE UNIQUE INDEX IF NOT EXISTS machines_key_mid"
-	" ON machines(key, machine_id) WHERE machine_id <> '';"
-	"CREATE TABLE IF NOT EXISTS patchsets ("
-	" feed TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, level INTEGER NOT NULL,"
-	" id TEXT NOT NULL, patch_type TEXT NOT NULL,"
-	" kernel_release TEXT NOT NULL, sha256 TEXT NOT NULL,"
-	" release_time INTEGER NOT NULL, deployed INTEGER NOT NULL,"
-	" enable_after INTEGER NOT NULL, state INTEGER NOT NULL,"
-	" PRIMARY KEY (feed, kernel_sha1, level));"
-	"CREATE TABLE IF NOT EXISTS indexes ("
-	" feed TEXT NOT NULL, kernel_sha1 TEXT NOT NULL,"
-	" serial INTEGER NOT NULL, PRIMARY KEY (feed, kernel_sha1));"
-	"INSERT OR IGNORE INTO feeds(name) VALUES (''), ('test');";
+/*
+ * Schema version 1, one statement a line. A machine's seq keeps the
+ * order of registration; its (key, machine_id) is unique when the
+ * client sent one, so a retried registration finds its slot. A
+ * patchset's state is enum ep_ps_state (0 enabled, 1 disabled, 2
+ * undeployed: kept so that its level stays in the index). The default
+ * feed is named "".
+ */
+static const char *const ep_sqlite_schema[] = {
+	"CREATE TABLE IF NOT EXISTS feeds (name TEXT PRIMARY KEY, delay_hours INTEGER NOT NULL DEFAULT 0, auto_update INTEGER NOT NULL DEFAULT 0, upstream TEXT NOT NULL DEFAULT '')",
+	"CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, feed TEXT NOT NULL REFERENCES feeds(name), lim INTEGER NOT NULL DEFAULT 0, sticky TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL)",
+	"CREATE TABLE IF NOT EXISTS machines (seq INTEGER PRIMARY KEY AUTOINCREMENT, server_id TEXT NOT NULL UNIQUE, key TEXT NOT NULL REFERENCES keys(key) ON DELETE CASCADE, machine_id TEXT NOT NULL DEFAULT '', hostname TEXT NOT NULL DEFAULT '', fqdn TEXT NOT NULL DEFAULT '', ip TEXT NOT NULL DEFAULT '', distro TEXT NOT NULL DEFAULT '', kernel_release TEXT NOT NULL DEFAULT '', kernel_id TEXT NOT NULL DEFAULT '', effective_kernel TEXT NOT NULL DEFAULT '', patch_level INTEGER NOT NULL DEFAULT 0, userspace TEXT NOT NULL DEFAULT '', registered INTEGER NOT NULL, last_seen INTEGER NOT NULL)",
+	"CREATE INDEX IF NOT EXISTS machines_key ON machines(key)",
+	"CREATE UNIQUE INDEX IF NOT EXISTS machines_key_mid ON machines(key, machine_id) WHERE machine_id <> ''",
+	"CREATE TABLE IF NOT EXISTS patchsets (feed TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, level INTEGER NOT NULL, id TEXT NOT NULL, patch_type TEXT NOT NULL, kernel_release TEXT NOT NULL, sha256 TEXT NOT NULL, release_time INTEGER NOT NULL, deployed INTEGER NOT NULL, enable_after INTEGER NOT NULL, state INTEGER NOT NULL, PRIMARY KEY (feed, kernel_sha1, level))",
+	"CREATE TABLE IF NOT EXISTS indexes (feed TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, serial INTEGER NOT NULL, PRIMARY KEY (feed, kernel_sha1))",
+	"INSERT OR IGNORE INTO feeds(name) VALUES (''), ('test')",
+	"PRAGMA user_version = 1",
+};
 
 enum ep_sql {
 	Q_FEED_ADD, Q_FEED_UPDATE, Q_FEED_GET, Q_FEED_DELETE, Q_FEED_LIST,
@@ -104,9 +82,7 @@ static const char *const ep_sql_text[Q_NR] = {
 	[Q_M_GET] = "SELECT " EP_M_COLS " FROM machines WHERE server_id = ?1",
 	[Q_M_LIST_KEY] = "SELECT " EP_M_COLS " FROM machines WHERE key = ?1 ORDER BY seq",
 	[Q_M_LIST_ALL] = "SELECT " EP_M_COLS " FROM machines ORDER BY seq",
-	[Q_PS_ADD] = "INSERT INTO patchsets(" EP_PS_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-		" ON CONFLICT (feed, kernel_sha1, level) DO UPDATE SET id = ?4, patch_type = ?5, kernel_release = ?6,"
-		" sha256 = ?7, release_time = ?8, deployed = ?9, enable_after = ?10, state = ?11 WHERE state = 2",
+	[Q_PS_ADD] = "INSERT INTO patchsets(" EP_PS_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (feed, kernel_sha1, level) DO UPDATE SET id = ?4, patch_type = ?5, kernel_release = ?6, sha256 = ?7, release_time = ?8, deployed = ?9, enable_after = ?10, state = ?11 WHERE state = 2",
 	[Q_PS_STATE] = "UPDATE patchsets SET state = ?4 WHERE feed = ?1 AND kernel_sha1 = ?2 AND level = ?3",
 	[Q_PS_LIST] = "SELECT " EP_PS_COLS " FROM patchsets WHERE (?1 IS NULL OR feed = ?1) AND (?2 IS NULL OR kernel_sha1 = ?2) ORDER BY feed, kernel_sha1, level",
 	[Q_IX_NEXT] = "INSERT INTO indexes(feed, kernel_sha1, serial) VALUES (?1, ?2, 1) ON CONFLICT (feed, kernel_sha1) DO UPDATE SET serial = serial + 1",
@@ -119,7 +95,6 @@ static const char *const ep_sql_text[Q_NR] = {
 struct ep_sqlite {
 	sqlite3 *db;
 	sqlite3_stmt *st[Q_NR];
-	bool locked;
 };
 
 static pthread_mutex_t ep_sqlite_wlock = PTHREAD_MUTEX_INITIALIZER;
@@ -189,12 +164,8 @@ static void ep_col_text(sqlite3_stmt *st, int i, char *out, size_t len)
 
 static int ep_begin(struct ep_store *s)
 {
-	struct ep_sqlite *q = ep_db(s);
-
 	pthread_mutex_lock(&ep_sqlite_wlock);
-	q->locked = true;
 	if (ep_exec(s, ep_stmt(s, Q_BEGIN), "begin")) {
-		q->locked = false;
 		pthread_mutex_unlock(&ep_sqlite_wlock);
 		return EP_EINTERNAL;
 	}
@@ -204,8 +175,6 @@ static int ep_begin(struct ep_store *s)
 /* Commit when @rc is 0, else roll back; returns @rc or the commit's error. */
 static int ep_end(struct ep_store *s, int rc)
 {
-	struct ep_sqlite *q = ep_db(s);
-
 	if (!rc)
 		rc = ep_exec(s, ep_stmt(s, Q_COMMIT), "commit");
 	if (rc) {
@@ -215,7 +184,6 @@ static int ep_end(struct ep_store *s, int rc)
 		ep_exec(s, ep_stmt(s, Q_ROLLBACK), "rollback");
 		memcpy(s->err, keep, sizeof(keep));
 	}
-	q->locked = false;
 	pthread_mutex_unlock(&ep_sqlite_wlock);
 	return rc;
 }
@@ -224,6 +192,7 @@ static int ep_sqlite_open(struct ep_store *s, const char *path)
 {
 	struct ep_sqlite *q = calloc(1, sizeof(*q));
 	char *msg = NULL;
+	size_t i;
 
 	if (!q) {
 		snprintf(s->err, sizeof(s->err), "out of memory");
@@ -253,9 +222,10 @@ static int ep_sqlite_open(struct ep_store *s, const char *path)
 		pthread_mutex_unlock(&ep_sqlite_wlock);
 		goto fail_msg;
 	}
-	if (sqlite3_exec(q->db, ep_sqlite_schema, NULL, NULL, &msg) ||
-	    sqlite3_exec(q->db, "PRAGMA user_version = 1; COMMIT;", NULL, NULL,
-			 &msg)) {
+	for (i = 0; i < ARRAY_SIZE(ep_sqlite_schema); i++)
+		if (sqlite3_exec(q->db, ep_sqlite_schema[i], NULL, NULL, &msg))
+			break;
+	if (msg || sqlite3_exec(q->db, "COMMIT;", NULL, NULL, &msg)) {
 		sqlite3_exec(q->db, "ROLLBACK;", NULL, NULL, NULL);
 		pthread_mutex_unlock(&ep_sqlite_wlock);
 		goto fail_msg;

@@ -87,8 +87,7 @@ int ep_random_hex(char *out, size_t n)
 
 int ep_random_key(char out[17])
 {
-	static const char set[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static const char set[] = EP_ALNUM;
 	unsigned char b[16];
 	int i;
 
@@ -107,8 +106,7 @@ bool ep_valid_key(const char *k)
 
 	if (!n || n > EP_KEY_MAX)
 		return false;
-	return strspn(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		      "0123456789_-") == n;
+	return strspn(k, EP_ALNUM "_-") == n;
 }
 
 bool ep_valid_feed(const char *f)

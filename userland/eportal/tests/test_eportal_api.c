@@ -131,7 +131,11 @@ static void test_register(void **state)
 
 static void test_register_refusals(void **state)
 {
-	static const struct { const char *body; unsigned int status; const char *msg; } bad[] = {
+	static const struct {
+		const char *body;
+		unsigned int status;
+		const char *msg;
+	} bad[] = {
 		{ "", 400, "expected a JSON object in the request body" },
 		{ "{\"key\":", 400, "malformed JSON at offset" },
 		{ "{\"key\":\"KEY2\"} x", 400, "data after the object" },
@@ -153,7 +157,7 @@ static void test_register_refusals(void **state)
 	char out[1024], longname[400];
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_int_equal(call(f, ep_api_register, "/api/v1/register",
 				      bad[i].body, out, sizeof(out)), bad[i].status);
 		if (!strstr(out, bad[i].msg))
@@ -171,7 +175,7 @@ static void test_checkin_license(void **state)
 {
 	struct fx *f = *state;
 	char out[1024], body[512], sid[33];
-	const char *args[] = { "server_id", sid, NULL };
+	const char *const args[] = { "server_id", sid, NULL };
 
 	assert_int_equal(call(f, ep_api_register, "/api/v1/register",
 			      "{\"key\":\"KEY2\"}", out, sizeof(out)), 200);
@@ -210,7 +214,7 @@ static void test_checkin_license(void **state)
 static void test_compat_register(void **state)
 {
 	struct fx *f = *state;
-	const char *args[] = { "key", "KEY2", "hostname", "h", NULL };
+	static const char *const args[] = { "key", "KEY2", "hostname", "h", NULL };
 	char out[256];
 
 	fake_args = args;
@@ -243,7 +247,7 @@ static void test_files(void **state)
 	assert_int_equal(call(f, ep_api_file, "/abc/1/kpatch.info", NULL, out,
 			      sizeof(out)), 200);
 	assert_string_equal(out, "kpatch-name: x\n");
-	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
 		unsigned int st = call(f, ep_api_file, refused[i], NULL, out, sizeof(out));
 
 		if (st != 400 && st != 404)
