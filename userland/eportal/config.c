@@ -63,6 +63,7 @@ static int ep_conf_set(struct ep_config *c, const char *name, const char *v)
 		{ "tls_cert", c->tls_cert, sizeof(c->tls_cert) },
 		{ "tls_key", c->tls_key, sizeof(c->tls_key) },
 		{ "access_log", c->access_log, sizeof(c->access_log) },
+		{ "real_ip_header", c->real_ip_header, sizeof(c->real_ip_header) },
 	};
 	size_t i;
 
@@ -175,7 +176,10 @@ static const char ep_default_conf[] =
 	"# Days a signed index stays valid; the server re-signs it daily.\n"
 	"index_valid_days = 14\n"
 	"# One JSON object per request; '-' for stderr, empty for none.\n"
-	"access_log = log/access.log\n";
+	"access_log = log/access.log\n"
+	"# Behind a reverse proxy on this machine: the header with the client's\n"
+	"# address, believed on loopback connections only (e.g. X-Real-IP).\n"
+	"real_ip_header =\n";
 
 int ep_config_write_default(const char *dir, char *err, size_t errlen)
 {

@@ -45,6 +45,12 @@ struct ep_config {
 	unsigned int burst;		/* ... allowed at once */
 	unsigned int valid_days;	/* index expiry */
 	char access_log[1024];		/* "-": stderr, "": none */
+	/*
+	 * Behind a reverse proxy on the same machine: the header that
+	 * carries the client's address (X-Real-IP), believed only on
+	 * connections from loopback. "": none.
+	 */
+	char real_ip_header[64];
 };
 
 void ep_config_defaults(struct ep_config *c, const char *dir);

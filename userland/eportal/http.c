@@ -184,6 +184,23 @@ static void ep_http_remote(struct MHD_Connection *conn, char *out, size_t len)
 			  out, len);
 }
 
+/* The proxy's word for the client's address, on loopback connections. */
+static void ep_http_real_ip(struct ep_http *h, struct MHD_Connection *conn,
+			    char *remote, size_t len)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+	const char *v;
+
+	if (!*h->cfg->real_ip_header ||
+	    (strcmp(remote, "127.0.0.1") && strcmp(remote, "::1")))
+		return;
+	v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					h->cfg->real_ip_header);
+	if (v && strlen(v) < len && (inet_pton(AF_INET, v, buf) == 1 ||
+				     inet_pton(AF_INET6, v, buf) == 1))
+		strcpy(remote, v);
+}
+
 static enum MHD_Result ep_http_access(void *cls, struct MHD_Connection *conn,
 				      const char *url, const char *method,
 				      const char *version,
@@ -205,6 +222,7 @@ static enum MHD_Result ep_http_access(void *cls, struct MHD_Connection *conn,
 		*con_cls = c;
 		clock_gettime(CLOCK_MONOTONIC, &c->start);
 		ep_http_remote(conn, c->remote, sizeof(c->remote));
+		ep_http_real_ip(h, conn, c->remote, sizeof(c->remote));
 		c->route = ep_route_find(method, url, &c->route_arg, &mismatch);
 		if (!ep_ratelimit_take(h->rl, c->remote, ep_now_mono()))
 			return ep_http_error(conn, c, 429,

@@ -29,6 +29,9 @@ int ep_repo_lock(const struct ep_config *cfg, char *err, size_t errlen)
 	char path[PATH_MAX];
 	int fd;
 
+	ep_path(cfg, path, sizeof(path), "repo");
+	if (kcl_mkdirs(path, 0755, err, errlen))
+		return -1;
 	ep_path(cfg, path, sizeof(path), "repo/.lock");
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) {

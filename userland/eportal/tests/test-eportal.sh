@@ -57,6 +57,8 @@ result "key create prints a new key" "$(echo "$key" | grep -qE '^[A-Za-z0-9]{16}
 expect "kc.eportal spelling: key -a --feed test KEY" 0 "^testkey1$" \
 	bash -c "ln -sf '$E' '$tmp/kc.eportal' && '$tmp/kc.eportal' key -a --feed test testkey1"
 expect "kc.eportal spelling: feed -a NAME" 0 "added feed staging" "$tmp/kc.eportal" feed -a staging
+expect "kc.eportal qemu deploy: user-space streams are not there yet" 1 "qemu: user-space patch streams are not available yet" \
+	"$tmp/kc.eportal" qemu deploy --feed test "$tmp/none.tar.bz2"
 check "key list shows limit and note" "^$key +feed default +machines 0/3 .*web servers" "$E" key list
 
 reg() { api POST /api/v1/register "{\"key\":\"$1\",\"machine_id\":\"$2\",\"hostname\":\"$2.example\",\"kernel_release\":\"6.1.0-99-amd64\"}"; }
@@ -99,6 +101,12 @@ check "the scanners' list of a key's machines: rows of [ip, kernel_id, level]" \
 check "and patchset.json?key=: objects with ip, host, kernel_id, patch_level" \
 	"\\{\"ip\":\"127.0.0.1\",\"host\":\"m5.example\",\"kernel_id\":\"$sed_kid\",\"patch_level\":2\\}\\]$" \
 	api GET "/admin/api/kcare/patchset.json?key=$key"
+sed -i 's/^real_ip_header =.*/real_ip_header = X-Real-IP/' "$A/eportal.conf"
+ep_stop && ep_start "$A" --http || fatal "the server does not restart"
+"$E" key create --feed default proxied >/dev/null
+curl -s -o /dev/null -H 'X-Real-IP: 198.51.100.9' -X POST --data-binary '{"key":"proxied","hostname":"behind-proxy"}' \
+	"http://127.0.0.1:$port/api/v1/register"
+check "behind a proxy on loopback, real_ip_header names the client" " behind-proxy +198.51.100.9 " "$E" servers list --key proxied
 check "the key is not in the access log" '"path":"/admin/api/kcare/patchset/\(key\)"' tail -n 3 "$A/log/access.log"
 result "the access log has one JSON line per request" \
 	"$(grep -c '"route":' "$A/log/access.log" | grep -qx "$(wc -l <"$A/log/access.log")"; echo $?)"
@@ -232,6 +240,15 @@ result "SQL in every free-text field is stored as text" "$(echo "$r" | grep -q '
 check "and comes back literally" "\"machine_id\":\"Robert'\\); DROP TABLE machines;--\",\"hostname\":\"Robert'\\); DROP TABLE machines;--\"" \
 	"$E" servers list --key sqlkey --json
 check "the other machines are all there" "^3$" bash -c "'$E' servers list --key '$key' | wc -l"
+
+# ---- the documentation -----------------------------------------------------
+
+undoc=
+for c in $("$E" help | sed -n 's/^  kcare-eportal \([a-z-]*\).*/\1/p'); do
+	grep -q "^| \`$c[ \`]" "$top/Documentation/eportal.md" || undoc="$undoc $c"
+done
+result "every command of 'kcare-eportal help' is in Documentation/eportal.md" "$(test -z "$undoc"; echo $?)" \
+	"not documented:$undoc"
 
 # ---- a mirror of this server -----------------------------------------------
 
