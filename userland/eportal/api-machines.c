@@ -78,15 +78,15 @@ static int ep_parse_body(const struct ep_request *rq, const struct ep_field *fie
 	}
 	o = json_tokener_parse_ex(tok, rq->body, rq->body_len);
 	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
-	    tok->char_offset != (int)rq->body_len) {
+	    json_tokener_get_parse_end(tok) != rq->body_len) {
 		enum json_tokener_error e = json_tokener_get_error(tok);
 
 		if (o && e == json_tokener_success)
-			ep_reply_error(rs, 400, "malformed JSON: data after the object at offset %d",
-				       tok->char_offset);
+			ep_reply_error(rs, 400, "malformed JSON: data after the object at offset %zu",
+				       json_tokener_get_parse_end(tok));
 		else
-			ep_reply_error(rs, 400, "malformed JSON at offset %d: %s",
-				       tok->char_offset,
+			ep_reply_error(rs, 400, "malformed JSON at offset %zu: %s",
+				       json_tokener_get_parse_end(tok),
 				       e == json_tokener_success ||
 				       e == json_tokener_continue ?
 				       "unexpected end of data" :

@@ -47,25 +47,21 @@ static int ep_mirror_level(struct ep_mirror *mr, const char *sha1,
 			   const struct kcl_index_level *l, char *err,
 			   size_t errlen)
 {
-	char url[2048], path[PATH_MAX], e[1024];
+	char url[2048], path[PATH_MAX + 16], e[1024];
 	struct ep_kcp_file *f, *nf;
 	unsigned char sha[32];
 	char *sig;
 	size_t siglen;
 	int rc;
 
-	ep_fmt(path, sizeof(path), "%s/%s-%u.kcp", mr->tmp, sha1, l->level);
+	ep_fmt(path, PATH_MAX, "%s/%s-%u.kcp", mr->tmp, sha1, l->level);
 	ep_fmt(url, sizeof(url), "%s/%s/%u/patchset.kcp", mr->url, sha1, l->level);
 	rc = kcl_fetch(&mr->fo, url, path, KCL_ARCHIVE_MAX_SIZE + 65536, e, sizeof(e));
-	if (rc) {
-		ep_fmt(err, errlen, "%s", e);
-		return -1;
-	}
+	if (rc)
+		goto fail;
 	strcat(url, ".sig");
-	if (kcl_fetch_mem(&mr->fo, url, 4096, &sig, &siglen, e, sizeof(e))) {
-		ep_fmt(err, errlen, "%s", e);
-		return -1;
-	}
+	if (kcl_fetch_mem(&mr->fo, url, 4096, &sig, &siglen, e, sizeof(e)))
+		goto fail;
 	nf = realloc(mr->set.f, (mr->set.n + 1) * sizeof(*nf));
 	if (!nf) {
 		free(sig);
@@ -79,10 +75,8 @@ static int ep_mirror_level(struct ep_mirror *mr, const char *sha1,
 	f->sig = (unsigned char *)sig;
 	f->siglen = siglen;
 	if (kcp_read(path, &f->data, &f->len, KCL_ARCHIVE_MAX_SIZE + 65536, e,
-		     sizeof(e))) {
-		ep_fmt(err, errlen, "%s", e);
-		return -1;
-	}
+		     sizeof(e)))
+		goto fail;
 	unlink(path);
 	kcp_digest("sha256", f->data, f->len, sha);
 	if (memcmp(sha, l->sha256, 32)) {
@@ -92,6 +86,15 @@ static int ep_mirror_level(struct ep_mirror *mr, const char *sha1,
 	}
 	mr->fetched++;
 	return 0;
+fail:
+	/* A cut download's .part files too: nothing is resumed later. */
+	ep_fmt(err, errlen, "%s", e);
+	unlink(path);
+	strcat(path, ".part");
+	unlink(path);
+	strcat(path, ".info");
+	unlink(path);
+	return -1;
 }
 
 struct ep_have {
