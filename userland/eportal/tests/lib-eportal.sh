@@ -22,7 +22,7 @@ ep_start() {
 	pid=$!
 	port=
 	for i in $(seq 100); do
-		port=$(sed -n 's/.*, port \([0-9]*\) .*/\1/p' "$dir/serve.log")
+		port=$(sed -n 's/.*, port \([0-9]*\) .*/\1/p' "$dir/serve.log" 2>/dev/null)
 		[ -n "$port" ] && return 0
 		kill -0 $pid 2>/dev/null || break
 		sleep 0.1

@@ -260,6 +260,21 @@ expect "mirror --from URL pulls every kernel of the upstream feed" 0 "mirrored h
 check "the mirror re-signs with its own key" "^level 2 $B/repo/$ksha/2/patchset.kcp" \
 	"$P" select --repo "$B/repo" --key "$B/keys/eportal.pub.pem" "$ksha"
 expect "mirroring again fetches nothing new" 0 "0 new patchset files" "$E" -d "$B" mirror --from "http://127.0.0.1:$port"
+
+# An upstream missing one file: the mirror fails whole, showing nothing.
+C=$tmp/c D=$tmp/d
+"$E" init "$C" >/dev/null && "$E" init "$D" >/dev/null
+cp -r "$A/repo/." "$C/repo/" && rm -f "$C/repo/$ksha/2/patchset.kcp"
+cp "$A/keys/eportal.pub.pem" "$D/keys/trusted/upstream.pem"
+pid_a=$pid port_a=$port
+ep_start "$C" --http || fatal "the static upstream does not start"
+pid_c=$pid port_c=$port pid=$pid_a port=$port_a
+expect "a mirror cut by a missing file fails" 1 "HTTP 404 for http://127.0.0.1:$port_c/$ksha/2/patchset.kcp.*nothing changed" \
+	"$E" -d "$D" mirror --from "http://127.0.0.1:$port_c"
+kill "$pid_c" && wait "$pid_c" 2>/dev/null
+result "and leaves no level, no index, no file behind" \
+	"$(test -z "$("$E" -d "$D" list)" -a ! -e "$D/repo/$ksha" -a -z "$(find "$D/store" "$D/tmp" -mindepth 1)"; echo $?)"
+
 rm -f "$B/keys/trusted/upstream.pem" && cp "$tmp/other.pub.pem" "$B/keys/trusted/"
 expect "a mirror refuses an upstream signed by an untrusted key" 1 "which is not trusted: nothing changed" \
 	"$E" -d "$B" mirror --from "http://127.0.0.1:$port" --feed test
