@@ -6,13 +6,19 @@
  * a dot: nothing outside the repository, no hidden file (the publishers'
  * lock); and the file found must resolve to a regular file inside the
  * repository (a symbolic link pointing out of it is not followed).
+ *
+ * A download cut half-way resumes (the loader's fetch.c asks so): a
+ * "Range: bytes=N-" or "bytes=N-M" is answered 206 with that part,
+ * unless an If-Range names another version (ETag or date) of the file.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -50,12 +56,45 @@ static const char *ep_file_type(const char *path)
 	return "text/plain";
 }
 
+/*
+ * The part of a file of @size a Range asks for: 0 and [*off, *off + *len)
+ * set, 1 for the whole file (no Range, or one of another kind), -1 when
+ * the Range cannot be satisfied (416).
+ */
+static int ep_range(const char *range, size_t size, size_t *off, size_t *len)
+{
+	unsigned long long a, b;
+	char *end;
+
+	if (!range || strncmp(range, "bytes=", 6) || !isdigit((unsigned char)range[6]))
+		return 1;
+	a = strtoull(range + 6, &end, 10);
+	if (*end != '-')
+		return 1;
+	if (!end[1]) {
+		b = size ? size - 1 : 0;
+	} else {
+		b = strtoull(end + 1, &end, 10);
+		if (*end)
+			return 1;	/* several ranges: the whole file */
+		if (b >= size)
+			b = size - 1;
+	}
+	if (a >= size || b < a)
+		return -1;
+	*off = a;
+	*len = b - a + 1;
+	return 0;
+}
+
 void ep_api_file(struct ep_ctx *ctx, const struct ep_request *rq,
 		 struct ep_response *rs)
 {
 	char root[PATH_MAX], path[PATH_MAX], real[PATH_MAX], rroot[PATH_MAX];
+	const char *range, *ifr;
+	size_t n, off, len;
 	struct stat st;
-	size_t n;
+	struct tm tm;
 	int fd;
 
 	if (!ep_repo_path_ok(rq->path)) {
@@ -87,6 +126,34 @@ void ep_api_file(struct ep_ctx *ctx, const struct ep_request *rq,
 	rs->content_type = ep_file_type(path);
 	rs->fd = fd;
 	rs->fd_len = st.st_size;
+	/* Files are replaced by rename, never rewritten: inode, size and time name a version. */
+	ep_fmt(rs->etag, sizeof(rs->etag), "\"%llx-%llx-%llx\"",
+	       (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
+	       (unsigned long long)st.st_mtime);
+	gmtime_r(&st.st_mtime, &tm);
+	strftime(rs->last_modified, sizeof(rs->last_modified),
+		 "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	range = rq->header ? rq->header(rq, "Range") : NULL;
+	ifr = rq->header ? rq->header(rq, "If-Range") : NULL;
+	if (ifr && strcmp(ifr, rs->etag) && strcmp(ifr, rs->last_modified))
+		return;
+	switch (ep_range(range, st.st_size, &off, &len)) {
+	case 0:
+		rs->status = 206;
+		rs->fd_off = off;
+		rs->fd_len = len;
+		ep_fmt(rs->content_range, sizeof(rs->content_range),
+		       "bytes %zu-%zu/%llu", off, off + len - 1,
+		       (unsigned long long)st.st_size);
+		break;
+	case -1:
+		close(fd);
+		rs->fd = -1;
+		ep_reply_error(rs, 416, "range not satisfiable");
+		ep_fmt(rs->content_range, sizeof(rs->content_range),
+		       "bytes */%llu", (unsigned long long)st.st_size);
+		break;
+	}
 }
 
 void ep_api_health(struct ep_ctx *ctx, const struct ep_request *rq,

@@ -72,6 +72,8 @@ struct ep_request {
 	size_t body_len;
 	/* A query (?name=value) or form argument, or NULL. */
 	const char *(*arg)(const struct ep_request *rq, const char *name);
+	/* A request header, or NULL. */
+	const char *(*header)(const struct ep_request *rq, const char *name);
 	void *conn;			/* for arg() */
 	const char *route_arg;		/* what the route's '*' matched */
 };
@@ -84,6 +86,9 @@ struct ep_response {
 	size_t len;
 	int fd;				/* a file to send instead, or -1 */
 	size_t fd_len;
+	size_t fd_off;			/* ... from this offset (a Range) */
+	/* Headers for files: "" when none. */
+	char etag[64], last_modified[32], content_range[80];
 };
 
 /* Everything a handler may use. */

@@ -124,6 +124,12 @@ static const char *ep_http_arg(const struct ep_request *rq, const char *name)
 	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static const char *ep_http_header(const struct ep_request *rq,
+				  const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
 static enum MHD_Result ep_http_send(struct MHD_Connection *conn,
 				    struct ep_conn *c, struct ep_response *rs)
 {
@@ -131,7 +137,8 @@ static enum MHD_Result ep_http_send(struct MHD_Connection *conn,
 	enum MHD_Result ret;
 
 	if (rs->fd >= 0) {
-		r = MHD_create_response_from_fd(rs->fd_len, rs->fd);
+		r = MHD_create_response_from_fd_at_offset64(rs->fd_len, rs->fd,
+							    rs->fd_off);
 		c->bytes = rs->fd_len;
 	} else {
 		r = MHD_create_response_from_buffer(rs->len, rs->body ? rs->body : "",
@@ -148,6 +155,15 @@ static enum MHD_Result ep_http_send(struct MHD_Connection *conn,
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 					rs->content_type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (*rs->etag) {
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, rs->etag);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED,
+					rs->last_modified);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+	}
+	if (*rs->content_range)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE,
+					rs->content_range);
 	if (rs->status == 429)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	c->status = rs->status;
@@ -269,6 +285,7 @@ static enum MHD_Result ep_http_access(void *cls, struct MHD_Connection *conn,
 	rq.body = c->body;
 	rq.body_len = c->len;
 	rq.arg = ep_http_arg;
+	rq.header = ep_http_header;
 	rq.conn = conn;
 	rq.route_arg = c->route_arg;
 	c->route->handler(&ctx, &rq, &rs);

@@ -174,6 +174,16 @@ check "kpatch.info at /KERNEL_ID/LEVEL/kpatch.info, for CVE scanners" \
 	'^200 kpatch-name: syn_2kpatch-description: .*kpatch-kernel: 6.1.0-99-amd64kpatch-cve: CVE-2026-1002 CVE-2026-20002kpatch-cvss: 7.2' \
 	api GET "/$ksha/2/kpatch.info"
 check "and at level 1" '^200 .*kpatch-cve: CVE-2026-1001 CVE-2026-20001' api GET "/$ksha/1/kpatch.info"
+curl -s -o "$tmp/full.kcp" "http://127.0.0.1:$port/$ksha/2/patchset.kcp"
+curl -s -o "$tmp/head.kcp" -r 0-99 "http://127.0.0.1:$port/$ksha/2/patchset.kcp"
+curl -s -D "$tmp/tail.hdr" -o "$tmp/tail.kcp" -r 100- "http://127.0.0.1:$port/$ksha/2/patchset.kcp"
+result "a download resumes: Range gives 206 and the rest of the file" \
+	"$(grep -q '^HTTP/1.1 206' "$tmp/tail.hdr" && cat "$tmp/head.kcp" "$tmp/tail.kcp" | cmp -s - "$tmp/full.kcp"; echo $?)"
+check "an If-Range of another version gets the whole file (200)" '^200 [0-9]+$' \
+	curl -s -o /dev/null -w '%{http_code} %{size_download}' -r 100- -H 'If-Range: "other"' \
+	"http://127.0.0.1:$port/$ksha/2/patchset.kcp"
+check "a Range past the end: 416" '^416$' curl -s -o /dev/null -w '%{http_code}' -r 999999- \
+	"http://127.0.0.1:$port/$ksha/2/patchset.kcp"
 check "cves.json is served" '^200 \{"id": "K20261202_01", "level": 2, ' api GET "/$ksha/2/cves.json"
 check "a disabled deploy is not in its feed's index" "level: 3 K20261203_01 [^ ]+ extra withdrawn" api GET "/test/$ksha/index"
 

@@ -26,12 +26,23 @@ struct fx {
 };
 
 static const char *const *fake_args;
+static const char *const *fake_headers;
 
 static const char *fake_arg(const struct ep_request *rq, const char *name)
 {
 	const char *const *a;
 
 	for (a = fake_args; a && *a; a += 2)
+		if (!strcmp(a[0], name))
+			return a[1];
+	return NULL;
+}
+
+static const char *fake_header(const struct ep_request *rq, const char *name)
+{
+	const char *const *a;
+
+	for (a = fake_headers; a && *a; a += 2)
 		if (!strcmp(a[0], name))
 			return a[1];
 	return NULL;
@@ -55,6 +66,7 @@ static int setup(void **state)
 	f->ctx.store = &f->s;
 	f->ctx.now = 1000;
 	fake_args = NULL;
+	fake_headers = NULL;
 	*state = f;
 	return 0;
 }
@@ -79,6 +91,7 @@ static unsigned int call(struct fx *f, ep_handler h, const char *path,
 		.method = body ? "POST" : "GET", .path = path,
 		.remote = "192.0.2.7", .body = body,
 		.body_len = body ? strlen(body) : 0, .arg = fake_arg,
+		.header = fake_header,
 	};
 	struct ep_response rs = { .fd = -1 };
 	const char *star = strrchr(path, '/');
@@ -86,7 +99,8 @@ static unsigned int call(struct fx *f, ep_handler h, const char *path,
 	rq.route_arg = star ? star + 1 : NULL;
 	h(&f->ctx, &rq, &rs);
 	if (rs.fd >= 0) {
-		ssize_t n = read(rs.fd, out, outlen - 1);
+		ssize_t n = pread(rs.fd, out, rs.fd_len < outlen ? rs.fd_len : outlen - 1,
+				  rs.fd_off);
 
 		out[n > 0 ? n : 0] = 0;
 		close(rs.fd);
@@ -247,6 +261,25 @@ static void test_files(void **state)
 	assert_int_equal(call(f, ep_api_file, "/abc/1/kpatch.info", NULL, out,
 			      sizeof(out)), 200);
 	assert_string_equal(out, "kpatch-name: x\n");
+	/* Ranges: a resumed download. */
+	fake_headers = (const char *const[]){ "Range", "bytes=12-", NULL };
+	assert_int_equal(call(f, ep_api_file, "/abc/1/kpatch.info", NULL, out,
+			      sizeof(out)), 206);
+	assert_string_equal(out, " x\n");
+	fake_headers = (const char *const[]){ "Range", "bytes=0-3", NULL };
+	assert_int_equal(call(f, ep_api_file, "/abc/1/kpatch.info", NULL, out,
+			      sizeof(out)), 206);
+	assert_string_equal(out, "kpat");
+	fake_headers = (const char *const[]){ "Range", "bytes=15-", NULL };
+	assert_int_equal(call(f, ep_api_file, "/abc/1/kpatch.info", NULL, out,
+			      sizeof(out)), 416);
+	fake_headers = (const char *const[]){ "Range", "bytes=1-2", "If-Range", "\"old\"", NULL };
+	assert_int_equal(call(f, ep_api_file, "/abc/1/kpatch.info", NULL, out,
+			      sizeof(out)), 200);
+	fake_headers = (const char *const[]){ "Range", "bytes=x", NULL };
+	assert_int_equal(call(f, ep_api_file, "/abc/1/kpatch.info", NULL, out,
+			      sizeof(out)), 200);
+	fake_headers = NULL;
 	for (i = 0; i < ARRAY_SIZE(refused); i++) {
 		unsigned int st = call(f, ep_api_file, refused[i], NULL, out, sizeof(out));
 
