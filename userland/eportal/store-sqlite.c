@@ -25,16 +25,20 @@
 /*
  * Schema version 1, one statement a line. A machine's seq keeps the
  * order of registration; its (key, machine_id) is unique when the
- * client sent one, so a retried registration finds its slot. A
+ * client sent one, so a retried registration finds its slot; a key's
+ * nmachines counts them (triggers), so that registering under a limit
+ * costs the same with 10 machines or 100,000. A
  * patchset's state is enum ep_ps_state (0 enabled, 1 disabled, 2
  * undeployed: kept so that its level stays in the index). The default
  * feed is named "".
  */
 static const char *const ep_sqlite_schema[] = {
 	"CREATE TABLE IF NOT EXISTS feeds (name TEXT PRIMARY KEY, delay_hours INTEGER NOT NULL DEFAULT 0, auto_update INTEGER NOT NULL DEFAULT 0, upstream TEXT NOT NULL DEFAULT '')",
-	"CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, feed TEXT NOT NULL REFERENCES feeds(name), lim INTEGER NOT NULL DEFAULT 0, sticky TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL)",
+	"CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, feed TEXT NOT NULL REFERENCES feeds(name), lim INTEGER NOT NULL DEFAULT 0, sticky TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, nmachines INTEGER NOT NULL DEFAULT 0)",
 	"CREATE TABLE IF NOT EXISTS machines (seq INTEGER PRIMARY KEY AUTOINCREMENT, server_id TEXT NOT NULL UNIQUE, key TEXT NOT NULL REFERENCES keys(key) ON DELETE CASCADE, machine_id TEXT NOT NULL DEFAULT '', hostname TEXT NOT NULL DEFAULT '', fqdn TEXT NOT NULL DEFAULT '', ip TEXT NOT NULL DEFAULT '', distro TEXT NOT NULL DEFAULT '', kernel_release TEXT NOT NULL DEFAULT '', kernel_id TEXT NOT NULL DEFAULT '', effective_kernel TEXT NOT NULL DEFAULT '', patch_level INTEGER NOT NULL DEFAULT 0, userspace TEXT NOT NULL DEFAULT '', registered INTEGER NOT NULL, last_seen INTEGER NOT NULL)",
 	"CREATE INDEX IF NOT EXISTS machines_key ON machines(key)",
+	"CREATE TRIGGER IF NOT EXISTS machines_count_add AFTER INSERT ON machines BEGIN UPDATE keys SET nmachines = nmachines + 1 WHERE key = NEW.key; END",
+	"CREATE TRIGGER IF NOT EXISTS machines_count_del AFTER DELETE ON machines BEGIN UPDATE keys SET nmachines = nmachines - 1 WHERE key = OLD.key; END",
 	"CREATE UNIQUE INDEX IF NOT EXISTS machines_key_mid ON machines(key, machine_id) WHERE machine_id <> ''",
 	"CREATE TABLE IF NOT EXISTS patchsets (feed TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, level INTEGER NOT NULL, id TEXT NOT NULL, patch_type TEXT NOT NULL, kernel_release TEXT NOT NULL, sha256 TEXT NOT NULL, release_time INTEGER NOT NULL, deployed INTEGER NOT NULL, enable_after INTEGER NOT NULL, state INTEGER NOT NULL, PRIMARY KEY (feed, kernel_sha1, level))",
 	"CREATE TABLE IF NOT EXISTS indexes (feed TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, serial INTEGER NOT NULL, PRIMARY KEY (feed, kernel_sha1))",
@@ -54,7 +58,6 @@ static const char *const ep_sql_text[Q_NR] = {
 	[Q_KEY_GET] = "SELECT " EP_K_COLS " FROM keys k WHERE k.key = ?1",
 	[Q_KEY_DELETE] = "DELETE FROM keys WHERE key = ?1",
 	[Q_KEY_LIST] = "SELECT " EP_K_COLS " FROM keys k ORDER BY k.created, k.key",
-	[Q_KEY_COUNT] = "SELECT lim, (SELECT count(*) FROM machines WHERE key = ?1), feed, sticky FROM keys WHERE key = ?1",
 	[Q_M_BY_MID] = "SELECT server_id FROM machines WHERE key = ?1 AND machine_id = ?2",
 	[Q_M_INSERT] = "INSERT INTO machines(" EP_M_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[Q_M_REFRESH] = "UPDATE machines SET hostname = ?2, fqdn = ?3, ip = ?4, distro = ?5, kernel_release = ?6, kernel_id = ?7, last_seen = ?8 WHERE server_id = ?1",

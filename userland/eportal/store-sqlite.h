@@ -18,7 +18,7 @@ enum ep_sql {
 	Q_FEED_ADD, Q_FEED_UPDATE, Q_FEED_GET, Q_FEED_DELETE, Q_FEED_LIST,
 	Q_FEED_USED,
 	Q_KEY_ADD, Q_KEY_UPDATE, Q_KEY_GET, Q_KEY_DELETE, Q_KEY_LIST,
-	Q_KEY_COUNT, Q_M_BY_MID, Q_M_INSERT, Q_M_REFRESH, Q_M_DELETE,
+	Q_M_BY_MID, Q_M_INSERT, Q_M_REFRESH, Q_M_DELETE,
 	Q_M_CHECKIN, Q_M_TERMS, Q_M_GET, Q_M_LIST_KEY, Q_M_LIST_ALL,
 	Q_PS_ADD, Q_PS_STATE, Q_PS_LIST, Q_IX_NEXT, Q_IX_GET,
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_NR
@@ -27,8 +27,7 @@ enum ep_sql {
 #define EP_M_COLS "server_id, key, machine_id, hostname, fqdn, ip, distro," \
 	" kernel_release, kernel_id, effective_kernel, patch_level, userspace," \
 	" registered, last_seen"
-#define EP_K_COLS "k.key, k.feed, k.lim, k.sticky, k.note, k.created," \
-	" (SELECT count(*) FROM machines m WHERE m.key = k.key)"
+#define EP_K_COLS "k.key, k.feed, k.lim, k.sticky, k.note, k.created, k.nmachines"
 #define EP_PS_COLS "feed, kernel_sha1, level, id, patch_type, kernel_release," \
 	" sha256, release_time, deployed, enable_after, state"
 

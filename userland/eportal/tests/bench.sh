@@ -35,6 +35,24 @@ for i in $(seq 100); do
 	sleep 0.1
 done
 rss() { awk '/^VmRSS/ { print $2 " kB" }' /proc/$pid/status; }
+# CPU time of the server so far, in clock ticks (utime + stime): the
+# machine may be shared, so requests per CPU second of the server is the
+# figure that does not depend on what else runs.
+ticks() { awk '{ print $14 + $15 }' /proc/$pid/stat; }
+hz=$(getconf CLK_TCK)
+# run WHAT ep-load ARGS...: ep-load's line, then the server's CPU time.
+run() {
+	local what=$1 t0 t1 line n
+
+	shift
+	t0=$(ticks)
+	line=$(taskset -c $cli_cpu "$L" "$@") || true
+	t1=$(ticks)
+	n=$(echo "$line" | sed -n 's/.* ok \([0-9]*\) .*/\1/p')
+	echo "$line"
+	echo "$what: server CPU $(awk -v t=$((t1 - t0)) -v hz=$hz 'BEGIN { printf "%.2f", t / hz }') s," \
+		"$(awk -v n="$n" -v t=$((t1 - t0)) -v hz=$hz 'BEGIN { printf "%.0f", t ? n * hz / t : 0 }') per server CPU second"
+}
 
 echo "kcare-eportal $(cat "$top/VERSION"), SQLite $(pkg-config --modversion sqlite3), libmicrohttpd $(pkg-config --modversion libmicrohttpd)"
 echo "server on CPU $srv_cpu (1 worker thread, access log on), client on CPU $cli_cpu, $conns connections, $(nproc) CPUs"
@@ -42,12 +60,12 @@ echo "server memory, idle: $(rss)"
 
 "$E" -d "$D" key create --feed default --limit 0 >"$tmp/key"
 echo "register $machines machines:"
-taskset -c $cli_cpu "$L" register "$port" "$tmp/key" "$conns" 120 "$machines"
+run registrations register "$port" "$tmp/key" "$conns" 120 "$machines"
 echo "server memory with $machines machines: $(rss)"
 "$E" -d "$D" servers list --json | grep -o '"server_id":"[0-9a-f]*"' | cut -d'"' -f4 >"$tmp/ids"
 echo "machines in the database: $(wc -l <"$tmp/ids")"
 
 echo "check-ins, $seconds s at most, $max requests at most:"
-taskset -c $cli_cpu "$L" checkin "$port" "$tmp/ids" "$conns" "$seconds" "$max"
+run check-ins checkin "$port" "$tmp/ids" "$conns" "$seconds" "$max"
 echo "server memory after the check-ins: $(rss)"
 echo "database: $(du -k "$D/eportal.db" | cut -f1) kB (+ WAL $(du -k "$D/eportal.db-wal" 2>/dev/null | cut -f1 || echo 0) kB)"
