@@ -134,6 +134,8 @@ int ep_cmd_serve(struct ep_cli *cli, int argc, char **argv)
 		sig = sigtimedwait(&set, NULL, &ts);
 		if (sig == SIGINT || sig == SIGTERM)
 			break;
+		if (sig == SIGHUP)
+			ep_http_reopen_log(h);
 		if (sig < 0 && errno != EAGAIN)
 			continue;
 		if (ep_repo_maintain(&cli->cfg, &cli->store, time(NULL), false,

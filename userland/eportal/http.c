@@ -485,6 +485,26 @@ fail:
 	return NULL;
 }
 
+void ep_http_reopen_log(struct ep_http *h)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	if (!h->log || h->log == stderr)
+		return;
+	ep_path(h->cfg, path, sizeof(path), h->cfg->access_log);
+	f = fopen(path, "ae");
+	if (!f) {
+		fprintf(stderr, "%s: cannot reopen the access log %s: %s\n",
+			ep_prog, path, strerror(errno));
+		return;
+	}
+	pthread_mutex_lock(&h->log_lock);
+	fclose(h->log);
+	h->log = f;
+	pthread_mutex_unlock(&h->log_lock);
+}
+
 unsigned int ep_http_port(struct ep_http *h)
 {
 	const union MHD_DaemonInfo *di;

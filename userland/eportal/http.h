@@ -19,6 +19,8 @@ struct ep_http;
 struct ep_http *ep_http_start(const struct ep_config *cfg, bool plain,
 			      char *err, size_t errlen);
 void ep_http_stop(struct ep_http *h);
+/* Reopen the access log (after logrotate moved it): SIGHUP. */
+void ep_http_reopen_log(struct ep_http *h);
 /* The port listened on (what the system chose for port 0). */
 unsigned int ep_http_port(struct ep_http *h);
 

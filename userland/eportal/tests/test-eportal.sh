@@ -209,6 +209,19 @@ check "and its index lists them withdrawn meanwhile" "level: 2 K20261202_01 [^ ]
 expect "undeploy ID" 0 "undeployed K20261201_01 level 1" "$E" undeploy --feed slow K20261201_01
 check "an undeployed level keeps its number in the index" "level: 1 K20261201_01 [^ ]+ default withdrawn" \
 	api GET "/slow/$ksha/index"
+s0=$(sed -n 's/^serial: //p' "$A/repo/$ksha/index")
+expect "refresh re-signs every index" 0 "re-signed [0-9]+ indexes" "$E" refresh
+s1=$(sed -n 's/^serial: //p' "$A/repo/$ksha/index")
+result "and its serial grows ($s0 -> $s1)" "$(test "$s1" -gt "$s0"; echo $?)"
+rm -f "$A/repo/$ksha/index"
+for i in $(seq 50); do [ -f "$A/repo/$ksha/index" ] && break; sleep 0.1; done
+s2=$(sed -n 's/^serial: //p' "$A/repo/$ksha/index" 2>/dev/null)
+result "the running server republishes a lost index within its interval (serial $s2)" \
+	"$(test -n "$s2" && test "$s2" -gt "$s1"; echo $?)"
+mv "$A/log/access.log" "$A/log/access.log.1" && kill -HUP "$pid"
+sleep 0.2
+api GET /api/v1/health >/dev/null
+result "SIGHUP reopens the access log (logrotate)" "$(grep -q '"route":"health"' "$A/log/access.log"; echo $?)"
 check "kernels lists a feed's kernels for mirrors" "^200 $ksha$" api GET /kernels
 
 # ---- hostile input ---------------------------------------------------------
