@@ -314,7 +314,10 @@ pid2=$pid port_b=$port pid=$pid_a port=$port_a
 check "HTTPS with the configured certificate" '^\{"status":"ok"\}$' \
 	curl -s --cacert "$B/tls/cert.pem" "https://127.0.0.1:$port_b/api/v1/health"
 check "no plain HTTP on the HTTPS port" '^000$' curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port_b/api/v1/health"
-codes=$(for i in 1 2 3 4 5 6; do curl -s -o /dev/null -w '%{http_code}\n' --cacert "$B/tls/cert.pem" "https://127.0.0.1:$port_b/api/v1/health"; done | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+# One curl process, ten requests in a row (quicker than the refill).
+codes=$(curl -s -w '%{http_code}\n' --cacert "$B/tls/cert.pem" \
+	$(for i in $(seq 10); do echo "-o /dev/null https://127.0.0.1:$port_b/api/v1/health"; done) |
+	sort | uniq -c | tr -s ' ' | tr '\n' ' ')
 result "past its burst a client gets 429 (rate_limit 2/s, burst 3): $codes" "$(echo "$codes" | grep -q ' 429'; echo $?)"
 
 done_testing
