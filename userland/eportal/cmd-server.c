@@ -22,13 +22,15 @@
 #include "cmd.h"
 #include "http.h"
 #include "repo.h"
+#include "tls.h"
 
 int ep_cmd_init(struct ep_cli *cli, int argc, char **argv)
 {
 	static const char *const dirs[] = {
 		"repo", "store", "keys", "keys/trusted", "log", "tls", "tmp",
 	};
-	char err[1024], path[PATH_MAX], pub[PATH_MAX];
+	char err[1024], path[PATH_MAX], pub[PATH_MAX], cert[PATH_MAX],
+	     tkey[PATH_MAX];
 	struct ep_store s;
 	const char *dir;
 	size_t i;
@@ -52,6 +54,10 @@ int ep_cmd_init(struct ep_cli *cli, int argc, char **argv)
 	ep_fmt(pub, sizeof(pub), "%s/keys/eportal.pub.pem", dir);
 	if (kcl_key_generate(path, pub, err, sizeof(err)))
 		return ep_fail("init: %s", err);
+	ep_fmt(cert, sizeof(cert), "%s/tls/cert.pem", dir);
+	ep_fmt(tkey, sizeof(tkey), "%s/tls/key.pem", dir);
+	if (ep_tls_selfsigned(cert, tkey, err, sizeof(err)))
+		return ep_fail("init: %s", err);
 	if (ep_store_open(&s, dir))
 		return ep_fail("init: %s", s.err);
 	ep_store_close(&s);
@@ -60,7 +66,7 @@ int ep_cmd_init(struct ep_cli *cli, int argc, char **argv)
 	printf("initialised %s\n"
 	       "  signing key:  %s (clients: kcarectl --import-key %s)\n"
 	       "  trusted keys: %s/keys/trusted/*.pem (publishers whose patchsets deploy and mirror accept)\n"
-	       "  HTTPS:        %s/tls/cert.pem and key.pem\n"
+	       "  HTTPS:        %s/tls/cert.pem and key.pem (self-signed: replace them)\n"
 	       "  settings:     %s/eportal.conf\n",
 	       dir, path, pub, dir, dir, dir);
 	return 0;

@@ -41,9 +41,9 @@ export KCARE_EPORTAL_DIR=$A
 # ---- a server ------------------------------------------------------------
 
 expect "init makes a server directory" 0 "initialised" "$E" init "$A"
-result "init made the signing key, the database and the settings" \
+result "init made the signing key, a TLS certificate, the database and the settings" \
 	"$(test -f "$A/keys/eportal.pem" -a -f "$A/keys/eportal.pub.pem" -a -f "$A/eportal.db" \
-		-a -f "$A/eportal.conf"; echo $?)"
+		-a -f "$A/eportal.conf" -a -f "$A/tls/cert.pem" -a -f "$A/tls/key.pem"; echo $?)"
 expect "init refuses an existing server directory" 1 "already exists" "$E" init "$A"
 sed -i 's/^rate_limit = .*/rate_limit = 0/' "$A/eportal.conf"
 ep_start "$A" --http || fatal "the server does not start"
@@ -304,14 +304,11 @@ expect "a mirror refuses an upstream signed by an untrusted key" 1 "which is not
 
 # ---- HTTPS and the rate limit ------------------------------------------------
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
-	-addext subjectAltName=IP:127.0.0.1 -days 2 -keyout "$B/tls/key.pem" -out "$B/tls/cert.pem" >/dev/null 2>&1 ||
-	fatal "openssl cannot make a test certificate"
 sed -i 's/^rate_limit = .*/rate_limit = 2/; s/^rate_burst = .*/rate_burst = 3/' "$B/eportal.conf"
 pid_a=$pid port_a=$port
 ep_start "$B" || fatal "the HTTPS server does not start"
 pid2=$pid port_b=$port pid=$pid_a port=$port_a
-check "HTTPS with the configured certificate" '^\{"status":"ok"\}$' \
+check "init && serve: HTTPS at once, with the self-signed certificate init made" '^\{"status":"ok"\}$' \
 	curl -s --cacert "$B/tls/cert.pem" "https://127.0.0.1:$port_b/api/v1/health"
 check "no plain HTTP on the HTTPS port" '^000$' curl -s -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port_b/api/v1/health"
 # One curl process, ten requests in a row (quicker than the refill).
