@@ -297,6 +297,11 @@ expect "a mirror cut by a missing file fails" 1 "HTTP 404 for http://127.0.0.1:$
 kill "$pid_c" && wait "$pid_c" 2>/dev/null
 result "and leaves no level, no index, no file behind" \
 	"$(test -z "$("$E" -d "$D" list)" -a ! -e "$D/repo/$ksha" -a -z "$(find "$D/store" "$D/tmp" -mindepth 1)"; echo $?)"
+expect "feed set --auto-update --upstream URL" 0 "changed feed default" \
+	"$E" -d "$D" feed set default --auto-update --upstream "http://127.0.0.1:$port/"
+expect "auto-update mirrors every auto-update feed from its upstream" 0 "mirrored http://127.0.0.1:$port into feed default: 2 new" \
+	"$E" -d "$D" auto-update
+check "and the feed's patchsets are there" "^default +K20261202_01 +level 2 +default +enabled" "$E" -d "$D" list
 
 rm -f "$B/keys/trusted/upstream.pem" && cp "$tmp/other.pub.pem" "$B/keys/trusted/"
 expect "a mirror refuses an upstream signed by an untrusted key" 1 "which is not trusted: nothing changed" \
