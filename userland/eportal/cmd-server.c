@@ -18,6 +18,7 @@
 
 #include "sign.h"
 #include "util.h"
+#include "write.h"
 
 #include "cmd.h"
 #include "http.h"
@@ -42,17 +43,17 @@ int ep_cmd_init(struct ep_cli *cli, int argc, char **argv)
 	if (!access(path, F_OK))
 		return ep_fail("init: %s already exists: %s is a server directory already",
 			       path, dir);
-	if (kcl_mkdirs(dir, 0750, err, sizeof(err)))
+	if (kc_mkdirs(dir, 0750, err, sizeof(err)))
 		return ep_fail("init: %s", err);
 	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
 		ep_fmt(path, sizeof(path), "%s/%s", dir, dirs[i]);
-		if (kcl_mkdirs(path, strcmp(dirs[i], "repo") ? 0750 : 0755, err,
+		if (kc_mkdirs(path, strcmp(dirs[i], "repo") ? 0750 : 0755, err,
 			       sizeof(err)))
 			return ep_fail("init: %s", err);
 	}
 	ep_fmt(path, sizeof(path), "%s/keys/eportal.pem", dir);
 	ep_fmt(pub, sizeof(pub), "%s/keys/eportal.pub.pem", dir);
-	if (kcl_key_generate(path, pub, err, sizeof(err)))
+	if (kcp_key_generate(path, pub, err, sizeof(err)))
 		return ep_fail("init: %s", err);
 	ep_fmt(cert, sizeof(cert), "%s/tls/cert.pem", dir);
 	ep_fmt(tkey, sizeof(tkey), "%s/tls/key.pem", dir);

@@ -212,7 +212,7 @@ static int ep_check_one(const struct kcl_keyring *kr, const struct ep_kcp_file *
 	}
 	kcl_archive_free(&ar);
 	kcp_digest("sha256", f->data, f->len, sha);
-	kcl_hex(p->sha256, sha, 32);
+	kc_hex(p->sha256, sha, 32);
 	ep_fmt(p->kernel_sha1, sizeof(p->kernel_sha1), "%s", m.kernel_sha1);
 	p->level = m.level;
 	ep_fmt(p->id, sizeof(p->id), "%s", m.id);
@@ -282,13 +282,13 @@ int ep_deploy(const struct ep_config *cfg, struct ep_store *s,
 	}
 	/* Files first, then the database, then the repository. */
 	ep_path(cfg, path, sizeof(path), "store");
-	if (kcl_mkdirs(path, 0755, err, errlen))
+	if (kc_mkdirs(path, 0755, err, errlen))
 		goto out;
 	for (i = 0; i < set->n; i++) {
 		if (c[i].skip)
 			continue;
 		ep_repo_store_path(cfg, c[i].p.sha256, path, sizeof(path));
-		if (kcl_write_atomic(path, set->f[i].data, set->f[i].len, 0644,
+		if (kc_write_atomic(path, set->f[i].data, set->f[i].len, 0644,
 				     err, errlen))
 			goto out;
 	}

@@ -34,7 +34,7 @@
 
 struct ep_mirror {
 	struct ep_cli *cli;
-	struct kcl_fetch_opts fo;
+	struct kc_fetch_opts fo;
 	struct kcl_keyring kr;
 	struct ep_kcp_set set;
 	const char *url;
@@ -56,11 +56,11 @@ static int ep_mirror_level(struct ep_mirror *mr, const char *sha1,
 
 	ep_fmt(path, PATH_MAX, "%s/%s-%u.kcp", mr->tmp, sha1, l->level);
 	ep_fmt(url, sizeof(url), "%s/%s/%u/patchset.kcp", mr->url, sha1, l->level);
-	rc = kcl_fetch(&mr->fo, url, path, KCL_ARCHIVE_MAX_SIZE + 65536, e, sizeof(e));
+	rc = kc_fetch(&mr->fo, url, path, KCL_ARCHIVE_MAX_SIZE + 65536, e, sizeof(e));
 	if (rc)
 		goto fail;
 	strcat(url, ".sig");
-	if (kcl_fetch_mem(&mr->fo, url, 4096, &sig, &siglen, e, sizeof(e)))
+	if (kc_fetch_mem(&mr->fo, url, 4096, &sig, &siglen, e, sizeof(e)))
 		goto fail;
 	nf = realloc(mr->set.f, (mr->set.n + 1) * sizeof(*nf));
 	if (!nf) {
@@ -128,7 +128,7 @@ static int ep_mirror_kernel(struct ep_mirror *mr, const char *feed,
 		return -1;
 	}
 	ep_fmt(url, sizeof(url), "%s/%s/index", mr->url, sha1);
-	if (kcl_fetch_mem(&mr->fo, url, KCL_INDEX_MAX_SIZE, &text, &len, e,
+	if (kc_fetch_mem(&mr->fo, url, KCL_INDEX_MAX_SIZE, &text, &len, e,
 			  sizeof(e))) {
 		ep_fmt(err, errlen, "%s", e);
 		return -1;
@@ -155,7 +155,7 @@ static int ep_mirror_kernel(struct ep_mirror *mr, const char *feed,
 			ep_fmt(err, errlen, "%s", mr->cli->store.err);
 			goto fail;
 		}
-		kcl_hex(hex, ix.levels[i].sha256, 32);
+		kc_hex(hex, ix.levels[i].sha256, 32);
 		if (h.found && !strcmp(h.sha256, hex))
 			continue;
 		if (ep_mirror_level(mr, sha1, &ix.levels[i], err, errlen))
@@ -181,7 +181,7 @@ int ep_mirror(struct ep_cli *cli, const char *url, const char *feed,
 	while (*u && u[strlen(u) - 1] == '/')
 		u[strlen(u) - 1] = 0;
 	mr.url = u;
-	kcl_fetch_opts_init(&mr.fo);
+	kc_fetch_opts_init(&mr.fo);
 	mr.fo.retries = 2;
 	ep_path(&cli->cfg, klist, sizeof(klist), "keys/trusted");
 	if (kcl_keyring_add_dir(&mr.kr, klist, err, errlen))
@@ -193,10 +193,10 @@ int ep_mirror(struct ep_cli *cli, const char *url, const char *feed,
 	}
 	if (!nkernels) {
 		ep_fmt(klist, sizeof(klist), "%s/kernels", u);
-		rc = kcl_fetch_mem(&mr.fo, klist, EP_MIRROR_MAX_KERNELS * 41, &text,
+		rc = kc_fetch_mem(&mr.fo, klist, EP_MIRROR_MAX_KERNELS * 41, &text,
 				   &len, e, sizeof(e));
 		if (rc) {
-			ep_fmt(err, errlen, "%s%s", e, rc == KCL_FETCH_NOT_FOUND ?
+			ep_fmt(err, errlen, "%s%s", e, rc == KC_FETCH_NOT_FOUND ?
 			       " (an upstream without a kernels list needs --kernel SHA1)" : "");
 			rc = -1;
 			goto out;

@@ -22,6 +22,7 @@
 #include "util.h"
 
 #include "patchset.h"
+#include "write.h"
 #include "repo.h"
 
 int ep_repo_lock(const struct ep_config *cfg, char *err, size_t errlen)
@@ -30,7 +31,7 @@ int ep_repo_lock(const struct ep_config *cfg, char *err, size_t errlen)
 	int fd;
 
 	ep_path(cfg, path, sizeof(path), "repo");
-	if (kcl_mkdirs(path, 0755, err, errlen))
+	if (kc_mkdirs(path, 0755, err, errlen))
 		return -1;
 	ep_path(cfg, path, sizeof(path), "repo/.lock");
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -102,7 +103,7 @@ static int ep_put(const char *dir, const char *name, const void *data,
 	char path[PATH_MAX];
 
 	ep_fmt(path, sizeof(path), "%s/%s", dir, name);
-	return kcl_write_atomic(path, data, len, 0644, err, errlen);
+	return kc_write_atomic(path, data, len, 0644, err, errlen);
 }
 
 /* The files of a visible level, made from the stored patchset file. */
@@ -142,8 +143,8 @@ static int ep_publish_level(const struct ep_config *cfg,
 		ep_fmt(err, errlen, "cannot format the CVE list");
 		goto out;
 	}
-	if (kcl_mkdirs(ldir, 0755, err, errlen) ||
-	    kcl_sign(key, buf, len, sig, err, errlen) ||
+	if (kc_mkdirs(ldir, 0755, err, errlen) ||
+	    kcp_sign(key, buf, len, sig, err, errlen) ||
 	    ep_put(ldir, "patchset.kcp", buf, len, err, errlen) ||
 	    ep_put(ldir, "patchset.kcp.sig", sig, sizeof(sig), err, errlen) ||
 	    ep_put(ldir, "cves.txt", cves, strlen(cves), err, errlen) ||
@@ -207,7 +208,7 @@ static int ep_write_kernels(const struct ep_config *cfg, struct ep_store *s,
 	text[n] = 0;
 	ep_fmt(rel, sizeof(rel), "repo/%s%skernels", feed, *feed ? "/" : "");
 	ep_path(cfg, path, sizeof(path), rel);
-	rc = kcl_write_atomic(path, text, n, 0644, err, errlen);
+	rc = kc_write_atomic(path, text, n, 0644, err, errlen);
 	free(text);
 	free(pv.v);
 	return rc;
@@ -234,7 +235,7 @@ int ep_repo_publish(const struct ep_config *cfg, struct ep_store *s,
 		ep_fmt(err, errlen, "%s", s->err);
 		goto out;
 	}
-	if (kcl_mkdirs(kdir, 0755, err, errlen))
+	if (kc_mkdirs(kdir, 0755, err, errlen))
 		goto out;
 	ix.format = KCL_INDEX_FORMAT;
 	ep_fmt(ix.kernel_sha1, sizeof(ix.kernel_sha1), "%s", kernel_sha1);
@@ -255,7 +256,7 @@ int ep_repo_publish(const struct ep_config *cfg, struct ep_store *s,
 		l->withdrawn = !ep_visible(p, now);
 		if (l->withdrawn)
 			continue;
-		if (kcl_unhex(p->sha256, 64, l->sha256, 32)) {
+		if (kc_unhex(p->sha256, 64, l->sha256, 32)) {
 			ep_fmt(err, errlen, "bad SHA-256 in the database for level %u",
 			       p->level);
 			goto out;
@@ -271,16 +272,16 @@ int ep_repo_publish(const struct ep_config *cfg, struct ep_store *s,
 	ix.generated = now;
 	ix.expires = now + (time_t)cfg->valid_days * 86400;
 	ep_repo_key_path(cfg, key, sizeof(key));
-	text = kcl_index_sign(&ix, key, err, errlen);
+	text = kcp_index_sign(&ix, key, err, errlen);
 	if (!text)
 		goto out;
 	ep_fmt(path, sizeof(path), "%s/index", kdir);
-	if (kcl_write_atomic(path, text, strlen(text), 0644, err, errlen))
+	if (kc_write_atomic(path, text, strlen(text), 0644, err, errlen))
 		goto out;
 	ep_fmt(path, sizeof(path), "%s/latest.v2", kdir);
 	if (top) {
 		ep_fmt(latest, sizeof(latest), "%u\n", top);
-		if (kcl_write_atomic(path, latest, strlen(latest), 0644, err, errlen))
+		if (kc_write_atomic(path, latest, strlen(latest), 0644, err, errlen))
 			goto out;
 	} else if (unlink(path) && errno != ENOENT) {
 		ep_fmt(err, errlen, "cannot remove %s: %s", path, strerror(errno));

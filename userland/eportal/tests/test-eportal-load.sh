@@ -11,9 +11,7 @@
 # second SIGKILL are all there after it.
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
-ep_top=$top
 . "$top/scripts/tests/lib.sh"
-top=$ep_top
 . "$top/userland/eportal/tests/lib-eportal.sh"
 
 tmp=$(mktemp -d)

@@ -12,9 +12,7 @@
 # a second server mirroring the first over HTTP; HTTPS; the rate limit.
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
-ep_top=$top
 . "$top/scripts/tests/lib.sh"
-top=$ep_top
 . "$top/userland/eportal/tests/lib-eportal.sh"
 
 tmp=$(mktemp -d)
