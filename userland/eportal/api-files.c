@@ -7,7 +7,7 @@
  * lock); and the file found must resolve to a regular file inside the
  * repository (a symbolic link pointing out of it is not followed).
  *
- * A download cut half-way resumes (the loader's fetch.c asks so): a
+ * A download cut half-way resumes (lib/fetch.c asks so): a
  * "Range: bytes=N-" or "bytes=N-M" is answered 206 with that part,
  * unless an If-Range names another version (ETag or date) of the file.
  */

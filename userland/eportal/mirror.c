@@ -2,7 +2,7 @@
 /*
  * kcare-eportal mirror, update, auto-update: pull an upstream repository
  * (the static layout of Documentation/formats.md) into a feed with the
- * loader's download code. Every index is verified against the trusted
+ * download code of lib/fetch.c. Every index is verified against the trusted
  * keys (DIR/keys/trusted) and must not be expired; every patchset file
  * must have the SHA-256 its index names and its publisher's signature.
  * The files are fetched first, into memory and DIR/tmp; only then are
