@@ -29,6 +29,7 @@
 #include "cmd.h"
 #include "deploy.h"
 #include "patchset.h"
+#include "repo.h"
 
 #define EP_MIRROR_MAX_KERNELS 4096
 
@@ -40,6 +41,12 @@ struct ep_mirror {
 	const char *url;
 	char tmp[PATH_MAX];
 	unsigned int fetched;
+	/* Levels enabled here that the upstream withdrew: disabled too. */
+	struct ep_withdrawn {
+		char sha1[41];
+		unsigned int level;
+	} *gone;
+	size_t ngone;
 };
 
 /* Add level @l of @sha1 to the set: fetched, sized and hashed. */
@@ -101,6 +108,7 @@ struct ep_have {
 	unsigned int level;
 	char sha256[65];
 	bool found;
+	enum ep_ps_state state;
 };
 
 static int ep_have_cb(const struct ep_patchset *p, void *arg)
@@ -110,6 +118,7 @@ static int ep_have_cb(const struct ep_patchset *p, void *arg)
 	if (p->level == h->level && p->state != EP_PS_UNDEPLOYED) {
 		ep_fmt(h->sha256, sizeof(h->sha256), "%s", p->sha256);
 		h->found = true;
+		h->state = p->state;
 		return 1;
 	}
 	return 0;
@@ -148,12 +157,25 @@ static int ep_mirror_kernel(struct ep_mirror *mr, const char *feed,
 	for (i = 0; i < ix.n; i++) {
 		struct ep_have h = { .level = ix.levels[i].level };
 
-		if (ix.levels[i].withdrawn)
-			continue;
 		if (mr->cli->store.ops->patchset_list(&mr->cli->store, feed, sha1,
 						      ep_have_cb, &h)) {
 			ep_fmt(err, errlen, "%s", mr->cli->store.err);
 			goto fail;
+		}
+		if (ix.levels[i].withdrawn) {
+			struct ep_withdrawn *g;
+
+			if (!h.found || h.state != EP_PS_ENABLED)
+				continue;
+			g = realloc(mr->gone, (mr->ngone + 1) * sizeof(*g));
+			if (!g) {
+				ep_fmt(err, errlen, "out of memory");
+				goto fail;
+			}
+			mr->gone = g;
+			ep_fmt(g[mr->ngone].sha1, sizeof(g->sha1), "%s", sha1);
+			g[mr->ngone++].level = h.level;
+			continue;
 		}
 		kc_hex(hex, ix.levels[i].sha256, 32);
 		if (h.found && !strcmp(h.sha256, hex))
@@ -166,6 +188,35 @@ static int ep_mirror_kernel(struct ep_mirror *mr, const char *feed,
 fail:
 	kcl_index_free(&ix);
 	return -1;
+}
+
+/* Disable the levels the upstream withdrew, and republish their indexes. */
+static int ep_mirror_withdraw(struct ep_mirror *mr, const char *feed,
+			      char *err, size_t errlen)
+{
+	struct ep_store *s = &mr->cli->store;
+	int lock, rc = -1;
+	size_t i;
+
+	lock = ep_repo_lock(&mr->cli->cfg, err, errlen);
+	if (lock < 0)
+		return -1;
+	for (i = 0; i < mr->ngone; i++) {
+		if (s->ops->patchset_set_state(s, feed, mr->gone[i].sha1,
+					       mr->gone[i].level, EP_PS_DISABLED)) {
+			ep_fmt(err, errlen, "%s", s->err);
+			goto out;
+		}
+		if (ep_repo_publish(&mr->cli->cfg, s, feed, mr->gone[i].sha1,
+				    time(NULL), err, errlen))
+			goto out;
+		printf("disabled level %u of %s in feed %s: withdrawn upstream\n",
+		       mr->gone[i].level, mr->gone[i].sha1, ep_feed_label(feed));
+	}
+	rc = 0;
+out:
+	ep_repo_unlock(lock);
+	return rc;
 }
 
 int ep_mirror(struct ep_cli *cli, const char *url, const char *feed,
@@ -213,10 +264,13 @@ int ep_mirror(struct ep_cli *cli, const char *url, const char *feed,
 	if (mr.set.n && ep_deploy(&cli->cfg, &cli->store, feed, &mr.set, false,
 				  true, time(NULL), stdout, err, errlen))
 		goto out;
+	if (mr.ngone && ep_mirror_withdraw(&mr, feed, err, errlen))
+		goto out;
 	printf("mirrored %s into feed %s: %u new patchset file%s\n", u,
 	       ep_feed_label(feed), mr.fetched, mr.fetched == 1 ? "" : "s");
 	rc = 0;
 out:
+	free(mr.gone);
 	free(text);
 	ep_kcp_set_free(&mr.set);
 	rmdir(mr.tmp);

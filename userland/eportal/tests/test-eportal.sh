@@ -300,6 +300,11 @@ expect "feed set --auto-update --upstream URL" 0 "changed feed default" \
 expect "auto-update mirrors every auto-update feed from its upstream" 0 "mirrored http://127.0.0.1:$port into feed default: 2 new" \
 	"$E" -d "$D" auto-update
 check "and the feed's patchsets are there" "^default +K20261202_01 +level 2 +default +enabled" "$E" -d "$D" list
+"$E" disable K20261202_01 >/dev/null
+expect "a level withdrawn upstream is disabled by the next mirror" 0 "disabled level 2 of $ksha in feed default: withdrawn upstream" \
+	"$E" -d "$D" auto-update
+check "and the mirror's index lists it withdrawn" "level: 2 K20261202_01 [^ ]+ default withdrawn" cat "$D/repo/$ksha/index"
+"$E" enable K20261202_01 >/dev/null
 
 rm -f "$B/keys/trusted/upstream.pem" && cp "$tmp/other.pub.pem" "$B/keys/trusted/"
 expect "a mirror refuses an upstream signed by an untrusted key" 1 "which is not trusted: nothing changed" \
