@@ -47,6 +47,12 @@ struct ep_mirror {
 		unsigned int level;
 	} *gone;
 	size_t ngone;
+	/* The upstream indexes taken, recorded once everything is in. */
+	struct ep_seen {
+		char sha1[41];
+		struct kcl_index_seen seen;
+	} *seen;
+	size_t nseen;
 };
 
 /* Add level @l of @sha1 to the set: fetched, sized and hashed. */
@@ -128,9 +134,12 @@ static int ep_mirror_kernel(struct ep_mirror *mr, const char *feed,
 			    const char *sha1, char *err, size_t errlen)
 {
 	char url[2048], e[1024], hex[65];
+	struct kcl_index_seen seen;
+	struct ep_seen *sn;
 	struct kcl_index ix;
 	size_t len, body, i;
 	char *text;
+	int rc;
 
 	if (!ep_valid_sha1(sha1)) {
 		ep_fmt(err, errlen, "\"%.64s\" is not a kernel SHA-1", sha1);
@@ -149,11 +158,29 @@ static int ep_mirror_kernel(struct ep_mirror *mr, const char *feed,
 		return -1;
 	}
 	free(text);
-	if (kcl_index_check(&ix, sha1, ix.feed, time(NULL), NULL, e, sizeof(e))) {
+	rc = mr->cli->store.ops->upstream_get(&mr->cli->store, mr->url, sha1,
+					      &seen.serial, &seen.max_level);
+	if (rc && rc != EP_ENOTFOUND) {
+		ep_fmt(err, errlen, "%s", mr->cli->store.err);
+		kcl_index_free(&ix);
+		return -1;
+	}
+	if (kcl_index_check(&ix, sha1, ix.feed, time(NULL), rc ? NULL : &seen,
+			    e, sizeof(e))) {
 		ep_fmt(err, errlen, "%s: %s", url, e);
 		kcl_index_free(&ix);
 		return -1;
 	}
+	sn = realloc(mr->seen, (mr->nseen + 1) * sizeof(*sn));
+	if (!sn) {
+		ep_fmt(err, errlen, "out of memory");
+		goto fail;
+	}
+	mr->seen = sn;
+	sn = &mr->seen[mr->nseen++];
+	ep_fmt(sn->sha1, sizeof(sn->sha1), "%s", sha1);
+	sn->seen.serial = ix.serial;
+	sn->seen.max_level = ix.n ? ix.levels[ix.n - 1].level : 0;
 	for (i = 0; i < ix.n; i++) {
 		struct ep_have h = { .level = ix.levels[i].level };
 
@@ -266,11 +293,19 @@ int ep_mirror(struct ep_cli *cli, const char *url, const char *feed,
 		goto out;
 	if (mr.ngone && ep_mirror_withdraw(&mr, feed, err, errlen))
 		goto out;
+	for (i = 0; i < mr.nseen; i++)
+		if (cli->store.ops->upstream_set(&cli->store, u, mr.seen[i].sha1,
+						 mr.seen[i].seen.serial,
+						 mr.seen[i].seen.max_level)) {
+			ep_fmt(err, errlen, "%s", cli->store.err);
+			goto out;
+		}
 	printf("mirrored %s into feed %s: %u new patchset file%s\n", u,
 	       ep_feed_label(feed), mr.fetched, mr.fetched == 1 ? "" : "s");
 	rc = 0;
 out:
 	free(mr.gone);
+	free(mr.seen);
 	free(text);
 	ep_kcp_set_free(&mr.set);
 	rmdir(mr.tmp);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The SQLite store: deployed patchsets and the serials of the indexes
- * published for them (store-sqlite.h).
+ * The SQLite store: deployed patchsets, the serials of the indexes
+ * published for them, and what mirrors last took from their upstreams
+ * (store-sqlite.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,3 +120,40 @@ int ep_sqlite_index_next_serial(struct ep_store *s, const char *feed,
 	return ep_sql_end(s, 0);
 }
 
+
+int ep_sqlite_upstream_get(struct ep_store *s, const char *url,
+			   const char *kernel_sha1, unsigned long long *serial,
+			   unsigned int *max_level)
+{
+	sqlite3_stmt *st = ep_sql_stmt(s, Q_UP_GET);
+	int rc;
+
+	if (!st)
+		return EP_EINTERNAL;
+	ep_sql_bind_text(st, 1, url);
+	ep_sql_bind_text(st, 2, kernel_sha1);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*serial = sqlite3_column_int64(st, 0);
+		*max_level = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? EP_ENOTFOUND : ep_sql_fail(s, "upstream");
+}
+
+int ep_sqlite_upstream_set(struct ep_store *s, const char *url,
+			   const char *kernel_sha1, unsigned long long serial,
+			   unsigned int max_level)
+{
+	sqlite3_stmt *st = ep_sql_stmt(s, Q_UP_SET);
+
+	if (!st)
+		return EP_EINTERNAL;
+	ep_sql_bind_text(st, 1, url);
+	ep_sql_bind_text(st, 2, kernel_sha1);
+	sqlite3_bind_int64(st, 3, serial);
+	sqlite3_bind_int64(st, 4, max_level);
+	return ep_sql_exec(s, st, "upstream");
+}

@@ -42,6 +42,7 @@ static const char *const ep_sqlite_schema[] = {
 	"CREATE UNIQUE INDEX IF NOT EXISTS machines_key_mid ON machines(key, machine_id) WHERE machine_id <> ''",
 	"CREATE TABLE IF NOT EXISTS patchsets (feed TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, level INTEGER NOT NULL, id TEXT NOT NULL, patch_type TEXT NOT NULL, kernel_release TEXT NOT NULL, sha256 TEXT NOT NULL, release_time INTEGER NOT NULL, deployed INTEGER NOT NULL, enable_after INTEGER NOT NULL, state INTEGER NOT NULL, PRIMARY KEY (feed, kernel_sha1, level))",
 	"CREATE TABLE IF NOT EXISTS indexes (feed TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, serial INTEGER NOT NULL, PRIMARY KEY (feed, kernel_sha1))",
+	"CREATE TABLE IF NOT EXISTS upstream (url TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, serial INTEGER NOT NULL, max_level INTEGER NOT NULL, PRIMARY KEY (url, kernel_sha1))",
 	"INSERT OR IGNORE INTO feeds(name) VALUES (''), ('test')",
 	"PRAGMA user_version = 1",
 };
@@ -72,6 +73,8 @@ static const char *const ep_sql_text[Q_NR] = {
 	[Q_PS_LIST] = "SELECT " EP_PS_COLS " FROM patchsets WHERE (?1 IS NULL OR feed = ?1) AND (?2 IS NULL OR kernel_sha1 = ?2) ORDER BY feed, kernel_sha1, level",
 	[Q_IX_NEXT] = "INSERT INTO indexes(feed, kernel_sha1, serial) VALUES (?1, ?2, 1) ON CONFLICT (feed, kernel_sha1) DO UPDATE SET serial = serial + 1",
 	[Q_IX_GET] = "SELECT serial FROM indexes WHERE feed = ?1 AND kernel_sha1 = ?2",
+	[Q_UP_GET] = "SELECT serial, max_level FROM upstream WHERE url = ?1 AND kernel_sha1 = ?2",
+	[Q_UP_SET] = "INSERT INTO upstream(url, kernel_sha1, serial, max_level) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (url, kernel_sha1) DO UPDATE SET serial = ?3, max_level = ?4",
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
@@ -288,6 +291,8 @@ const struct ep_store_ops ep_store_sqlite = {
 	.patchset_set_state = ep_sqlite_patchset_set_state,
 	.patchset_list = ep_sqlite_patchset_list,
 	.index_next_serial = ep_sqlite_index_next_serial,
+	.upstream_get = ep_sqlite_upstream_get,
+	.upstream_set = ep_sqlite_upstream_set,
 	.set_server = ep_sqlite_set_server,
 	.maintain = ep_sqlite_maintain,
 };

@@ -20,7 +20,7 @@ enum ep_sql {
 	Q_KEY_ADD, Q_KEY_UPDATE, Q_KEY_GET, Q_KEY_DELETE, Q_KEY_LIST,
 	Q_M_BY_MID, Q_M_INSERT, Q_M_REFRESH, Q_M_DELETE,
 	Q_M_CHECKIN, Q_M_TERMS, Q_M_GET, Q_M_LIST_KEY, Q_M_LIST_ALL,
-	Q_PS_ADD, Q_PS_STATE, Q_PS_LIST, Q_IX_NEXT, Q_IX_GET,
+	Q_PS_ADD, Q_PS_STATE, Q_PS_LIST, Q_IX_NEXT, Q_IX_GET, Q_UP_GET, Q_UP_SET,
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_NR
 };
 
@@ -83,5 +83,11 @@ int ep_sqlite_patchset_list(struct ep_store *s, const char *feed,
 int ep_sqlite_index_next_serial(struct ep_store *s, const char *feed,
 				const char *kernel_sha1,
 				unsigned long long *serial);
+int ep_sqlite_upstream_get(struct ep_store *s, const char *url,
+			   const char *kernel_sha1, unsigned long long *serial,
+			   unsigned int *max_level);
+int ep_sqlite_upstream_set(struct ep_store *s, const char *url,
+			   const char *kernel_sha1, unsigned long long serial,
+			   unsigned int max_level);
 
 #endif /* _KCARE_EPORTAL_STORE_SQLITE_H */

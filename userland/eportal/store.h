@@ -138,6 +138,17 @@ struct ep_store_ops {
 	int (*index_next_serial)(struct ep_store *s, const char *feed,
 				 const char *kernel_sha1,
 				 unsigned long long *serial);
+	/*
+	 * What a mirror last took from the upstream @url for @kernel_sha1:
+	 * its index serial and highest level (EP_ENOTFOUND: nothing yet),
+	 * so that a replayed or rolled-back upstream index is refused.
+	 */
+	int (*upstream_get)(struct ep_store *s, const char *url,
+			    const char *kernel_sha1, unsigned long long *serial,
+			    unsigned int *max_level);
+	int (*upstream_set)(struct ep_store *s, const char *url,
+			    const char *kernel_sha1, unsigned long long serial,
+			    unsigned int max_level);
 
 	/*
 	 * Housekeeping a server runs every second on a connection of its

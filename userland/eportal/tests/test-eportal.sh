@@ -305,6 +305,14 @@ expect "a level withdrawn upstream is disabled by the next mirror" 0 "disabled l
 	"$E" -d "$D" auto-update
 check "and the mirror's index lists it withdrawn" "level: 2 K20261202_01 [^ ]+ default withdrawn" cat "$D/repo/$ksha/index"
 "$E" enable K20261202_01 >/dev/null
+"$E" -d "$D" auto-update >/dev/null
+cp "$A/repo/$ksha/index" "$tmp/old-index"
+"$E" refresh >/dev/null
+"$E" -d "$D" auto-update >/dev/null
+cp "$tmp/old-index" "$A/repo/$ksha/index"
+expect "a mirror refuses an upstream index older than the one it took (replayed)" 1 \
+	"index serial [0-9]+ is older than the last accepted [0-9]+ \(replayed\?\)" "$E" -d "$D" auto-update
+"$E" refresh >/dev/null
 
 rm -f "$B/keys/trusted/upstream.pem" && cp "$tmp/other.pub.pem" "$B/keys/trusted/"
 expect "a mirror refuses an upstream signed by an untrusted key" 1 "which is not trusted: nothing changed" \
