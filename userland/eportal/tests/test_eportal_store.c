@@ -227,6 +227,23 @@ static void test_patchsets(void **state)
 	assert_int_equal(serial, 1);
 }
 
+static void test_upstream(void **state)
+{
+	struct ep_store *s = &((struct fx *)*state)->s;
+	const char *u = "https://up.example/x'; --";
+	unsigned long long serial;
+	unsigned int max;
+
+	assert_int_equal(s->ops->upstream_get(s, u, "k", &serial, &max), EP_ENOTFOUND);
+	assert_int_equal(s->ops->upstream_set(s, u, "k", 7, 3), 0);
+	assert_int_equal(s->ops->upstream_set(s, u, "k", 9, 4), 0);
+	assert_int_equal(s->ops->upstream_get(s, u, "k", &serial, &max), 0);
+	assert_int_equal(serial, 9);
+	assert_int_equal(max, 4);
+	assert_int_equal(s->ops->upstream_get(s, "https://other", "k", &serial, &max),
+			 EP_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +252,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkin_and_sql_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_patchsets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upstream, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("eportal_store", tests, NULL, NULL);
