@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kcare-eportal: the table of routes. The API lives under /api/v1/ and,
- * for the original's agents and integrations, /admin/api/kcare/; every
- * other GET is a file of the static repository.
+ * kcare-eportal: the table of routes. The API lives under /api/v1/ and
+ * again under /admin/api/kcare/v1/, so that an agent appends "/v1/..."
+ * to its REGISTRATION_URL (https://HOST/admin/api/kcare); the original's
+ * agents and integrations use /admin/api/kcare/; every other GET is a
+ * file of the static repository.
  */
 #include <string.h>
 
@@ -14,6 +16,10 @@ static const struct ep_route ep_routes[] = {
 	{ "POST", "/api/v1/checkin", ep_api_checkin, "checkin" },
 	{ "GET", "/api/v1/license", ep_api_license, "license" },
 	{ "GET", "/api/v1/health", ep_api_health, "health" },
+	{ "POST", "/admin/api/kcare/v1/register", ep_api_register, "register" },
+	{ "POST", "/admin/api/kcare/v1/unregister", ep_api_unregister, "unregister" },
+	{ "POST", "/admin/api/kcare/v1/checkin", ep_api_checkin, "checkin" },
+	{ "GET", "/admin/api/kcare/v1/license", ep_api_license, "license" },
 	{ "GET", "/admin/api/kcare/register_by_key.plain", ep_api_compat_register,
 	  "compat-register" },
 	{ "GET", "/admin/api/kcare/unregister.plain", ep_api_compat_unregister,
