@@ -21,7 +21,7 @@ struct ep_cmd {
 
 static const struct ep_cmd ep_cmds[] = {
 	{ "init", ep_cmd_init, false, "init DIR" },
-	{ "serve", ep_cmd_serve, false, "serve DIR [--http] [--listen ADDR:PORT]" },
+	{ "serve", ep_cmd_serve, false, "serve DIR [--http] [--listen ADDR:PORT] [--interval S]" },
 	{ "feed", ep_cmd_feed, true, "feed add|set NAME [--delay HOURS] [--auto-update|--no-auto-update] [--upstream URL] | feed list [--json] | feed delete NAME" },
 	{ "key", ep_cmd_key, true, "key create --feed F [--limit N] [--sticky DDMMYY] [--note TEXT] [KEY] | key set KEY [...] | key list [--json] | key delete KEY" },
 	{ "deploy", ep_cmd_deploy, true, "deploy [--feed F] [--disabled] ARCHIVE" },
@@ -46,8 +46,9 @@ static void ep_help(FILE *f)
 		ep_prog, EP_DEFAULT_DIR);
 	for (c = ep_cmds; c->name; c++)
 		fprintf(f, "  %s %s\n", ep_prog, c->usage);
-	fprintf(f, "\nUser-space streams: %s [qemu|libcare|db] COMMAND (Documentation/eportal.md).\n",
-		ep_prog);
+	fprintf(f, "  %s --version\n  %s COMMAND --help\n"
+		"\nUser-space streams: %s [qemu|libcare|db] COMMAND (Documentation/eportal.md).\n",
+		ep_prog, ep_prog, ep_prog);
 }
 
 /*
@@ -107,6 +108,12 @@ int main(int argc, char **argv)
 			break;
 	if (!c->name)
 		return ep_usage("unknown command \"%s\"", argv[i]);
+	/* COMMAND --help: its usage line. */
+	for (rc = i + 1; rc < argc; rc++)
+		if (!strcmp(argv[rc], "--help") || !strcmp(argv[rc], "-h")) {
+			printf("usage: %s %s\n", ep_prog, c->usage);
+			return 0;
+		}
 	ep_compat_args(argc - i, argv + i);
 	if (c->needs_open) {
 		rc = ep_cli_open(&cli);

@@ -57,6 +57,8 @@ expect "kc.eportal spelling: key -a --feed test KEY" 0 "^testkey1$" \
 expect "kc.eportal spelling: feed -a NAME" 0 "added feed staging" "$tmp/kc.eportal" feed -a staging
 expect "kc.eportal qemu deploy: user-space streams are not there yet" 1 "qemu: user-space patch streams are not available yet" \
 	"$tmp/kc.eportal" qemu deploy --feed test "$tmp/none.tar.bz2"
+check "COMMAND --help prints its usage" "^usage: kc.eportal deploy \[--feed F\] \[--disabled\] ARCHIVE$" \
+	"$tmp/kc.eportal" deploy --help
 check "key list shows limit and note" "^$key +feed default +machines 0/3 .*web servers" "$E" key list
 
 reg() { api POST /api/v1/register "{\"key\":\"$1\",\"machine_id\":\"$2\",\"hostname\":\"$2.example\",\"kernel_release\":\"6.1.0-99-amd64\"}"; }
