@@ -260,3 +260,4 @@ bench:
 
 clean:
 	rm -rf build
+include userland/libcare/build.mk

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Holding a process: PTRACE_SEIZE and PTRACE_INTERRUPT every thread until
+ * no new one appears, and letting all of them go again on every path.
+ * No option that outlives us is set (no PTRACE_O_EXITKILL): if libcare
+ * dies, the kernel detaches the threads and they run on. Signals that
+ * arrive while a thread is held are given back to it at detach.
+ */
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lc.h"
+
+static int get_regs(pid_t tid, lc_regs *r)
+{
+	struct iovec io = { r, sizeof(*r) };
+
+	return ptrace(PTRACE_GETREGSET, tid, (void *)NT_PRSTATUS, &io) ? -errno : 0;
+}
+
+static int set_regs(pid_t tid, lc_regs *r)
+{
+	struct iovec io = { r, sizeof(*r) };
+
+	return ptrace(PTRACE_SETREGSET, tid, (void *)NT_PRSTATUS, &io) ? -errno : 0;
+}
+
+static struct lc_thread *find_thread(struct lc_proc *p, pid_t tid)
+{
+	int i;
+
+	for (i = 0; i < p->nth; i++)
+		if (p->th[i].tid == tid)
+			return &p->th[i];
+	return NULL;
+}
+
+/*
+ * Wait for @t's next ptrace-stop. Signals that arrive meanwhile are kept
+ * for detach and suppressed now. Returns the stop signal with the event
+ * in bits 8..15, or -ESRCH when the thread is gone.
+ */
+static int wait_stop(struct lc_thread *t)
+{
+	int st, sig, ev;
+
+	for (;;) {
+		if (waitpid(t->tid, &st, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			return -ESRCH;
+		if (!WIFSTOPPED(st))
+			continue;
+		sig = WSTOPSIG(st);
+		ev = st >> 16;
+		if (ev || sig == SIGTRAP)
+			return sig | ev << 8;
+		/* A real signal: keep it for later, let the thread stop again. */
+		t->sig = sig;
+		if (ptrace(PTRACE_CONT, t->tid, 0, 0))
+			return -errno;
+	}
+}
+
+static int seize_one(struct lc_proc *p, pid_t tid)
+{
+	struct lc_thread *t;
+	int r;
+
+	if (p->nth >= LC_MAX_THREADS)
+		return -E2BIG;
+	t = &p->th[p->nth];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	if (ptrace(PTRACE_SEIZE, tid, 0, 0))
+		return errno == ESRCH ? 0 : -errno;	/* exited meanwhile */
+	p->nth++;
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0))
+		return errno == ESRCH ? 0 : -errno;
+	r = wait_stop(t);
+	if (r == -ESRCH) {
+		p->nth--;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	t->stopped = true;
+	return get_regs(tid, &t->regs);
+}
+
+/* Stop every thread; repeat the scan until it finds no new thread. */
+int lc_attach(struct lc_proc *p)
+{
+	char path[64];
+	int round, r = 0;
+
+	if (!p->th) {
+		p->th = calloc(LC_MAX_THREADS, sizeof(*p->th));
+		if (!p->th)
+			return -ENOMEM;
+	}
+	p->nth = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
+	for (round = 0; round < 100; round++) {
+		DIR *d = opendir(path);
+		struct dirent *de;
+		bool added = false;
+
+		if (!d) {
+			r = -ESRCH;
+			break;
+		}
+		while ((de = readdir(d))) {
+			pid_t tid = atoi(de->d_name);
+
+			if (tid <= 0 || find_thread(p, tid))
+				continue;
+			r = seize_one(p, tid);
+			if (r)
+				break;
+			added = true;
+		}
+		closedir(d);
+		if (r || !added)
+			break;
+	}
+	if (!r && !p->nth)
+		r = -ESRCH;
+	if (!r && round == 100)
+		r = -EAGAIN;
+	if (r) {
+		lc_msg(p->o, p->pid, "cannot stop %s: %s", p->comm,
+		       r == -ESRCH ? "the process exited" : strerror(-r));
+		lc_detach(p);
+		return r;
+	}
+	return 0;
+}
+
+static void scratch_restore(struct lc_proc *p)
+{
+	if (p->scratch_set &&
+	    lc_mem_write(p, p->scratch, p->scratch_orig, lc_arch_trap_len))
+		lc_msg(p->o, p->pid, "cannot restore %d bytes at %#lx",
+		       lc_arch_trap_len, p->scratch);
+	p->scratch_set = false;
+}
+
+/* Let every thread go, registers and pending signals as they were. */
+void lc_detach(struct lc_proc *p)
+{
+	int i;
+
+	scratch_restore(p);
+	for (i = 0; i < p->nth; i++) {
+		struct lc_thread *t = &p->th[i];
+
+		if (t->dirty && set_regs(t->tid, &t->regs))
+			lc_msg(p->o, p->pid, "thread %d: cannot restore its registers", t->tid);
+		ptrace(PTRACE_DETACH, t->tid, 0, (void *)(long)t->sig);
+	}
+	p->nth = 0;
+}
+
+/*
+ * Where to run injected instructions: the tail of the last page of an
+ * executable segment, past the segment's content, where no code of the
+ * process ever jumps. Should we die half-way, those bytes are harmless.
+ */
+static int scratch_setup(struct lc_proc *p)
+{
+	static const unsigned long align = 16;
+	int i;
+
+	if (p->scratch_set)
+		return 0;
+	for (i = 0; i < p->nobjs; i++) {
+		struct lc_obj *o = &p->objs[i];
+		unsigned long a = (o->xend + align - 1) & ~(align - 1);
+
+		if (!o->xend || a + lc_arch_trap_len > o->xpage_end)
+			continue;
+		if (lc_mem_read(p, a, p->scratch_orig, lc_arch_trap_len))
+			continue;
+		if (lc_mem_write(p, a, lc_arch_trap_code, lc_arch_trap_len))
+			continue;
+		p->scratch = a;
+		p->scratch_set = true;
+		return 0;
+	}
+	lc_msg(p->o, p->pid, "no room for the injected system call in any executable segment");
+	return -ENOSPC;
+}
+
+/* Run one system call in the first thread, registers restored after. */
+int lc_syscall(struct lc_proc *p, long nr, long a0, long a1, long a2,
+	       long a3, long a4, long a5, long *ret)
+{
+	const long args[6] = { a0, a1, a2, a3, a4, a5 };
+	struct lc_thread *t = &p->th[0];
+	lc_regs r = t->regs;
+	int err;
+
+	err = scratch_setup(p);
+	if (err)
+		return err;
+	lc_arch_set_syscall(&r, p->scratch, nr, args);
+	t->dirty = true;
+	err = set_regs(t->tid, &r);
+	if (!err && ptrace(PTRACE_CONT, t->tid, 0, 0))
+		err = -errno;
+	while (!err) {
+		err = wait_stop(t);
+		if (err == SIGTRAP)
+			break;
+		/* A group-stop (someone sent SIGSTOP): go on through it. */
+		if (err > 0 && err >> 8)
+			err = ptrace(PTRACE_CONT, t->tid, 0, 0) ? -errno : 0;
+		else if (err >= 0)
+			err = -EPROTO;
+	}
+	if (err >= 0)
+		err = get_regs(t->tid, &r);
+	if (err < 0)
+		return err;
+	*ret = lc_arch_ret(&r);
+	return 0;
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The consistency check: unwind the stack of every stopped thread with
+ * elfutils libdw (as eu-stack does, from the CFI of each mapped object)
+ * and tell whether a frame is inside code about to be replaced or freed.
+ */
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lc.h"
+
+struct walk {
+	const struct lc_range *r;
+	int n;
+	pid_t tid;
+	const char *hit;
+	unsigned long pc;
+	int depth;
+};
+
+static int frame_cb(Dwfl_Frame *frame, void *arg)
+{
+	struct walk *w = arg;
+	Dwarf_Addr pc;
+	bool activation;
+	int i;
+
+	if (!dwfl_frame_pc(frame, &pc, &activation))
+		return DWARF_CB_ABORT;
+	/* A return address points after the call: look at the call itself. */
+	if (!activation)
+		pc--;
+	for (i = 0; i < w->n; i++)
+		if (pc >= w->r[i].start && pc < w->r[i].end) {
+			w->hit = w->r[i].name;
+			w->pc = pc;
+			return DWARF_CB_ABORT;
+		}
+	return ++w->depth < 256 ? DWARF_CB_OK : DWARF_CB_ABORT;
+}
+
+static int thread_cb(Dwfl_Thread *thread, void *arg)
+{
+	struct walk *w = arg;
+
+	w->tid = dwfl_thread_tid(thread);
+	w->depth = 0;
+	/* An unwind that stops early (no CFI) still checked its frames. */
+	dwfl_thread_getframes(thread, frame_cb, w);
+	return w->hit ? DWARF_CB_ABORT : DWARF_CB_OK;
+}
+
+/*
+ * 0 when no thread runs or will return into @r, -LC_EBUSY (with @why
+ * naming the thread and the function) when one does.
+ */
+int lc_unwind_check(struct lc_proc *p, const struct lc_range *r, int n,
+		    char *why, size_t len)
+{
+	static const Dwfl_Callbacks cb = {
+		.find_elf = dwfl_linux_proc_find_elf,
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+	};
+	struct walk w = { .r = r, .n = n };
+	Dwfl *dwfl = dwfl_begin(&cb);
+	int i, err = 0;
+
+	/* The registers first: cheap, and exact for the innermost frame. */
+	for (i = 0; i < p->nth; i++) {
+		unsigned long pc = lc_arch_pc(&p->th[i].regs);
+		int k;
+
+		for (k = 0; k < n; k++)
+			if (pc >= r[k].start && pc < r[k].end) {
+				snprintf(why, len, "thread %d is running in %s (pc %#lx)",
+					 p->th[i].tid, r[k].name, pc);
+				dwfl_end(dwfl);
+				return -LC_EBUSY;
+			}
+	}
+	if (!dwfl || dwfl_linux_proc_report(dwfl, p->pid) ||
+	    dwfl_report_end(dwfl, NULL, NULL) ||
+	    dwfl_linux_proc_attach(dwfl, p->pid, true)) {
+		snprintf(why, len, "cannot unwind the threads: %s", dwfl_errmsg(-1));
+		err = -EIO;
+		goto out;
+	}
+	dwfl_getthreads(dwfl, thread_cb, &w);
+	if (w.hit) {
+		snprintf(why, len, "thread %d is inside %s (frame at %#lx)",
+			 (int)w.tid, w.hit, w.pc);
+		err = -LC_EBUSY;
+	}
+out:
+	dwfl_end(dwfl);
+	return err;
+}
