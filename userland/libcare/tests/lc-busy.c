@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The process LibCare's tests patch: N threads call lc_test_value() in a
+ * loop and sort each result as the unpatched, level 1 or level 2 value,
+ * or wrong. The main thread prints the counts every 50 ms:
+ *   calls=C old=A new1=B new2=D bad=E lib=L
+ * (lib: the library's own call counter). With --spin one more thread
+ * stays inside lc_test_spin() forever. With --bench N it only prints the
+ * time of one call (ns), measured over N calls, and exits.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lctest.h"
+
+static long old_n, new1_n, new2_n, bad_n, calls_n;
+static volatile int stop_spin;
+
+static void *worker(void *arg)
+{
+	int x = (int)(long)arg * 1000;
+
+	for (;;) {
+		int v = lc_test_value(x);
+
+		if (v == LCTEST_OLD(x))
+			__atomic_fetch_add(&old_n, 1, __ATOMIC_RELAXED);
+		else if (v == LCTEST_NEW1(x))
+			__atomic_fetch_add(&new1_n, 1, __ATOMIC_RELAXED);
+		else if (v == LCTEST_NEW2(x))
+			__atomic_fetch_add(&new2_n, 1, __ATOMIC_RELAXED);
+		else
+			__atomic_fetch_add(&bad_n, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&calls_n, 1, __ATOMIC_RELAXED);
+		x = (x + 1) % 1000000;
+		/* Leave some CPU to the patcher on a small machine. */
+		if (!(x & 1023))
+			usleep(100);
+	}
+	return NULL;
+}
+
+static void *spinner(void *arg)
+{
+	lc_test_spin(&stop_spin);
+	return NULL;
+}
+
+static double bench(long n)
+{
+	struct timespec a, b;
+	long i, sum = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < n; i++)
+		sum += lc_test_value((int)i);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	if (sum == 42)
+		puts("");
+	return ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n;
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 8, i;
+	pthread_t t;
+
+	if (argc > 2 && !strcmp(argv[1], "--bench")) {
+		printf("%.2f\n", bench(atol(argv[2])));
+		return 0;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < n; i++)
+		pthread_create(&t, NULL, worker, (void *)(long)i);
+	if (argc > 2 && !strcmp(argv[2], "--spin"))
+		pthread_create(&t, NULL, spinner, NULL);
+	for (;;) {
+		usleep(50000);
+		printf("calls=%ld old=%ld new1=%ld new2=%ld bad=%ld lib=%ld\n",
+		       __atomic_load_n(&calls_n, __ATOMIC_RELAXED), old_n, new1_n,
+		       new2_n, bad_n, lc_test_calls());
+	}
+}
