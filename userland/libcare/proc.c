@@ -123,10 +123,19 @@ int lc_proc_open(struct lc_proc *p, pid_t pid, const struct lc_opts *o)
 		return -ESRCH;
 	}
 	p->comm[strcspn(p->comm, "\n")] = 0;
-	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	return 0;
+}
+
+static int open_mem(struct lc_proc *p)
+{
+	char path[64];
+
+	if (p->mem_fd >= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)p->pid);
 	p->mem_fd = open(path, O_RDWR | O_CLOEXEC);
 	if (p->mem_fd < 0) {
-		lc_msg(o, pid, "cannot open %s: %s", path, strerror(errno));
+		lc_msg(p->o, p->pid, "cannot open %s: %s", path, strerror(errno));
 		return -errno;
 	}
 	return 0;
@@ -265,6 +274,10 @@ int lc_proc_objects(struct lc_proc *p)
 	FILE *f;
 	int cap = 0;
 
+	int r = open_mem(p);
+
+	if (r)
+		return r;
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
 	f = fopen(path, "re");
 	if (!f)

@@ -6,13 +6,17 @@
  *   calls=C old=A new1=B new2=D bad=E lib=L
  * (lib: the library's own call counter). With --spin one more thread
  * stays inside lc_test_spin() forever. With --bench N it only prints the
- * time of one call (ns), measured over N calls, and exits.
+ * time of one call (ns), measured over N calls, and exits. With
+ * --seccomp it runs under a seccomp filter (one that allows everything).
  */
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "lctest.h"
@@ -50,6 +54,15 @@ static void *spinner(void *arg)
 	return NULL;
 }
 
+static void allow_all_filter(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { 1, &allow };
+
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
 static double bench(long n)
 {
 	struct timespec a, b;
@@ -74,6 +87,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 2 && !strcmp(argv[2], "--seccomp"))
+		allow_all_filter();
 	for (i = 0; i < n; i++)
 		pthread_create(&t, NULL, worker, (void *)(long)i);
 	if (argc > 2 && !strcmp(argv[2], "--spin"))

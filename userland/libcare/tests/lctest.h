@@ -10,6 +10,6 @@ void lc_test_spin(volatile int *stop);
 /* What lc_test_value() returns unpatched, at level 1 and at level 2. */
 #define LCTEST_OLD(x) (2 * (x) + 1)
 #define LCTEST_NEW1(x) (2 * (x) + 1001)
-#define LCTEST_NEW2(x) (3 * (x) + 7)
+#define LCTEST_NEW2(x) (-3 * (x) - 7)
 
 #endif

@@ -11,6 +11,6 @@ static int triple(int x)
 int lp_lc_test_value(int x)
 {
 	__atomic_fetch_add(&calls, 1, __ATOMIC_RELAXED);
-	return triple(x) + 7;
+	return -triple(x) - 7;
 }
 KCARE_LPATCH_REPLACE(lc_test_value, lp_lc_test_value);
