@@ -58,10 +58,10 @@ static void block_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &s, old);
 }
 
-static int stop(struct lc_proc *p, long *t0)
+static int stop(struct lc_proc *p, long *t0, bool all)
 {
 	*t0 = now_us();
-	return lc_attach(p);
+	return lc_attach(p, all);
 }
 
 static void go(struct lc_proc *p, long t0, struct lc_opts *o)
@@ -97,7 +97,7 @@ static void unmap(struct lc_proc *p, unsigned long addr, unsigned long size)
 {
 	long t0, ret;
 
-	if (stop(p, &t0))
+	if (stop(p, &t0, false))
 		return;
 	if (lc_syscall(p, SYS_munmap, addr, size, 0, 0, 0, 0, &ret) || ret)
 		lc_msg(p->o, p->pid, "cannot unmap the region at %#lx", addr);
@@ -119,7 +119,8 @@ static int map_region(struct lc_proc *p, struct lc_obj *obj, struct lc_image *im
 		lc_msg(o, p->pid, "refused: no free room within reach of %s", obj->path);
 		return -LC_EREFUSED;
 	}
-	r = stop(p, &t0);
+	/* One thread is enough for system calls; the others run on. */
+	r = stop(p, &t0, false);
 	if (r)
 		return r;
 	r = lc_syscall(p, SYS_mmap, want, img->size, PROT_READ | PROT_WRITE,
@@ -182,7 +183,7 @@ static int switch_all(struct lc_proc *p, struct switch_plan *sp, struct lc_opts 
 	for (try = 0; try < o->retries && r == -LC_EBUSY; try++) {
 		if (try)
 			usleep(o->retry_ms * 1000);
-		r = stop(p, &t0);
+		r = stop(p, &t0, true);
 		if (r)
 			return r;
 		r = lc_unwind_check(p, sp->r, sp->nr, why, sizeof(why));

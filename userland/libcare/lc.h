@@ -112,16 +112,20 @@ int lc_proc_markers(struct lc_proc *p, unsigned long *addrs, int max);
 bool lc_blacklisted(const struct lc_opts *o, const char *comm);
 
 /* ptrace.c */
-int lc_attach(struct lc_proc *p);
+struct lc_range;
+int lc_attach(struct lc_proc *p, bool all);
 void lc_detach(struct lc_proc *p);
 int lc_syscall(struct lc_proc *p, long nr, long a0, long a1, long a2,
 	       long a3, long a4, long a5, long *ret);
 
-/* unwind.c */
 struct lc_range {
 	unsigned long start, end;
 	const char *name;
 };
+int lc_step_out(struct lc_proc *p, struct lc_thread *t,
+		const struct lc_range *r, int n, int max);
+
+/* unwind.c */
 int lc_unwind_check(struct lc_proc *p, const struct lc_range *r, int n,
 		    char *why, size_t len);
 

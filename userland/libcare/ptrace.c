@@ -73,10 +73,10 @@ static int wait_stop(struct lc_thread *t)
 	}
 }
 
+/* Seize and interrupt a thread; its stop is collected by collect_stops(). */
 static int seize_one(struct lc_proc *p, pid_t tid)
 {
 	struct lc_thread *t;
-	int r;
 
 	if (p->nth >= LC_MAX_THREADS)
 		return -E2BIG;
@@ -86,21 +86,42 @@ static int seize_one(struct lc_proc *p, pid_t tid)
 	if (ptrace(PTRACE_SEIZE, tid, 0, 0))
 		return errno == ESRCH ? 0 : -errno;	/* exited meanwhile */
 	p->nth++;
-	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0))
-		return errno == ESRCH ? 0 : -errno;
-	r = wait_stop(t);
-	if (r == -ESRCH) {
-		p->nth--;
-		return 0;
-	}
-	if (r < 0)
-		return r;
-	t->stopped = true;
-	return get_regs(tid, &t->regs);
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) && errno != ESRCH)
+		return -errno;
+	return 0;
 }
 
-/* Stop every thread; repeat the scan until it finds no new thread. */
-int lc_attach(struct lc_proc *p)
+/* Wait for the interrupt stops, all requested before: one round trip. */
+static int collect_stops(struct lc_proc *p, int from)
+{
+	int i, r;
+
+	for (i = from; i < p->nth; i++) {
+		struct lc_thread *t = &p->th[i];
+
+		r = wait_stop(t);
+		if (r == -ESRCH) {
+			/* Gone: forget it, keep the others in order. */
+			memmove(t, t + 1, (p->nth - i - 1) * sizeof(*t));
+			p->nth--;
+			i--;
+			continue;
+		}
+		if (r < 0)
+			return r;
+		t->stopped = true;
+		r = get_regs(t->tid, &t->regs);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Stop every thread (@all), repeating the scan until it finds no new
+ * thread; or just one, enough to run system calls in the process.
+ */
+int lc_attach(struct lc_proc *p, bool all)
 {
 	char path[64];
 	int round, r = 0;
@@ -115,7 +136,7 @@ int lc_attach(struct lc_proc *p)
 	for (round = 0; round < 100; round++) {
 		DIR *d = opendir(path);
 		struct dirent *de;
-		bool added = false;
+		int from = p->nth;
 
 		if (!d) {
 			r = -ESRCH;
@@ -127,12 +148,13 @@ int lc_attach(struct lc_proc *p)
 			if (tid <= 0 || find_thread(p, tid))
 				continue;
 			r = seize_one(p, tid);
-			if (r)
+			if (r || (!all && p->nth))
 				break;
-			added = true;
 		}
 		closedir(d);
-		if (r || !added)
+		if (!r)
+			r = collect_stops(p, from);
+		if (r || p->nth == from || (!all && p->nth))
 			break;
 	}
 	if (!r && !p->nth)
@@ -236,4 +258,49 @@ int lc_syscall(struct lc_proc *p, long nr, long a0, long a1, long a2,
 		return err;
 	*ret = lc_arch_ret(&r);
 	return 0;
+}
+
+/*
+ * Single-step a thread whose pc is inside @r until it leaves, at most
+ * @max steps: a short function is left in a few instructions, while the
+ * other threads stay stopped. Returns 0 once out, -LC_EBUSY if still in.
+ */
+int lc_step_out(struct lc_proc *p, struct lc_thread *t,
+		const struct lc_range *r, int n, int max)
+{
+	int step, k, err;
+
+	for (step = 0; step < max; step++) {
+		unsigned long pc = lc_arch_pc(&t->regs);
+		bool in = false;
+
+		for (k = 0; k < n && !in; k++)
+			in = pc >= r[k].start && pc < r[k].end;
+		if (!in)
+			return 0;
+		if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0))
+			return -errno;
+		for (;;) {
+			int st;
+
+			if (waitpid(t->tid, &st, __WALL) < 0) {
+				if (errno == EINTR)
+					continue;
+				return -errno;
+			}
+			if (WIFEXITED(st) || WIFSIGNALED(st))
+				return -ESRCH;
+			if (WIFSTOPPED(st) && WSTOPSIG(st) == SIGTRAP)
+				break;
+			/* Kept for detach; stepping goes on without it. */
+			if (WIFSTOPPED(st) && !(st >> 16))
+				t->sig = WSTOPSIG(st);
+			if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0))
+				return -errno;
+		}
+		err = get_regs(t->tid, &t->regs);
+		if (err)
+			return err;
+	}
+	return -LC_EBUSY;
 }

@@ -36,6 +36,19 @@ static unsigned long long start_time(pid_t pid)
 	return t;
 }
 
+static void mkdir_p(const char *dir)
+{
+	char buf[PATH_MAX], *s;
+
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (s = strchr(buf + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = 0;
+		mkdir(buf, 0700);
+		*s = '/';
+	}
+	mkdir(buf, 0700);
+}
+
 int lc_state_save(const struct lc_opts *o, struct lc_proc *p,
 		  struct lc_obj *obj, const struct lc_marker *m,
 		  unsigned long addr)
@@ -45,8 +58,7 @@ int lc_state_save(const struct lc_opts *o, struct lc_proc *p,
 
 	lc_hex(hex, m->build_id, m->build_id_len);
 	snprintf(dir, sizeof(dir), "%s/%d", o->state_dir, (int)p->pid);
-	mkdir(o->state_dir, 0700);
-	mkdir(dir, 0700);
+	mkdir_p(dir);
 	snprintf(path, sizeof(path), "%s/%s", dir, hex);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "we");

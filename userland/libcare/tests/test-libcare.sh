@@ -91,6 +91,7 @@ result "  ... left running, untraced" $?
 # A thread that never leaves the function being replaced.
 spin=$(mktemp)
 lc_start "$spin" "$LCB/lc-busy" 2 --spin
+spin_pid=$pid
 before=$(lc_maps "$pid")
 t0=$(date +%s%N)
 expect "a thread stays in the patched function: busy" 4 \
@@ -102,7 +103,29 @@ result "  ... after about 2 s of retries ($t ms)" $?
 [ "$before" = "$(lc_maps "$pid")" ] && lc_sane "$pid" && lc_grows "$spin" old
 result "  ... left running, untraced, with the same mappings" $?
 
+# The patcher is killed (SIGKILL) at 12 points of a patch: the kernel
+# detaches the threads; whatever the point, the target must run on,
+# untraced, never computing a wrong value.
+kill=$(mktemp)
+lc_start "$kill" "$LCB/lc-busy" 64
+ok=0
+for d in 0 2 4 6 8 10 13 16 20 25 30 40; do
+	"$LC" patch -p "$pid" "$LCB/lctest-1.o" >/dev/null 2>&1 &
+	ctl=$!
+	sleep "0.0$(printf %02d "$d")"
+	kill -9 "$ctl" 2>/dev/null
+	wait "$ctl" 2>/dev/null
+	sleep 0.1
+	lc_sane "$pid" || break
+	"$LC" unpatch -p "$pid" >/dev/null 2>&1
+	ok=$((ok + 1))
+done
+[ $ok = 12 ] && lc_grows "$kill" calls && [ "$(lc_count "$kill" bad)" = 0 ] && lc_sane "$pid"
+result "SIGKILL of the patcher at 12 points: the target runs on, untraced ($ok/12)" $?
+kill -9 "$pid"
+
 # The process exits while the patcher retries.
+pid=$spin_pid
 "$LC" patch -p "$pid" --retries 50 --retry-delay 100 "$LCB/lctest-spin.o" >"$spin.log" 2>&1 &
 ctl=$!
 sleep 0.5
