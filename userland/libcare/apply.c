@@ -76,6 +76,23 @@ static void go(struct lc_proc *p, long t0, struct lc_opts *o)
 	lc_dbg(o, p->pid, "stopped %d threads for %ld us", n, d);
 }
 
+/* Exited (or exiting) processes explain every failure at once. */
+static bool gone(pid_t pid)
+{
+	char path[64], buf[512], *s;
+	FILE *f;
+	bool z = true;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	if (fgets(buf, sizeof(buf), f) && (s = strrchr(buf, ')')))
+		z = s[2] == 'Z' || s[2] == 'X';
+	fclose(f);
+	return z;
+}
+
 static int find_old(struct lc_proc *p, const unsigned char *id, int len,
 		    struct lc_marker *m, unsigned long *addr)
 {
@@ -196,7 +213,9 @@ static int switch_all(struct lc_proc *p, struct switch_plan *sp, struct lc_opts 
 		if (r == -LC_EBUSY)
 			lc_dbg(o, p->pid, "try %d: %s", try + 1, why);
 	}
-	if (r == -LC_EBUSY)
+	if (r && gone(p->pid))
+		lc_msg(o, p->pid, "the process exited during the patch");
+	else if (r == -LC_EBUSY)
 		lc_msg(o, p->pid, "busy: %s; gave up after %d tries", why, o->retries);
 	else if (r)
 		lc_msg(o, p->pid, "cannot switch: %s", why[0] ? why : strerror(-r));

@@ -7,14 +7,16 @@
 #include <elf.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 #include "lc.h"
 
 #ifdef __x86_64__
 
-/* syscall; int3 */
-const unsigned char lc_arch_trap_code[] = { 0x0f, 0x05, 0xcc };
-const int lc_arch_trap_len = sizeof(lc_arch_trap_code);
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
 const unsigned long lc_arch_near = 0x7ff00000UL;
 const unsigned int lc_arch_machine = EM_X86_64;
 
@@ -35,6 +37,69 @@ void lc_arch_set_syscall(lc_regs *r, unsigned long pc, long nr, const long *a)
 	r->r10 = a[3];
 	r->r8 = a[4];
 	r->r9 = a[5];
+}
+
+/*
+ * A thread stopped while the kernel was about to restart its system call
+ * (the restart is done on the way out of the stop): do it now, so that
+ * the registers we put back are final whatever stop we leave it from.
+ */
+void lc_arch_restart(lc_regs *r)
+{
+	if ((long)r->orig_rax < 0)
+		return;
+	switch (-(long)r->rax) {
+	case ERESTARTSYS:
+	case ERESTARTNOINTR:
+	case ERESTARTNOHAND:
+		r->rax = r->orig_rax;
+		r->rip -= 2;
+		break;
+	case ERESTART_RESTARTBLOCK:
+		r->rax = SYS_restart_syscall;
+		r->rip -= 2;
+		break;
+	}
+	r->orig_rax = -1;
+}
+
+static unsigned char *movabs(unsigned char *b, int reg, uint64_t v)
+{
+	*b++ = reg < 8 ? 0x48 : 0x49;
+	*b++ = 0xb8 + (reg & 7);
+	memcpy(b, &v, 8);
+	return b + 8;
+}
+
+/*
+ * syscall, then: every register of @r back, rsp last, and a jump to its
+ * rip. Runs only if we die while the thread is in our system call.
+ */
+int lc_arch_syscall_stub(unsigned char *buf, const lc_regs *r)
+{
+	/* Register numbers of the movabs encoding. */
+	const struct { int n; uint64_t v; } gpr[] = {
+		{ 1, r->rcx }, { 2, r->rdx }, { 3, r->rbx }, { 5, r->rbp },
+		{ 6, r->rsi }, { 7, r->rdi }, { 8, r->r8 }, { 9, r->r9 },
+		{ 10, r->r10 }, { 11, r->r11 }, { 12, r->r12 }, { 13, r->r13 },
+		{ 14, r->r14 }, { 15, r->r15 },
+	};
+	unsigned char *b = buf;
+	size_t i;
+
+	*b++ = 0x0f;
+	*b++ = 0x05;
+	/* Flags through a stack slot below the red zone. */
+	b = movabs(b, 4, r->rsp - 256);
+	b = movabs(b, 0, r->eflags);
+	*b++ = 0x50;	/* push %rax */
+	*b++ = 0x9d;	/* popfq */
+	for (i = 0; i < sizeof(gpr) / sizeof(gpr[0]); i++)
+		b = movabs(b, gpr[i].n, gpr[i].v);
+	b = movabs(b, 0, r->rax);
+	b = movabs(b, 4, r->rsp);
+	lc_arch_stub(b, r->rip);
+	return b + 14 - buf;
 }
 
 long lc_arch_ret(const lc_regs *r)

@@ -17,6 +17,7 @@
 #define LC_MARKER_VERSION 1
 #define LC_JUMP_MAX 16
 #define LC_MAX_THREADS 4096
+#define LC_STUB_MAX 256
 
 #ifdef __aarch64__
 typedef struct user_regs_struct lc_regs;
@@ -63,7 +64,8 @@ struct lc_proc {
 	struct lc_obj *objs;
 	int nobjs;
 	unsigned long scratch;
-	unsigned char scratch_orig[16];
+	unsigned char scratch_orig[LC_STUB_MAX];
+	int scratch_len;
 	bool scratch_set;
 	const struct lc_opts *o;
 };
@@ -144,8 +146,8 @@ struct lc_image;
 unsigned long lc_arch_pc(const lc_regs *r);
 void lc_arch_set_syscall(lc_regs *r, unsigned long pc, long nr, const long *a);
 long lc_arch_ret(const lc_regs *r);
-extern const unsigned char lc_arch_trap_code[];
-extern const int lc_arch_trap_len;
+int lc_arch_syscall_stub(unsigned char *buf, const lc_regs *r);
+void lc_arch_restart(lc_regs *r);
 int lc_arch_jump(unsigned char *buf, unsigned long from, unsigned long to,
 		 unsigned long room);
 extern const unsigned long lc_arch_near;	/* placement range of the region */

@@ -266,7 +266,7 @@ static int usage(FILE *f, int status)
 	for (v = verbs; v->name; v++)
 		fprintf(f, "  %-10s %-28s %s\n", v->name, v->usage, v->help);
 	fprintf(f, "\noptions: -p PID, --all, --json, -v, --state-dir DIR, --blacklist FILE,\n"
-		   "         --retries N, --retry-delay MS\n"
+		   "         --retries N, --retry-delay MS, --step-out\n"
 		   "exit status: 0 done, 1 failed, 2 usage, 3 refused, 4 busy, 5 nothing to do\n");
 	return status;
 }
@@ -282,6 +282,7 @@ int main(int argc, char **argv)
 		{ "blacklist", required_argument, NULL, 'b' },
 		{ "retries", required_argument, NULL, 'r' },
 		{ "retry-delay", required_argument, NULL, 'd' },
+		{ "step-out", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL },
 	};
@@ -331,6 +332,9 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			a.o.retry_ms = atoi(optarg) >= 0 ? atoi(optarg) : 0;
+			break;
+		case 'S':
+			a.o.step_out = true;
 			break;
 		case 'h':
 			return usage(stdout, 0);

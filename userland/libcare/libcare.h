@@ -30,6 +30,9 @@ enum {
  * @blacklist: blacklist file, or NULL for the default pair
  * @retries: consistency checks before giving up
  * @retry_ms: time the process runs between two checks
+ * @step_out: single-step a thread out of a function being replaced
+ *	rather than wait (faster on hot functions, but a patcher killed
+ *	mid-step leaves that thread with the trap flag: it then dies)
  * @verbose: say what happens on @err
  * @err: where messages go
  * @stop_us: out, the longest time the target was stopped, microseconds
@@ -40,6 +43,7 @@ struct lc_opts {
 	int retries;
 	int retry_ms;
 	bool verbose;
+	bool step_out;
 	FILE *err;
 	long stop_us;
 };

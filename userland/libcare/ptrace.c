@@ -64,7 +64,7 @@ static int wait_stop(struct lc_thread *t)
 			continue;
 		sig = WSTOPSIG(st);
 		ev = st >> 16;
-		if (ev || sig == SIGTRAP)
+		if (ev || sig == SIGTRAP || sig == (SIGTRAP | 0x80))
 			return sig | ev << 8;
 		/* A real signal: keep it for later, let the thread stop again. */
 		t->sig = sig;
@@ -83,7 +83,7 @@ static int seize_one(struct lc_proc *p, pid_t tid)
 	t = &p->th[p->nth];
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
-	if (ptrace(PTRACE_SEIZE, tid, 0, 0))
+	if (ptrace(PTRACE_SEIZE, tid, 0, (void *)PTRACE_O_TRACESYSGOOD))
 		return errno == ESRCH ? 0 : -errno;	/* exited meanwhile */
 	p->nth++;
 	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) && errno != ESRCH)
@@ -173,9 +173,9 @@ int lc_attach(struct lc_proc *p, bool all)
 static void scratch_restore(struct lc_proc *p)
 {
 	if (p->scratch_set &&
-	    lc_mem_write(p, p->scratch, p->scratch_orig, lc_arch_trap_len))
+	    lc_mem_write(p, p->scratch, p->scratch_orig, p->scratch_len))
 		lc_msg(p->o, p->pid, "cannot restore %d bytes at %#lx",
-		       lc_arch_trap_len, p->scratch);
+		       p->scratch_len, p->scratch);
 	p->scratch_set = false;
 }
 
@@ -196,33 +196,57 @@ void lc_detach(struct lc_proc *p)
 }
 
 /*
- * Where to run injected instructions: the tail of the last page of an
+ * Where to run injected system calls: the tail of the last page of an
  * executable segment, past the segment's content, where no code of the
- * process ever jumps. Should we die half-way, those bytes are harmless.
+ * process ever jumps. Our system call stops at its exit (PTRACE_SYSCALL);
+ * what follows it is a stub that puts back every register of the thread
+ * and jumps to where it was: should we die while the thread runs our
+ * system call, the kernel lets it go and the stub makes it carry on as if
+ * nothing happened.
  */
 static int scratch_setup(struct lc_proc *p)
 {
-	static const unsigned long align = 16;
-	int i;
+	unsigned char code[LC_STUB_MAX];
+	struct lc_thread *t = &p->th[0];
+	int i, len;
 
 	if (p->scratch_set)
 		return 0;
+	/* Where the thread goes back to, its interrupted call restarted. */
+	lc_arch_restart(&t->regs);
+	t->dirty = true;
+	len = lc_arch_syscall_stub(code, &t->regs);
 	for (i = 0; i < p->nobjs; i++) {
 		struct lc_obj *o = &p->objs[i];
-		unsigned long a = (o->xend + align - 1) & ~(align - 1);
+		unsigned long a = (o->xend + 15) & ~15UL;
 
-		if (!o->xend || a + lc_arch_trap_len > o->xpage_end)
+		if (!o->xend || a + len > o->xpage_end)
 			continue;
-		if (lc_mem_read(p, a, p->scratch_orig, lc_arch_trap_len))
+		if (lc_mem_read(p, a, p->scratch_orig, len))
 			continue;
-		if (lc_mem_write(p, a, lc_arch_trap_code, lc_arch_trap_len))
+		if (lc_mem_write(p, a, code, len))
 			continue;
 		p->scratch = a;
+		p->scratch_len = len;
 		p->scratch_set = true;
 		return 0;
 	}
 	lc_msg(p->o, p->pid, "no room for the injected system call in any executable segment");
 	return -ENOSPC;
+}
+
+static int syscall_stop(struct lc_thread *t)
+{
+	int err;
+
+	for (;;) {
+		if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0))
+			return -errno;
+		err = wait_stop(t);
+		if (err < 0 || err == (SIGTRAP | 0x80))
+			return err < 0 ? err : 0;
+		/* Anything else (a group-stop): go on through it. */
+	}
 }
 
 /* Run one system call in the first thread, registers restored after. */
@@ -231,28 +255,21 @@ int lc_syscall(struct lc_proc *p, long nr, long a0, long a1, long a2,
 {
 	const long args[6] = { a0, a1, a2, a3, a4, a5 };
 	struct lc_thread *t = &p->th[0];
-	lc_regs r = t->regs;
+	lc_regs r;
 	int err;
 
 	err = scratch_setup(p);
 	if (err)
 		return err;
+	r = t->regs;
 	lc_arch_set_syscall(&r, p->scratch, nr, args);
-	t->dirty = true;
 	err = set_regs(t->tid, &r);
-	if (!err && ptrace(PTRACE_CONT, t->tid, 0, 0))
-		err = -errno;
-	while (!err) {
-		err = wait_stop(t);
-		if (err == SIGTRAP)
-			break;
-		/* A group-stop (someone sent SIGSTOP): go on through it. */
-		if (err > 0 && err >> 8)
-			err = ptrace(PTRACE_CONT, t->tid, 0, 0) ? -errno : 0;
-		else if (err >= 0)
-			err = -EPROTO;
-	}
-	if (err >= 0)
+	/* Entry, then exit of the system call. */
+	if (!err)
+		err = syscall_stop(t);
+	if (!err)
+		err = syscall_stop(t);
+	if (!err)
 		err = get_regs(t->tid, &r);
 	if (err < 0)
 		return err;

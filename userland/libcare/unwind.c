@@ -74,7 +74,7 @@ int lc_unwind_check(struct lc_proc *p, const struct lc_range *r, int n,
 
 		for (k = 0; k < n; k++)
 			if (pc >= r[k].start && pc < r[k].end &&
-			    lc_step_out(p, &p->th[i], r, n, 64)) {
+			    (!p->o->step_out || lc_step_out(p, &p->th[i], r, n, 64))) {
 				snprintf(why, len, "thread %d is running in %s (pc %#lx)",
 					 p->th[i].tid, r[k].name, pc);
 				dwfl_end(dwfl);
