@@ -5,6 +5,7 @@
  * build-id read from its own memory (never from the file on disk, which
  * may have been replaced since the process loaded it).
  */
+#include <ctype.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,7 +45,8 @@ int lc_unhex(unsigned char *out, int max, const char *in)
 	int n = 0;
 	unsigned int b;
 
-	while (in[0] && in[1] && n < max) {
+	while (isxdigit((unsigned char)in[0]) && isxdigit((unsigned char)in[1]) &&
+	       n < max) {
 		if (sscanf(in, "%2x", &b) != 1)
 			return -1;
 		out[n++] = b;
