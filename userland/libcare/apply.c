@@ -87,7 +87,8 @@ static bool gone(pid_t pid)
 	f = fopen(path, "re");
 	if (!f)
 		return true;
-	if (fgets(buf, sizeof(buf), f) && (s = strrchr(buf, ')')))
+	s = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	if (s)
 		z = s[2] == 'Z' || s[2] == 'X';
 	fclose(f);
 	return z;

@@ -90,7 +90,8 @@ static int do_patch(struct args *a)
 	struct lc_patch *pt;
 	int i, j, worst = 0, r;
 
-	if ((r = need_target(a, "patch")))
+	r = need_target(a, "patch");
+	if (r)
 		return r;
 	if (!a->argc) {
 		fprintf(stderr, "libcare-ctl patch: no patch object given\n");
@@ -137,7 +138,8 @@ static int do_unpatch(struct args *a)
 	pid_t *pids = &a->pid;
 	int n = 1, j, s, worst = 0, r;
 
-	if ((r = need_target(a, "unpatch")))
+	r = need_target(a, "unpatch");
+	if (r)
 		return r;
 	if (a->all) {
 		n = all_pids(&pids);

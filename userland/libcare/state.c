@@ -25,7 +25,8 @@ static unsigned long long start_time(pid_t pid)
 	f = fopen(path, "re");
 	if (!f)
 		return 0;
-	if (fgets(buf, sizeof(buf), f) && (s = strrchr(buf, ')'))) {
+	s = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	if (s) {
 		/* Field 22, counted from the state (field 3) after ')'. */
 		for (i = 0; i < 20 && s; i++)
 			s = strchr(s + 1, ' ');

@@ -222,9 +222,8 @@ int lc_syms_lookup(struct lc_syms *s, const char *name, const char *file,
 		/* A default version beats the older, hidden ones. */
 		if (n && y->hidden && !hidden)
 			continue;
-		if (n && hidden && !y->hidden) {
+		if (n && hidden && !y->hidden)
 			n = 0;
-		}
 		found = y->addr;
 		fsize = y->size;
 		hidden = y->hidden;
