@@ -6,7 +6,8 @@
  *   calls=C old=A new1=B new2=D bad=E lib=L
  * (lib: the library's own call counter). With --spin one more thread
  * stays inside lc_test_spin() forever. With --bench N it only prints the
- * time of one call (ns), measured over N calls, and exits. With
+ * time of one call (ns), measured over N calls, and exits; with
+ * --bench-loop N it prints that every N calls, forever. With
  * --seccomp it runs under a seccomp filter (one that allows everything).
  */
 #include <linux/filter.h>
@@ -82,11 +83,13 @@ int main(int argc, char **argv)
 	int n = argc > 1 ? atoi(argv[1]) : 8, i;
 	pthread_t t;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 2 && !strcmp(argv[1], "--bench")) {
 		printf("%.2f\n", bench(atol(argv[2])));
 		return 0;
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (argc > 2 && !strcmp(argv[1], "--bench-loop"))
+		printf("ns=%.2f\n", bench(atol(argv[2])));
 	if (argc > 2 && !strcmp(argv[2], "--seccomp"))
 		allow_all_filter();
 	for (i = 0; i < n; i++)
