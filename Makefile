@@ -142,6 +142,7 @@ selftest-root: selftest-modules selftest-progs patches e2e-repo
 	@mkdir -p $(O)/selftest-root/image-modules
 	@cp $(IMAGE_$(ARCH))/lib/modules/$(KREL)/kernel/fs/binfmt_misc.ko $(O)/selftest-root/image-modules/
 	@mkdir -p $(O)/selftest-root/e2e && cp -r $(E2E_DIR)/keys $(E2E_DIR)/kcp $(E2E_DIR)/env.sh $(O)/selftest-root/e2e/
+	@mkdir -p $(O)/selftest-root/libcare && cp -r $(O)/libcare/. $(O)/libcare-ctl $(O)/selftest-root/libcare/
 
 userland: $(BINS)
 $(O)/kcarectl: $(KCARECTL_SRCS) $(wildcard userland/*.h loader/*.h) VERSION

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # LibCare (userland/libcare/README.md), included by the top Makefile.
-# libcare-ctl links libelf and libdw (for arm64 it is to be linked
-# statically, since the test guest is a busybox initramfs).
+# libcare-ctl links libelf and libdw; for arm64 it is linked statically,
+# since the test guest is a busybox initramfs.
 
 LC_DIR := userland/libcare
 LC_SRCS := $(filter-out $(LC_DIR)/libcare-ctl.c,$(wildcard $(LC_DIR)/*.c))
@@ -15,10 +15,7 @@ LC_LIBS := $(shell $(PKG_CONFIG) --libs libdw libelf)
 endif
 LC_O := $(O)/libcare
 
-# The arm64 back end (arch-arm64.c) is not written yet: x86_64 only.
-ifeq ($(ARCH),x86_64)
 BINS += $(O)/libcare-ctl
-endif
 
 $(O)/libcare-ctl: $(LC_SRCS) $(LC_DIR)/libcare-ctl.c $(LC_HDRS)
 	@mkdir -p $(O)
@@ -36,13 +33,16 @@ $(LC_O)/liblctest.so: $(LC_DIR)/tests/lctest.c $(LC_DIR)/tests/lctest.h
 	@mkdir -p $(LC_O)
 	$(CC) -O2 -g -fPIC -shared -Wl,--build-id -o $@ $<
 $(LC_O)/lc-busy: $(LC_DIR)/tests/lc-busy.c $(LC_O)/liblctest.so
-	$(CC) -O2 -g -Wall -Werror -o $@ $< -L$(LC_O) -llctest -lpthread -Wl,-rpath,'$$ORIGIN'
+	$(CC) -O2 -g -Wall -Werror -o $@ $< -lpthread -ldl
 $(LC_O)/lc-zlib-demo: $(LC_DIR)/tests/lc-zlib-demo.c
 	@mkdir -p $(LC_O)
 	$(CC) -O2 -g -Wall -Werror -o $@ $< -lz
 $(LC_O)/lctest-%.o: $(LC_DIR)/tests/patches/lctest-%/* $(LC_O)/liblctest.so $(LC_DIR)/build-libpatch
 	$(LC_DIR)/build-libpatch --cc $(CC) --target $(LC_O)/liblctest.so \
 		-I $(LC_DIR)/tests -o $@ $(LC_DIR)/tests/patches/lctest-$*
+
+# selftests/test-libcare.sh finds all of it in /selftests/libcare.
+selftest-root: libcare-tests
 
 LC_UNIT := $(patsubst $(LC_DIR)/tests/%.c,build/unit/libcare-%,$(wildcard $(LC_DIR)/tests/test_*.c))
 UNIT_TESTS += $(LC_UNIT)

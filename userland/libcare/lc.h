@@ -17,13 +17,9 @@
 #define LC_MARKER_VERSION 1
 #define LC_JUMP_MAX 16
 #define LC_MAX_THREADS 4096
-#define LC_STUB_MAX 256
+#define LC_STUB_MAX 512
 
-#ifdef __aarch64__
 typedef struct user_regs_struct lc_regs;
-#else
-typedef struct user_regs_struct lc_regs;
-#endif
 
 /**
  * struct lc_thread - one thread of the target while we hold it

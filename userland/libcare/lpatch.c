@@ -438,14 +438,23 @@ unsigned long lc_image_slot(struct lc_image *img, unsigned long value, bool stub
 	unsigned long i, addr;
 	unsigned char *b;
 
+	unsigned char want[16] = { 0 };
+
+	if (stub)
+		lc_arch_stub(want, value);
+	else
+		memcpy(want, &value, 8);
+	/* One slot per value: an ADRP and its LDR must find the same one. */
+	for (i = 0; i < img->nslots; i++) {
+		addr = img->slots + 16 * i;
+		if (!memcmp(img->buf + (addr - img->addr), want, 16))
+			return addr;
+	}
 	if (img->nslots >= img->slot_max)
 		return 0;
 	i = img->nslots++;
 	addr = img->slots + 16 * i;
 	b = img->buf + (addr - img->addr);
-	if (stub)
-		lc_arch_stub(b, value);
-	else
-		memcpy(b, &value, 8);
+	memcpy(b, want, 16);
 	return addr;
 }

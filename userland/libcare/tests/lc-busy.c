@@ -9,7 +9,11 @@
  * time of one call (ns), measured over N calls, and exits; with
  * --bench-loop N it prints that every N calls, forever. With
  * --seccomp it runs under a seccomp filter (one that allows everything).
+ * liblctest.so is opened from the program's own directory with dlopen(),
+ * so that the test guests need no library path.
  */
+#include <dlfcn.h>
+#include <libgen.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
@@ -21,6 +25,31 @@
 #include <unistd.h>
 
 #include "lctest.h"
+
+static int (*lc_test_value_p)(int x);
+static long (*lc_test_calls_p)(void);
+static void (*lc_test_spin_p)(volatile int *stop);
+#define lc_test_value lc_test_value_p
+#define lc_test_calls lc_test_calls_p
+#define lc_test_spin lc_test_spin_p
+
+static void open_lib(void)
+{
+	char exe[4096], path[4200];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	void *h;
+
+	exe[n > 0 ? n : 0] = 0;
+	snprintf(path, sizeof(path), "%s/liblctest.so", dirname(exe));
+	h = dlopen(path, RTLD_NOW);
+	if (!h) {
+		fprintf(stderr, "lc-busy: %s\n", dlerror());
+		exit(1);
+	}
+	lc_test_value_p = (int (*)(int))dlsym(h, "lc_test_value");
+	lc_test_calls_p = (long (*)(void))dlsym(h, "lc_test_calls");
+	lc_test_spin_p = (void (*)(volatile int *))dlsym(h, "lc_test_spin");
+}
 
 static long old_n, new1_n, new2_n, bad_n, calls_n;
 static volatile int stop_spin;
@@ -84,6 +113,7 @@ int main(int argc, char **argv)
 	pthread_t t;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	open_lib();
 	if (argc > 2 && !strcmp(argv[1], "--bench")) {
 		printf("%.2f\n", bench(atol(argv[2])));
 		return 0;
