@@ -355,6 +355,19 @@ int lc_patch_prepare(struct lc_patch *pt, struct lc_proc *p, struct lc_syms *sym
 	return 0;
 }
 
+/*
+ * An undefined symbol of the patch: a global of the library, else a
+ * local one found once in the whole library (a helper such as libgcc's
+ * __aarch64_ldadd8_relax, linked into it hidden), else another object's.
+ */
+static bool resolve(struct lc_proc *p, struct lc_obj *obj, struct lc_syms *syms,
+		    const char *name, unsigned long *S)
+{
+	return lc_syms_lookup(syms, name, NULL, false, S, NULL) == 1 ||
+	       lc_syms_lookup(syms, name, "*", false, S, NULL) == 1 ||
+	       !lc_syms_extern(p, obj, name, S);
+}
+
 /* Relocate the image for its address in the target. */
 int lc_patch_relocate(struct lc_patch *pt, struct lc_proc *p, struct lc_obj *obj,
 		      struct lc_syms *syms, struct lc_image *img)
@@ -402,8 +415,7 @@ int lc_patch_relocate(struct lc_patch *pt, struct lc_proc *p, struct lc_obj *obj
 				S = s.st_value;
 			} else if (s.st_shndx != SHN_UNDEF && s.st_shndx < pt->nsecs) {
 				S = pt->secs[s.st_shndx].addr + s.st_value;
-			} else if (!name || (lc_syms_lookup(syms, name, NULL, false, &S, NULL) != 1 &&
-				   lc_syms_extern(p, obj, name, &S))) {
+			} else if (!name || !resolve(p, obj, syms, name, &S)) {
 				lc_msg(p->o, p->pid, "%s: cannot resolve symbol %s", pt->path,
 				       name ? name : "?");
 				return -LC_EBADPATCH;

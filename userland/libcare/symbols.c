@@ -198,7 +198,8 @@ void lc_syms_free(struct lc_syms *s)
 }
 
 /*
- * Globals match by name; locals only when @file names their source file.
+ * Globals match by name; locals only when @file names their source file
+ * ("*": any file).
  * Returns how many different addresses match (1: found, 0: none).
  */
 int lc_syms_lookup(struct lc_syms *s, const char *name, const char *file,
@@ -213,7 +214,8 @@ int lc_syms_lookup(struct lc_syms *s, const char *name, const char *file,
 
 		if (strcmp(y->name, name))
 			continue;
-		if (y->bind == STB_LOCAL && (!file || !y->file || strcmp(file, y->file)))
+		if (y->bind == STB_LOCAL && (!file || !y->file ||
+					     (strcmp(file, "*") && strcmp(file, y->file))))
 			continue;
 		if (want_func && y->type != STT_FUNC)
 			continue;
