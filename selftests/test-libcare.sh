@@ -4,7 +4,8 @@
 # LibCare in the guest (Documentation/libcare.md): a process calling the
 # test library from 8 threads is patched, moved to level 2 and unpatched
 # while it runs; a thread that never leaves the patched function makes
-# the patch fail cleanly; the patcher killed mid-patch leaves the process
+# the patch fail cleanly; the patcher killed mid-patch (at random points,
+# and while the process runs its injected system call) leaves the process
 # running and untraced. The programs are in /selftests/libcare
 # (make libcare-tests, copied by make selftest-root).
 
@@ -94,7 +95,23 @@ sigkill_the_patcher() {
 	stop_busy
 }
 
+# Killed with the thread set to run the injected mmap: the stub after the
+# system call puts every register back and resumes the thread.
+killed_in_syscall() {
+	start_busy 4
+	for i in 1 2 3; do
+		(LIBCARE_FAULT=kill-in-syscall $LC patch -p $BUSY $LCD/lctest-1.o >/dev/null 2>&1) 2>/dev/null || true
+	done
+	sleep 0.3
+	sane $BUSY
+	grows calls || kc_fail "the process does not run on"
+	grows old || kc_fail "the unpatched code does not run"
+	kc_assert_eq "$(count bad)" 0 "wrong results"
+	stop_busy
+}
+
 kc_scenario "patch, level 2 and unpatch of a running 8-thread process" patch_level2_unpatch
 kc_scenario "a thread that never leaves the function: refused, unchanged" busy_thread_refused
 kc_scenario "SIGKILL of the patcher mid-patch: the process runs on, untraced" sigkill_the_patcher
+kc_scenario "killed while its system call runs in the process: it carries on" killed_in_syscall
 kc_done

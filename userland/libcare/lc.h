@@ -97,6 +97,7 @@ void lc_msg(const struct lc_opts *o, pid_t pid, const char *fmt, ...)
 #define lc_dbg(o, pid, ...) do { if ((o)->verbose) lc_msg(o, pid, __VA_ARGS__); } while (0)
 
 /* proc.c */
+bool lc_fault(const char *name);
 int lc_proc_open(struct lc_proc *p, pid_t pid, const struct lc_opts *o);
 void lc_proc_close(struct lc_proc *p);
 int lc_proc_check(struct lc_proc *p);

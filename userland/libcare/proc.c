@@ -31,6 +31,14 @@ void lc_msg(const struct lc_opts *o, pid_t pid, const char *fmt, ...)
 	fputc('\n', f);
 }
 
+/* Fault injection for the tests: LIBCARE_FAULT=NAME. */
+bool lc_fault(const char *name)
+{
+	const char *f = getenv("LIBCARE_FAULT");
+
+	return f && !strcmp(f, name);
+}
+
 void lc_hex(char *out, const unsigned char *in, int len)
 {
 	int i;

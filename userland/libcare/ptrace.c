@@ -264,6 +264,9 @@ int lc_syscall(struct lc_proc *p, long nr, long a0, long a1, long a2,
 	r = t->regs;
 	lc_arch_set_syscall(&r, p->scratch, nr, args);
 	err = set_regs(t->tid, &r);
+	/* For the tests: die right here, the thread set to run our call. */
+	if (!err && lc_fault("kill-in-syscall"))
+		raise(SIGKILL);
 	/* Entry, then exit of the system call. */
 	if (!err)
 		err = syscall_stop(t);

@@ -124,6 +124,21 @@ done
 result "SIGKILL of the patcher at 12 points: the target runs on, untraced ($ok/12)" $?
 kill -9 "$pid"
 
+# Killed with the thread set to run the injected mmap: the thread runs it,
+# then the stub after it puts every register back and resumes the thread.
+kill=$(mktemp)
+lc_start "$kill" "$LCB/lc-busy" 4
+before=$(lc_count "$kill" calls)
+for i in 1 2 3; do
+	(LIBCARE_FAULT=kill-in-syscall "$LC" patch -p "$pid" "$LCB/lctest-1.o" >/dev/null 2>&1) 2>/dev/null
+done
+sleep 0.3
+lc_sane "$pid" && lc_grows "$kill" calls && lc_grows "$kill" old &&
+	[ "$(lc_count "$kill" bad)" = 0 ] && [ "$(lc_count "$kill" calls)" -gt "$before" ]
+result "killed while its system call runs in the target (3 times): the target carries on" $? \
+	"$(tail -n 1 "$kill")"
+kill -9 "$pid"
+
 # The process exits while the patcher retries.
 pid=$spin_pid
 "$LC" patch -p "$pid" --retries 50 --retry-delay 100 "$LCB/lctest-spin.o" >"$spin.log" 2>&1 &
