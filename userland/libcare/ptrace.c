@@ -7,6 +7,8 @@
  * arrive while a thread is held are given back to it at detach.
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <elf.h>
 #include <errno.h>
 #include <signal.h>
@@ -43,6 +45,71 @@ static struct lc_thread *find_thread(struct lc_proc *p, pid_t tid)
 	return NULL;
 }
 
+/* The process a thread belongs to (Tgid: in its status). */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], buf[512], *s;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return tid;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return tid;
+	buf[n] = 0;
+	s = strstr(buf, "Tgid:");
+	return s ? atoi(s + 5) : tid;
+}
+
+/* A thread that is a zombie or gone: it will not stop for us. */
+static bool thread_dead(pid_t pid, pid_t tid)
+{
+	char path[80], buf[256], *s;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = 0;
+	s = strrchr(buf, ')');
+	return !s || s[2] == 'Z' || s[2] == 'X';
+}
+
+/*
+ * waitpid() for one thread, never blocking for good: a thread whose
+ * group is exiting may never report to us (its leader, a zombie, waits
+ * for the others), so poll, and give up on dead threads and after 5 s.
+ */
+static int wait_one(pid_t tid, int *st)
+{
+	long spins;
+
+	for (spins = 0; spins < 100000; spins++) {
+		pid_t r = waitpid(tid, st, __WALL | WNOHANG);
+
+		if (r == tid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (spins < 20) {
+			sched_yield();
+			continue;
+		}
+		if (thread_dead(tgid_of(tid), tid))
+			return -ESRCH;
+		usleep(50);
+	}
+	return -ETIMEDOUT;
+}
+
 /*
  * Wait for @t's next ptrace-stop. Signals that arrive meanwhile are kept
  * for detach and suppressed now. Returns the stop signal with the event
@@ -53,11 +120,10 @@ static int wait_stop(struct lc_thread *t)
 	int st, sig, ev;
 
 	for (;;) {
-		if (waitpid(t->tid, &st, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
+		int r = wait_one(t->tid, &st);
+
+		if (r < 0)
+			return r;
 		if (WIFEXITED(st) || WIFSIGNALED(st))
 			return -ESRCH;
 		if (!WIFSTOPPED(st))
@@ -303,11 +369,9 @@ int lc_step_out(struct lc_proc *p, struct lc_thread *t,
 		for (;;) {
 			int st;
 
-			if (waitpid(t->tid, &st, __WALL) < 0) {
-				if (errno == EINTR)
-					continue;
-				return -errno;
-			}
+			err = wait_one(t->tid, &st);
+			if (err)
+				return err;
 			if (WIFEXITED(st) || WIFSIGNALED(st))
 				return -ESRCH;
 			if (WIFSTOPPED(st) && WSTOPSIG(st) == SIGTRAP)
