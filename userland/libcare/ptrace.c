@@ -8,13 +8,13 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <elf.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,31 +83,45 @@ static bool thread_dead(pid_t pid, pid_t tid)
 	return !s || s[2] == 'Z' || s[2] == 'X';
 }
 
+static void on_alarm(int sig)
+{
+}
+
 /*
  * waitpid() for one thread, never blocking for good: a thread whose
  * group is exiting may never report to us (its leader, a zombie, waits
- * for the others), so poll, and give up on dead threads and after 5 s.
+ * for the others). A 20 ms interval timer interrupts the wait to look:
+ * dead threads are given up at once, any thread after 5 s.
  */
 static int wait_one(pid_t tid, int *st)
 {
-	long spins;
+	struct itimerval it = { { 0, 20000 }, { 0, 20000 } }, old_it;
+	struct sigaction sa = { .sa_handler = on_alarm }, old_sa;
+	int ticks = 0, err = 0;
+	pid_t r;
 
-	for (spins = 0; spins < 100000; spins++) {
-		pid_t r = waitpid(tid, st, __WALL | WNOHANG);
-
+	sigaction(SIGALRM, &sa, &old_sa);
+	setitimer(ITIMER_REAL, &it, &old_it);
+	for (;;) {
+		r = waitpid(tid, st, __WALL);
 		if (r == tid)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -errno;
-		if (spins < 20) {
-			sched_yield();
-			continue;
+			break;
+		if (r >= 0 || errno != EINTR) {
+			err = r < 0 ? -errno : -EPROTO;
+			break;
 		}
-		if (thread_dead(tgid_of(tid), tid))
-			return -ESRCH;
-		usleep(50);
+		if (thread_dead(tgid_of(tid), tid)) {
+			err = -ESRCH;
+			break;
+		}
+		if (++ticks > 250) {
+			err = -ETIMEDOUT;
+			break;
+		}
 	}
-	return -ETIMEDOUT;
+	setitimer(ITIMER_REAL, &old_it, NULL);
+	sigaction(SIGALRM, &old_sa, NULL);
+	return err;
 }
 
 /*
