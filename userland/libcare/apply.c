@@ -393,10 +393,12 @@ int lc_unapply(pid_t pid, const char *hexid, struct lc_opts *o)
 	}
 	block_signals(&mask);
 	r = lc_proc_open(&p, pid, o);
-	if (!r)
+	/* Memory we cannot read (kernel threads...) was never patched. */
+	if (!r && lc_proc_objects(&p))
+		r = -LC_ENOTARGET;
+	/* Nothing applied: nothing to refuse either (unpatch --all). */
+	if (!r && find_old(&p, id, idlen, &m, &addr))
 		r = lc_proc_check(&p);
-	if (!r)
-		r = lc_proc_objects(&p);
 	while (!r && find_old(&p, id, idlen, &m, &addr)) {
 		static struct switch_plan sp;
 		char hex[2 * LC_BUILD_ID_MAX + 1];

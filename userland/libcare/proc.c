@@ -347,15 +347,18 @@ struct lc_obj *lc_proc_find(struct lc_proc *p, const unsigned char *id, int len)
 	return NULL;
 }
 
+/* Quiet: for --all, which looks at every process, kernel threads too. */
 bool lc_process_maps_build_id(pid_t pid, const unsigned char *id, int len)
 {
-	struct lc_opts o = { .err = stderr };
+	struct lc_opts o = { .err = fopen("/dev/null", "we") };
 	struct lc_proc p;
 	bool hit = false;
 
 	if (lc_proc_open(&p, pid, &o) == 0 && lc_proc_objects(&p) == 0)
 		hit = lc_proc_find(&p, id, len) != NULL;
 	lc_proc_close(&p);
+	if (o.err)
+		fclose(o.err);
 	return hit;
 }
 

@@ -17,6 +17,7 @@ lc_cleanup() {
 	rm -f "$out"
 }
 trap lc_cleanup EXIT
+trap 'exit 1' INT TERM HUP
 
 # lc_start OUTFILE CMD...: run CMD in the background, its pid in $pid.
 lc_start() {

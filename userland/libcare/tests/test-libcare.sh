@@ -51,6 +51,21 @@ result "unpatched: the original code runs again, nothing wrong seen" $?
 result "info is empty after unpatch" $?
 expect "unpatch again: nothing to do" 5 "no patch applied" "$LC" unpatch -p "$pid"
 
+# --all: every process that maps the library, and only those.
+other=$(mktemp)
+busy_pid=$pid
+lc_start "$other" "$LCB/lc-busy" 2
+other_pid=$pid
+pid=$busy_pid
+expect "patch --all" 0 "pid $other_pid: .*lctest-1 applied" "$LC" patch --all "$LCB/lctest-1.o"
+lc_grows "$busy" new1 && lc_grows "$other" new1 && [ "$("$LC" info | grep -c lctest-1)" = 2 ]
+result "  ... patched both processes that map the library" $?
+"$LC" unpatch --all
+result "unpatch --all" $?
+lc_grows "$busy" old && lc_grows "$other" old && [ -z "$("$LC" info)" ]
+result "  ... and unpatched both" $?
+kill -9 "$other_pid"
+
 # Refusals: each leaves the process as it was.
 busy_pid=$pid
 before=$(lc_maps "$pid")
