@@ -392,8 +392,11 @@ int lc_unapply(pid_t pid, const char *hexid, struct lc_opts *o)
 		}
 	}
 	block_signals(&mask);
-	r = lc_proc_open(&p, pid, o);
-	/* Memory we cannot read (kernel threads...) was never patched. */
+	/*
+	 * A process gone, or whose memory we cannot read (kernel threads),
+	 * has nothing of ours to remove.
+	 */
+	r = lc_proc_open(&p, pid, o) ? -LC_ENOTARGET : 0;
 	if (!r && lc_proc_objects(&p))
 		r = -LC_ENOTARGET;
 	/* Nothing applied: nothing to refuse either (unpatch --all). */
