@@ -78,6 +78,15 @@ busy_thread_refused() {
 	stop_busy
 }
 
+deeper_frame_found_by_unwinding() {
+	start_busy 1 --spin-outer
+	kc_expect_fail $LC patch -p $BUSY --retries 3 --retry-delay 100 $LCD/lctest-outer.o
+	grep -q "busy: thread [0-9]* is inside lc_test_outer (frame at" $KC_ERR_FILE ||
+		kc_fail "$(cat $KC_ERR_FILE)"
+	sane $BUSY
+	stop_busy
+}
+
 sigkill_the_patcher() {
 	start_busy 16
 	for d in 0 1 2 3 5 8 12 20; do
@@ -112,6 +121,7 @@ killed_in_syscall() {
 
 kc_scenario "patch, level 2 and unpatch of a running 8-thread process" patch_level2_unpatch
 kc_scenario "a thread that never leaves the function: refused, unchanged" busy_thread_refused
+kc_scenario "a function deeper in a thread's stack: refused (libdw unwinding)" deeper_frame_found_by_unwinding
 kc_scenario "SIGKILL of the patcher mid-patch: the process runs on, untraced" sigkill_the_patcher
 kc_scenario "killed while its system call runs in the process: it carries on" killed_in_syscall
 kc_done

@@ -22,6 +22,15 @@ unsigned long lc_arch_pc(const lc_regs *r)
 	return r->pc;
 }
 
+/* DWARF numbering: x0..x30, sp; the pc apart. */
+int lc_arch_dwarf_regs(const lc_regs *r, uint64_t *regs, uint64_t *pc)
+{
+	memcpy(regs, r->regs, 31 * sizeof(uint64_t));
+	regs[31] = r->sp;
+	*pc = r->pc;
+	return 32;
+}
+
 void lc_arch_set_syscall(lc_regs *r, unsigned long pc, long nr, const long *a)
 {
 	int i;

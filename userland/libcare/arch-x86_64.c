@@ -25,6 +25,18 @@ unsigned long lc_arch_pc(const lc_regs *r)
 	return r->rip;
 }
 
+/* DWARF numbering: rax rdx rcx rbx rsi rdi rbp rsp r8..r15 rip. */
+int lc_arch_dwarf_regs(const lc_regs *r, uint64_t *regs, uint64_t *pc)
+{
+	const uint64_t v[17] = { r->rax, r->rdx, r->rcx, r->rbx, r->rsi, r->rdi,
+				 r->rbp, r->rsp, r->r8, r->r9, r->r10, r->r11,
+				 r->r12, r->r13, r->r14, r->r15, r->rip };
+
+	memcpy(regs, v, sizeof(v));
+	*pc = r->rip;
+	return 17;
+}
+
 void lc_arch_set_syscall(lc_regs *r, unsigned long pc, long nr, const long *a)
 {
 	r->rip = pc;

@@ -24,7 +24,7 @@ $(O)/libcare-ctl: $(LC_SRCS) $(LC_DIR)/libcare-ctl.c $(LC_HDRS)
 # What the tests patch: a small library, a program calling it from many
 # threads, and its patches (built by build-libpatch against the library).
 LC_TEST_BINS := $(LC_O)/liblctest.so $(LC_O)/lc-busy $(LC_O)/lc-zlib-demo
-LC_TEST_PATCHES := $(LC_O)/lctest-1.o $(LC_O)/lctest-2.o $(LC_O)/lctest-spin.o
+LC_TEST_PATCHES := $(LC_O)/lctest-1.o $(LC_O)/lctest-2.o $(LC_O)/lctest-spin.o $(LC_O)/lctest-outer.o
 
 .PHONY: libcare-tests
 libcare-tests: $(O)/libcare-ctl $(LC_TEST_BINS) $(LC_TEST_PATCHES)

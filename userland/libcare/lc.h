@@ -141,6 +141,8 @@ int lc_syms_extern(struct lc_proc *p, struct lc_obj *skip, const char *name,
 /* Per architecture (arch-*.c). */
 struct lc_image;
 unsigned long lc_arch_pc(const lc_regs *r);
+#define LC_DWARF_REGS 32
+int lc_arch_dwarf_regs(const lc_regs *r, uint64_t *regs, uint64_t *pc);
 void lc_arch_set_syscall(lc_regs *r, unsigned long pc, long nr, const long *a);
 long lc_arch_ret(const lc_regs *r);
 int lc_arch_syscall_stub(unsigned char *buf, const lc_regs *r);

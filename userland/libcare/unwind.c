@@ -53,6 +53,51 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
 }
 
 /*
+ * libdw reads the stopped threads through us: registers we already hold,
+ * memory through /proc/PID/mem, rather than a ptrace call per word.
+ */
+struct state {
+	struct lc_proc *p;
+	int next;
+};
+
+static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
+{
+	struct state *st = arg;
+
+	if (st->next >= st->p->nth)
+		return 0;
+	*thread_argp = &st->p->th[st->next];
+	return st->p->th[st->next++].tid;
+}
+
+static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
+			void *arg)
+{
+	struct state *st = arg;
+
+	return !lc_mem_read(st->p, addr, result, sizeof(*result));
+}
+
+static bool initial_registers(Dwfl_Thread *thread, void *arg)
+{
+	struct lc_thread *t = arg;
+	Dwarf_Word regs[LC_DWARF_REGS], pc;
+	int n = lc_arch_dwarf_regs(&t->regs, regs, &pc);
+
+	if (!dwfl_thread_state_registers(thread, 0, n, regs))
+		return false;
+	dwfl_thread_state_register_pc(thread, pc);
+	return true;
+}
+
+static const Dwfl_Thread_Callbacks thread_cb_ops = {
+	.next_thread = next_thread,
+	.memory_read = memory_read,
+	.set_initial_registers = initial_registers,
+};
+
+/*
  * 0 when no thread runs or will return into @r, -LC_EBUSY (with @why
  * naming the thread and the function) when one does.
  */
@@ -64,6 +109,7 @@ int lc_unwind_check(struct lc_proc *p, const struct lc_range *r, int n,
 		.find_debuginfo = dwfl_standard_find_debuginfo,
 	};
 	struct walk w = { .r = r, .n = n };
+	struct state st = { .p = p };
 	Dwfl *dwfl = dwfl_begin(&cb);
 	int i, err = 0;
 
@@ -83,7 +129,7 @@ int lc_unwind_check(struct lc_proc *p, const struct lc_range *r, int n,
 	}
 	if (!dwfl || dwfl_linux_proc_report(dwfl, p->pid) ||
 	    dwfl_report_end(dwfl, NULL, NULL) ||
-	    dwfl_linux_proc_attach(dwfl, p->pid, true)) {
+	    !dwfl_attach_state(dwfl, NULL, p->pid, &thread_cb_ops, &st)) {
 		snprintf(why, len, "cannot unwind the threads: %s", dwfl_errmsg(-1));
 		err = -EIO;
 		goto out;

@@ -5,7 +5,8 @@
  * or wrong. The main thread prints the counts every 50 ms:
  *   calls=C old=A new1=B new2=D bad=E lib=L
  * (lib: the library's own call counter). With --spin one more thread
- * stays inside lc_test_spin() forever. With --bench N it only prints the
+ * stays inside lc_test_spin() forever; with --spin-outer, in there
+ * called from lc_test_outer(). With --bench N it only prints the
  * time of one call (ns), measured over N calls, and exits; with
  * --bench-loop N it prints that every N calls, forever. With
  * --seccomp it runs under a seccomp filter (one that allows everything).
@@ -29,9 +30,11 @@
 static int (*lc_test_value_p)(int x);
 static long (*lc_test_calls_p)(void);
 static void (*lc_test_spin_p)(volatile int *stop);
+static void (*lc_test_outer_p)(volatile int *stop);
 #define lc_test_value lc_test_value_p
 #define lc_test_calls lc_test_calls_p
 #define lc_test_spin lc_test_spin_p
+#define lc_test_outer lc_test_outer_p
 
 static void open_lib(void)
 {
@@ -49,6 +52,7 @@ static void open_lib(void)
 	lc_test_value_p = (int (*)(int))dlsym(h, "lc_test_value");
 	lc_test_calls_p = (long (*)(void))dlsym(h, "lc_test_calls");
 	lc_test_spin_p = (void (*)(volatile int *))dlsym(h, "lc_test_spin");
+	lc_test_outer_p = (void (*)(volatile int *))dlsym(h, "lc_test_outer");
 }
 
 static long old_n, new1_n, new2_n, bad_n, calls_n;
@@ -80,7 +84,10 @@ static void *worker(void *arg)
 
 static void *spinner(void *arg)
 {
-	lc_test_spin(&stop_spin);
+	if (arg)
+		lc_test_outer(&stop_spin);
+	else
+		lc_test_spin(&stop_spin);
 	return NULL;
 }
 
@@ -126,6 +133,8 @@ int main(int argc, char **argv)
 		pthread_create(&t, NULL, worker, (void *)(long)i);
 	if (argc > 2 && !strcmp(argv[2], "--spin"))
 		pthread_create(&t, NULL, spinner, NULL);
+	if (argc > 2 && !strcmp(argv[2], "--spin-outer"))
+		pthread_create(&t, NULL, spinner, (void *)1);
 	for (;;) {
 		usleep(50000);
 		printf("calls=%ld old=%ld new1=%ld new2=%ld bad=%ld lib=%ld\n",

@@ -29,3 +29,10 @@ void lc_test_spin(volatile int *stop)
 	while (!*stop)
 		;
 }
+
+/* Calls lc_test_spin(): a thread in there has lc_test_outer on its stack. */
+void lc_test_outer(volatile int *stop)
+{
+	lc_test_spin(stop);
+	__atomic_fetch_add(&calls, 1, __ATOMIC_RELAXED);
+}

@@ -6,6 +6,7 @@
 int lc_test_value(int x);
 long lc_test_calls(void);
 void lc_test_spin(volatile int *stop);
+void lc_test_outer(volatile int *stop);
 
 /* What lc_test_value() returns unpatched, at level 1 and at level 2. */
 #define LCTEST_OLD(x) (2 * (x) + 1)

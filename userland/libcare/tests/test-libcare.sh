@@ -154,6 +154,17 @@ result "killed while its system call runs in the target (3 times): the target ca
 	"$(tail -n 1 "$kill")"
 kill -9 "$pid"
 
+# A thread whose stack holds a function being replaced, deeper than its
+# pc: only unwinding (libdw) sees it.
+outer=$(mktemp)
+lc_start "$outer" "$LCB/lc-busy" 1 --spin-outer
+expect "a function deeper in a thread's stack: busy (found by unwinding)" 4 \
+	"busy: thread [0-9]+ is inside lc_test_outer \(frame at" \
+	"$LC" patch -p "$pid" --retries 3 --retry-delay 50 "$LCB/lctest-outer.o"
+lc_sane "$pid" && [ "$(grep -c ' r-xp 00000000 00:00 0 *$' /proc/"$pid"/maps)" = 0 ]
+result "  ... left running, untraced, nothing mapped" $?
+kill -9 "$pid"
+
 # The process exits while the patcher retries.
 pid=$spin_pid
 "$LC" patch -p "$pid" --retries 50 --retry-delay 100 "$LCB/lctest-spin.o" >"$spin.log" 2>&1 &
