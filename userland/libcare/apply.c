@@ -194,17 +194,25 @@ struct switch_plan {
 /* Stop 2, retried: check the stacks, then switch everything at once. */
 static int switch_all(struct lc_proc *p, struct switch_plan *sp, struct lc_opts *o)
 {
+	struct lc_unwinder *u;
 	char why[256] = "";
 	int try, r = -LC_EBUSY;
 	long t0, ret;
 
+	u = lc_unwind_open(p, why, sizeof(why));
+	if (!u) {
+		lc_msg(o, p->pid, "%s", why);
+		return -EIO;
+	}
 	for (try = 0; try < o->retries && r == -LC_EBUSY; try++) {
 		if (try)
 			usleep(o->retry_ms * 1000);
 		r = stop(p, &t0, true);
-		if (r)
+		if (r) {
+			lc_unwind_close(u);
 			return r;
-		r = lc_unwind_check(p, sp->r, sp->nr, why, sizeof(why));
+		}
+		r = lc_unwind_check(p, u, sp->r, sp->nr, why, sizeof(why));
 		if (!r)
 			r = write_all(p, sp->addr, sp->bytes, sp->undo, sp->len, sp->n);
 		if (!r && sp->unmap_addr &&
@@ -214,6 +222,7 @@ static int switch_all(struct lc_proc *p, struct switch_plan *sp, struct lc_opts 
 		if (r == -LC_EBUSY)
 			lc_dbg(o, p->pid, "try %d: %s", try + 1, why);
 	}
+	lc_unwind_close(u);
 	if (r && gone(p->pid))
 		lc_msg(o, p->pid, "the process exited during the patch");
 	else if (r == -LC_EBUSY)

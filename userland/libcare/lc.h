@@ -125,8 +125,11 @@ int lc_step_out(struct lc_proc *p, struct lc_thread *t,
 		const struct lc_range *r, int n, int max);
 
 /* unwind.c */
-int lc_unwind_check(struct lc_proc *p, const struct lc_range *r, int n,
-		    char *why, size_t len);
+struct lc_unwinder;
+struct lc_unwinder *lc_unwind_open(struct lc_proc *p, char *why, size_t len);
+void lc_unwind_close(struct lc_unwinder *u);
+int lc_unwind_check(struct lc_proc *p, struct lc_unwinder *u,
+		    const struct lc_range *r, int n, char *why, size_t len);
 
 /* symbols.c */
 struct lc_syms;

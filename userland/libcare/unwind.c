@@ -97,21 +97,55 @@ static const Dwfl_Thread_Callbacks thread_cb_ops = {
 	.set_initial_registers = initial_registers,
 };
 
+struct lc_unwinder {
+	Dwfl *dwfl;
+	struct state st;
+};
+
 /*
- * 0 when no thread runs or will return into @r, -LC_EBUSY (with @why
- * naming the thread and the function) when one does.
+ * The process's modules, reported while it runs (the maps do not change
+ * for what we look at): the stops only pay for the unwinding itself.
  */
-int lc_unwind_check(struct lc_proc *p, const struct lc_range *r, int n,
-		    char *why, size_t len)
+struct lc_unwinder *lc_unwind_open(struct lc_proc *p, char *why, size_t len)
 {
 	static const Dwfl_Callbacks cb = {
 		.find_elf = dwfl_linux_proc_find_elf,
 		.find_debuginfo = dwfl_standard_find_debuginfo,
 	};
+	struct lc_unwinder *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return NULL;
+	u->st.p = p;
+	u->dwfl = dwfl_begin(&cb);
+	if (!u->dwfl || dwfl_linux_proc_report(u->dwfl, p->pid) ||
+	    dwfl_report_end(u->dwfl, NULL, NULL) ||
+	    !dwfl_attach_state(u->dwfl, NULL, p->pid, &thread_cb_ops, &u->st)) {
+		snprintf(why, len, "cannot unwind the threads: %s", dwfl_errmsg(-1));
+		lc_unwind_close(u);
+		return NULL;
+	}
+	return u;
+}
+
+void lc_unwind_close(struct lc_unwinder *u)
+{
+	if (!u)
+		return;
+	if (u->dwfl)
+		dwfl_end(u->dwfl);
+	free(u);
+}
+
+/*
+ * 0 when no thread runs or will return into @r, -LC_EBUSY (with @why
+ * naming the thread and the function) when one does.
+ */
+int lc_unwind_check(struct lc_proc *p, struct lc_unwinder *u,
+		    const struct lc_range *r, int n, char *why, size_t len)
+{
 	struct walk w = { .r = r, .n = n };
-	struct state st = { .p = p };
-	Dwfl *dwfl = dwfl_begin(&cb);
-	int i, err = 0;
+	int i;
 
 	/* The registers first: cheap, and exact for the innermost frame. */
 	for (i = 0; i < p->nth; i++) {
@@ -123,24 +157,15 @@ int lc_unwind_check(struct lc_proc *p, const struct lc_range *r, int n,
 			    (!p->o->step_out || lc_step_out(p, &p->th[i], r, n, 64))) {
 				snprintf(why, len, "thread %d is running in %s (pc %#lx)",
 					 p->th[i].tid, r[k].name, pc);
-				dwfl_end(dwfl);
 				return -LC_EBUSY;
 			}
 	}
-	if (!dwfl || dwfl_linux_proc_report(dwfl, p->pid) ||
-	    dwfl_report_end(dwfl, NULL, NULL) ||
-	    !dwfl_attach_state(dwfl, NULL, p->pid, &thread_cb_ops, &st)) {
-		snprintf(why, len, "cannot unwind the threads: %s", dwfl_errmsg(-1));
-		err = -EIO;
-		goto out;
-	}
-	dwfl_getthreads(dwfl, thread_cb, &w);
+	u->st.next = 0;
+	dwfl_getthreads(u->dwfl, thread_cb, &w);
 	if (w.hit) {
 		snprintf(why, len, "thread %d is inside %s (frame at %#lx)",
 			 (int)w.tid, w.hit, w.pc);
-		err = -LC_EBUSY;
+		return -LC_EBUSY;
 	}
-out:
-	dwfl_end(dwfl);
-	return err;
+	return 0;
 }
