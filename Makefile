@@ -65,7 +65,8 @@ BINS :=
 # add to BINS, UNIT_TESTS and FUZZERS.
 include userland/lib/build.mk loader/build.mk bpf/build.mk \
 	userland/kcarectl/build.mk userland/kcare-uname/build.mk \
-	userland/kcare-patchset/build.mk
+	userland/kcare-patchset/build.mk userland/libcare/build.mk \
+	userland/eportal/build.mk
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
@@ -154,6 +155,7 @@ selftest-root: selftest-modules selftest-progs patches e2e-repo
 	@mkdir -p $(O)/selftest-root/image-modules
 	@cp $(IMAGE_$(ARCH))/lib/modules/$(KREL)/kernel/fs/binfmt_misc.ko $(O)/selftest-root/image-modules/
 	@mkdir -p $(O)/selftest-root/e2e && cp -r $(E2E_DIR)/keys $(E2E_DIR)/kcp $(E2E_DIR)/env.sh $(O)/selftest-root/e2e/
+	@mkdir -p $(O)/selftest-root/libcare && cp -r $(O)/libcare/. $(O)/libcare-ctl $(O)/selftest-root/libcare/
 
 userland: $(BINS)
 
@@ -212,4 +214,3 @@ bench:
 
 clean:
 	rm -rf build
-include userland/eportal/build.mk

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Symbols of a mapped object, read with libelf from the very file the
+ * process maps (/proc/PID/map_files/, which still works when the file was
+ * deleted or replaced on disk), checked against the build-id found in
+ * memory. Both .dynsym and .symtab (when not stripped) are read; local
+ * symbols remember the source file (STT_FILE) they belong to, and
+ * versioned symbols keep only their default version.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lc.h"
+
+struct lc_sym {
+	char *name;
+	const char *file;
+	unsigned long addr, size;
+	unsigned char type, bind;
+	bool hidden;
+};
+
+struct lc_syms {
+	struct lc_sym *v;
+	int n, cap;
+	char **files;
+	int nfiles;
+};
+
+static const char *keep_file(struct lc_syms *s, const char *name)
+{
+	char **f = realloc(s->files, (s->nfiles + 1) * sizeof(*f));
+
+	if (!f)
+		return NULL;
+	s->files = f;
+	f[s->nfiles] = strdup(name);
+	return f[s->nfiles] ? f[s->nfiles++] : NULL;
+}
+
+static int add_sym(struct lc_syms *s, const char *name, const char *file,
+		   const GElf_Sym *sym, unsigned long bias, bool hidden)
+{
+	struct lc_sym *n;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		n = realloc(s->v, s->cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		s->v = n;
+	}
+	n = &s->v[s->n];
+	n->name = strdup(name);
+	if (!n->name)
+		return -ENOMEM;
+	n->file = GELF_ST_BIND(sym->st_info) == STB_LOCAL ? file : NULL;
+	n->addr = bias + sym->st_value;
+	n->size = sym->st_size;
+	n->type = GELF_ST_TYPE(sym->st_info);
+	n->bind = GELF_ST_BIND(sym->st_info);
+	n->hidden = hidden;
+	s->n++;
+	return 0;
+}
+
+static bool build_id_matches(Elf *elf, const struct lc_obj *obj)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *d;
+		GElf_Nhdr nh;
+		size_t off = 0, name, desc;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		d = elf_getdata(scn, NULL);
+		while (d && (off = gelf_getnote(d, off, &nh, &name, &desc)) > 0)
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+			    !memcmp((char *)d->d_buf + name, "GNU", 4))
+				return (int)nh.n_descsz == obj->build_id_len &&
+				       !memcmp((char *)d->d_buf + desc, obj->build_id,
+					       obj->build_id_len);
+	}
+	return false;
+}
+
+static int read_table(struct lc_syms *s, Elf *elf, Elf_Scn *scn,
+		      GElf_Shdr *sh, unsigned long bias, bool globals_only)
+{
+	Elf_Data *d = elf_getdata(scn, NULL), *vd = NULL;
+	Elf_Scn *v = NULL;
+	GElf_Shdr vsh;
+	const char *file = NULL;
+	size_t i, n;
+
+	if (!d || !sh->sh_entsize)
+		return -EINVAL;
+	/* The version table that goes with .dynsym, if any. */
+	while (sh->sh_type == SHT_DYNSYM && (v = elf_nextscn(elf, v)))
+		if (gelf_getshdr(v, &vsh) && vsh.sh_type == SHT_GNU_versym) {
+			vd = elf_getdata(v, NULL);
+			break;
+		}
+	n = sh->sh_size / sh->sh_entsize;
+	for (i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Versym ver = 0;
+		const char *name;
+		int type;
+
+		if (!gelf_getsym(d, i, &sym))
+			continue;
+		name = elf_strptr(elf, sh->sh_link, sym.st_name);
+		type = GELF_ST_TYPE(sym.st_info);
+		if (type == STT_FILE) {
+			file = name ? keep_file(s, name) : NULL;
+			continue;
+		}
+		if (!name || !*name || sym.st_shndx == SHN_UNDEF ||
+		    (type != STT_FUNC && type != STT_OBJECT && type != STT_GNU_IFUNC &&
+		     type != STT_NOTYPE && type != STT_TLS))
+			continue;
+		if (globals_only && GELF_ST_BIND(sym.st_info) == STB_LOCAL)
+			continue;
+		if (vd)
+			gelf_getversym(vd, i, &ver);
+		if (add_sym(s, name, file, &sym, sym.st_shndx == SHN_ABS ? 0 : bias,
+			    ver & 0x8000))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static struct lc_syms *load(struct lc_proc *p, struct lc_obj *obj,
+			    bool globals_only)
+{
+	struct lc_syms *s = calloc(1, sizeof(*s));
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	Elf *elf = NULL;
+	int fd;
+
+	if (!s)
+		return NULL;
+	fd = open(obj->map_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(obj->path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (!elf || !build_id_matches(elf, obj)) {
+		lc_msg(p->o, p->pid, "%s: %s", obj->path, elf ?
+		       "the file does not have the build-id of the mapped object" :
+		       "cannot read the mapped file");
+		goto err;
+	}
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) &&
+		    (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM) &&
+		    (sh.sh_type == SHT_DYNSYM || !globals_only) &&
+		    read_table(s, elf, scn, &sh, obj->bias, globals_only))
+			goto err;
+	elf_end(elf);
+	close(fd);
+	return s;
+err:
+	if (elf)
+		elf_end(elf);
+	if (fd >= 0)
+		close(fd);
+	lc_syms_free(s);
+	return NULL;
+}
+
+struct lc_syms *lc_syms_load(struct lc_proc *p, struct lc_obj *obj)
+{
+	return load(p, obj, false);
+}
+
+void lc_syms_free(struct lc_syms *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].name);
+	for (i = 0; i < s->nfiles; i++)
+		free(s->files[i]);
+	free(s->files);
+	free(s->v);
+	free(s);
+}
+
+/*
+ * Globals match by name; locals only when @file names their source file
+ * ("*": any file).
+ * Returns how many different addresses match (1: found, 0: none).
+ */
+int lc_syms_lookup(struct lc_syms *s, const char *name, const char *file,
+		   bool want_func, unsigned long *addr, unsigned long *size)
+{
+	unsigned long found = 0, fsize = 0;
+	int i, n = 0;
+	bool hidden = true;
+
+	for (i = 0; i < s->n; i++) {
+		struct lc_sym *y = &s->v[i];
+
+		if (strcmp(y->name, name))
+			continue;
+		if (y->bind == STB_LOCAL && (!file || !y->file ||
+					     (strcmp(file, "*") && strcmp(file, y->file))))
+			continue;
+		if (want_func && y->type != STT_FUNC)
+			continue;
+		if (n && found == y->addr)
+			continue;
+		/* A default version beats the older, hidden ones. */
+		if (n && y->hidden && !hidden)
+			continue;
+		if (n && hidden && !y->hidden)
+			n = 0;
+		found = y->addr;
+		fsize = y->size;
+		hidden = y->hidden;
+		n++;
+	}
+	if (n == 1) {
+		*addr = found;
+		if (size)
+			*size = fsize;
+	}
+	return n;
+}
+
+/* A symbol the patch needs from another object (libc...): its .dynsym. */
+int lc_syms_extern(struct lc_proc *p, struct lc_obj *skip, const char *name,
+		   unsigned long *addr)
+{
+	int i;
+
+	for (i = 0; i < p->nobjs; i++) {
+		struct lc_obj *o = &p->objs[i];
+		struct lc_syms *s;
+		int n, j;
+
+		if (o == skip)
+			continue;
+		s = load(p, o, true);
+		if (!s)
+			continue;
+		n = lc_syms_lookup(s, name, NULL, false, addr, NULL);
+		for (j = 0; n == 1 && j < s->n; j++)
+			if (s->v[j].addr == *addr && s->v[j].type == STT_GNU_IFUNC) {
+				lc_msg(p->o, p->pid, "%s in %s is an IFUNC: not supported",
+				       name, o->path);
+				n = -1;
+			}
+		lc_syms_free(s);
+		if (n == 1)
+			return 0;
+		if (n < 0)
+			return -ENOTSUP;
+	}
+	return -ENOENT;
+}

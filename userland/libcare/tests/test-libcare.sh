@@ -1,0 +1,180 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# LibCare on this machine (ptrace works natively): patch, level 2 and
+# unpatch of a running 8-thread process, and every refusal path, each
+# leaving the target running, untraced and unchanged. Needs "make
+# libcare-tests".
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/scripts/tests/lib.sh"
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/userland/libcare/tests/lc-lib.sh"
+
+make -s -C "$top" libcare-tests >/dev/null || { result "build" 1; done_testing; exit 1; }
+
+busy=$(mktemp)
+lc_start "$busy" "$LCB/lc-busy" 8
+lc_grows "$busy" old && [ "$(lc_count "$busy" new1)" = 0 ]
+result "8 threads get the unpatched value before" $?
+
+expect "patch level 1 into a running process" 0 "lctest-1 applied \(level 1" \
+	"$LC" patch -p "$pid" "$LCB/lctest-1.o"
+lc_grows "$busy" new1 && ! lc_grows "$busy" old && lc_sane "$pid"
+result "after it, every call returns the new value; untraced, running" $?
+[ "$(lc_count "$busy" bad)" = 0 ]
+result "no wrong value at any time during the switch" $?
+c=$(lc_count "$busy" calls); l=$(lc_count "$busy" lib)
+[ -n "$c" ] && [ "$l" -ge "$c" ]
+result "the patch shares the library's own static data (call counter)" $?
+
+expect "info lists the patch" 0 "lc-busy .* level 1 +lctest-1" "$LC" info
+expect "info --json" 0 "\"pid\": $pid, \"command\": \"lc-busy\".*\"level\": 1, \"patch\": \"lctest-1\"" \
+	"$LC" info --json
+expect "the same level again: nothing to do" 5 "level 1 is applied already" \
+	"$LC" patch -p "$pid" "$LCB/lctest-1.o"
+
+expect "level 2 replaces level 1" 0 "lctest-2 applied \(level 2" \
+	"$LC" patch -p "$pid" "$LCB/lctest-2.o"
+lc_grows "$busy" new2 && ! lc_grows "$busy" new1 && lc_sane "$pid" &&
+	[ "$(grep -c ' r-xp 00000000 00:00 0 *$' /proc/"$pid"/maps)" = 1 ] ||
+	{ grep ' 00:00 0 *$' /proc/"$pid"/maps | sed 's/^/# /'; tail -n 1 "$busy" | sed 's/^/# /'; false; }
+result "level 2 runs, level 1 is unmapped" $?
+cnt=$("$LC" info | grep -c "^$pid ")
+[ "$cnt" = 1 ]
+result "info shows one entry, level 2" $?
+
+expect "unpatch" 0 "lctest-2 removed" "$LC" unpatch -p "$pid"
+lc_grows "$busy" old && ! lc_grows "$busy" new2 && lc_sane "$pid" &&
+	[ "$(lc_count "$busy" bad)" = 0 ]
+result "unpatched: the original code runs again, nothing wrong seen" $?
+[ -z "$("$LC" info)" ]
+result "info is empty after unpatch" $?
+expect "unpatch again: nothing to do" 5 "no patch applied" "$LC" unpatch -p "$pid"
+
+# --all: every process that maps the library, and only those.
+other=$(mktemp)
+busy_pid=$pid
+lc_start "$other" "$LCB/lc-busy" 2
+other_pid=$pid
+pid=$busy_pid
+expect "patch --all" 0 "pid $other_pid: .*lctest-1 applied" "$LC" patch --all "$LCB/lctest-1.o"
+lc_grows "$busy" new1 && lc_grows "$other" new1 && [ "$("$LC" info | grep -c lctest-1)" = 2 ]
+result "  ... patched both processes that map the library" $?
+"$LC" unpatch --all >"$other.log" 2>&1
+result "unpatch --all" $? "$(tail -n 3 "$other.log")"
+lc_grows "$busy" old && lc_grows "$other" old && [ -z "$("$LC" info)" ]
+result "  ... and unpatched both" $?
+kill -9 "$other_pid"
+
+# Refusals: each leaves the process as it was.
+busy_pid=$pid
+before=$(lc_maps "$pid")
+z=$(mktemp)
+lc_start "$z" sleep 100
+expect "a patch for a library the process does not map" 5 "maps no object with build-id" \
+	"$LC" patch -p "$pid" "$LCB/lctest-1.o"
+lc_sane "$pid"
+result "  ... which is left running, untraced" $?
+pid=$busy_pid
+"$top/userland/libcare/build-libpatch" --target /bin/true -I "$top/userland/libcare/tests" \
+	-o "$z.o" "$top/userland/libcare/tests/patches/lctest-1"
+expect "a patch for another build-id" 5 "maps no object with build-id" \
+	"$LC" patch -p "$pid" "$z.o"
+head -c $(( $(stat -c %s "$LCB/lctest-1.o") / 2 )) "$LCB/lctest-1.o" >"$z.o"
+expect "a corrupt patch object" 1 "corrupt|not an ELF|not a libcare" "$LC" patch -p "$pid" "$z.o"
+echo garbage >"$z.o"
+expect "a patch object that is no ELF" 1 "not an ELF relocatable" "$LC" patch -p "$pid" "$z.o"
+objcopy --remove-section .kcare.lpatch "$LCB/lctest-1.o" "$z.o"
+expect "an object without .kcare.lpatch" 1 "no .kcare.lpatch section" "$LC" patch -p "$pid" "$z.o"
+rm -f "$z.o"
+echo lc-busy >"$z.bl"
+expect "a blacklisted process" 3 "refused: lc-busy is in the blacklist" \
+	env LIBCARE_BLACKLIST="$z.bl" "$LC" patch -p "$pid" "$LCB/lctest-1.o"
+rm -f "$z.bl"
+expect "init" 3 "refused: init" "$LC" patch -p 1 "$LCB/lctest-1.o"
+expect "a pid that does not exist" 1 "no such process" "$LC" patch -p 999999 "$LCB/lctest-1.o"
+[ "$before" = "$(lc_maps "$pid")" ] && lc_sane "$pid" && [ "$(lc_count "$busy" bad)" = 0 ]
+result "after every refusal: same mappings, running, untraced" $?
+
+sec=$(mktemp)
+lc_start "$sec" "$LCB/lc-busy" 2 --seccomp
+expect "a process under a seccomp filter" 3 "seccomp filter" \
+	"$LC" patch -p "$pid" "$LCB/lctest-1.o"
+lc_sane "$pid"
+result "  ... left running, untraced" $?
+
+# A thread that never leaves the function being replaced.
+spin=$(mktemp)
+lc_start "$spin" "$LCB/lc-busy" 2 --spin
+spin_pid=$pid
+before=$(lc_maps "$pid")
+t0=$(date +%s%N)
+expect "a thread stays in the patched function: busy" 4 \
+	"busy: thread [0-9]+ is (running in|inside) lc_test_spin.*gave up after 10 tries" \
+	"$LC" patch -p "$pid" --retries 10 --retry-delay 200 "$LCB/lctest-spin.o"
+t=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$t" -ge 1800 ] && [ "$t" -lt 8000 ]
+result "  ... after about 2 s of retries ($t ms)" $?
+[ "$before" = "$(lc_maps "$pid")" ] && lc_sane "$pid" && lc_grows "$spin" old
+result "  ... left running, untraced, with the same mappings" $?
+
+# The patcher is killed (SIGKILL) at 12 points of a patch: the kernel
+# detaches the threads; whatever the point, the target must run on,
+# untraced, never computing a wrong value.
+kill=$(mktemp)
+lc_start "$kill" "$LCB/lc-busy" 64
+ok=0
+for d in 0 2 4 6 8 10 13 16 20 25 30 40; do
+	"$LC" patch -p "$pid" "$LCB/lctest-1.o" >/dev/null 2>&1 &
+	ctl=$!
+	sleep "0.0$(printf %02d "$d")"
+	kill -9 "$ctl" 2>/dev/null
+	wait "$ctl" 2>/dev/null
+	sleep 0.1
+	lc_sane "$pid" || break
+	"$LC" unpatch -p "$pid" >/dev/null 2>&1
+	ok=$((ok + 1))
+done
+[ $ok = 12 ] && lc_grows "$kill" calls && [ "$(lc_count "$kill" bad)" = 0 ] && lc_sane "$pid"
+result "SIGKILL of the patcher at 12 points: the target runs on, untraced ($ok/12)" $?
+kill -9 "$pid"
+
+# Killed with the thread set to run the injected mmap: the thread runs it,
+# then the stub after it puts every register back and resumes the thread.
+kill=$(mktemp)
+lc_start "$kill" "$LCB/lc-busy" 4
+before=$(lc_count "$kill" calls)
+for i in 1 2 3; do
+	(LIBCARE_FAULT=kill-in-syscall "$LC" patch -p "$pid" "$LCB/lctest-1.o" >/dev/null 2>&1; true) 2>/dev/null
+done
+sleep 0.3
+lc_sane "$pid" && lc_grows "$kill" calls && lc_grows "$kill" old &&
+	[ "$(lc_count "$kill" bad)" = 0 ] && [ "$(lc_count "$kill" calls)" -gt "$before" ]
+result "killed while its system call runs in the target (3 times): the target carries on" $? \
+	"$(tail -n 1 "$kill")"
+kill -9 "$pid"
+
+# A thread whose stack holds a function being replaced, deeper than its
+# pc: only unwinding (libdw) sees it.
+outer=$(mktemp)
+lc_start "$outer" "$LCB/lc-busy" 1 --spin-outer
+expect "a function deeper in a thread's stack: busy (found by unwinding)" 4 \
+	"busy: thread [0-9]+ is inside lc_test_outer \(frame at" \
+	"$LC" patch -p "$pid" --retries 3 --retry-delay 50 "$LCB/lctest-outer.o"
+lc_sane "$pid" && [ "$(grep -c ' r-xp 00000000 00:00 0 *$' /proc/"$pid"/maps)" = 0 ]
+result "  ... left running, untraced, nothing mapped" $?
+kill -9 "$pid"
+
+# The process exits while the patcher retries.
+pid=$spin_pid
+"$LC" patch -p "$pid" --retries 50 --retry-delay 100 "$LCB/lctest-spin.o" >"$spin.log" 2>&1 &
+ctl=$!
+sleep 0.5
+kill -9 "$pid"
+wait "$ctl"
+rc=$?
+[ "$rc" != 0 ] && grep -qE "exited|no such process" "$spin.log"
+result "the target exits mid-patch: a clear error (status $rc)" $? "$(tail -n 2 "$spin.log")"
+rm -f "$spin.log"
+
+done_testing

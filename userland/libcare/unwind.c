@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The consistency check: unwind the stack of every stopped thread with
+ * elfutils libdw (as eu-stack does, from the CFI of each mapped object)
+ * and tell whether a frame is inside code about to be replaced or freed.
+ */
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lc.h"
+
+struct walk {
+	const struct lc_range *r;
+	int n;
+	pid_t tid;
+	const char *hit;
+	unsigned long pc;
+	int depth;
+};
+
+static int frame_cb(Dwfl_Frame *frame, void *arg)
+{
+	struct walk *w = arg;
+	Dwarf_Addr pc;
+	bool activation;
+	int i;
+
+	if (!dwfl_frame_pc(frame, &pc, &activation))
+		return DWARF_CB_ABORT;
+	/* A return address points after the call: look at the call itself. */
+	if (!activation)
+		pc--;
+	for (i = 0; i < w->n; i++)
+		if (pc >= w->r[i].start && pc < w->r[i].end) {
+			w->hit = w->r[i].name;
+			w->pc = pc;
+			return DWARF_CB_ABORT;
+		}
+	return ++w->depth < 256 ? DWARF_CB_OK : DWARF_CB_ABORT;
+}
+
+static int thread_cb(Dwfl_Thread *thread, void *arg)
+{
+	struct walk *w = arg;
+
+	w->tid = dwfl_thread_tid(thread);
+	w->depth = 0;
+	/* An unwind that stops early (no CFI) still checked its frames. */
+	dwfl_thread_getframes(thread, frame_cb, w);
+	return w->hit ? DWARF_CB_ABORT : DWARF_CB_OK;
+}
+
+/*
+ * libdw reads the stopped threads through us: registers we already hold,
+ * memory through /proc/PID/mem, rather than a ptrace call per word.
+ */
+struct state {
+	struct lc_proc *p;
+	int next;
+};
+
+static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
+{
+	struct state *st = arg;
+
+	if (st->next >= st->p->nth)
+		return 0;
+	*thread_argp = &st->p->th[st->next];
+	return st->p->th[st->next++].tid;
+}
+
+static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
+			void *arg)
+{
+	struct state *st = arg;
+
+	return !lc_mem_read(st->p, addr, result, sizeof(*result));
+}
+
+static bool initial_registers(Dwfl_Thread *thread, void *arg)
+{
+	struct lc_thread *t = arg;
+	Dwarf_Word regs[LC_DWARF_REGS], pc;
+	int n = lc_arch_dwarf_regs(&t->regs, regs, &pc);
+
+	if (!dwfl_thread_state_registers(thread, 0, n, regs))
+		return false;
+	dwfl_thread_state_register_pc(thread, pc);
+	return true;
+}
+
+static const Dwfl_Thread_Callbacks thread_cb_ops = {
+	.next_thread = next_thread,
+	.memory_read = memory_read,
+	.set_initial_registers = initial_registers,
+};
+
+struct lc_unwinder {
+	Dwfl *dwfl;
+	struct state st;
+};
+
+/*
+ * The process's modules, reported while it runs (the maps do not change
+ * for what we look at): the stops only pay for the unwinding itself.
+ */
+struct lc_unwinder *lc_unwind_open(struct lc_proc *p, char *why, size_t len)
+{
+	static const Dwfl_Callbacks cb = {
+		.find_elf = dwfl_linux_proc_find_elf,
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+	};
+	struct lc_unwinder *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return NULL;
+	u->st.p = p;
+	u->dwfl = dwfl_begin(&cb);
+	if (!u->dwfl || dwfl_linux_proc_report(u->dwfl, p->pid) ||
+	    dwfl_report_end(u->dwfl, NULL, NULL) ||
+	    !dwfl_attach_state(u->dwfl, NULL, p->pid, &thread_cb_ops, &u->st)) {
+		snprintf(why, len, "cannot unwind the threads: %s", dwfl_errmsg(-1));
+		lc_unwind_close(u);
+		return NULL;
+	}
+	return u;
+}
+
+void lc_unwind_close(struct lc_unwinder *u)
+{
+	if (!u)
+		return;
+	if (u->dwfl)
+		dwfl_end(u->dwfl);
+	free(u);
+}
+
+/*
+ * 0 when no thread runs or will return into @r, -LC_EBUSY (with @why
+ * naming the thread and the function) when one does.
+ */
+int lc_unwind_check(struct lc_proc *p, struct lc_unwinder *u,
+		    const struct lc_range *r, int n, char *why, size_t len)
+{
+	struct walk w = { .r = r, .n = n };
+	int i;
+
+	/* The registers first: cheap, and exact for the innermost frame. */
+	for (i = 0; i < p->nth; i++) {
+		unsigned long pc = lc_arch_pc(&p->th[i].regs);
+		int k;
+
+		for (k = 0; k < n; k++)
+			if (pc >= r[k].start && pc < r[k].end &&
+			    (!p->o->step_out || lc_step_out(p, &p->th[i], r, n, 64))) {
+				snprintf(why, len, "thread %d is running in %s (pc %#lx)",
+					 p->th[i].tid, r[k].name, pc);
+				return -LC_EBUSY;
+			}
+	}
+	u->st.next = 0;
+	dwfl_getthreads(u->dwfl, thread_cb, &w);
+	if (w.hit) {
+		snprintf(why, len, "thread %d is inside %s (frame at %#lx)",
+			 (int)w.tid, w.hit, w.pc);
+		return -LC_EBUSY;
+	}
+	return 0;
+}
