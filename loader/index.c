@@ -465,6 +465,16 @@ int kcl_index_check(const struct kcl_index *ix, const char *kernel_sha1,
 		kc_time_format(ix->expires, t);
 		return kc_fail(err, errlen, "index expired on %s", t);
 	}
+	/*
+	 * An index from the future was signed with a wrong clock, or made
+	 * to outlive the expiry that bounds a replay: refused either way.
+	 */
+	if (ix->generated > now && ix->generated - now > KCL_INDEX_MAX_SKEW) {
+		kc_time_format(ix->generated, t);
+		return kc_fail(err, errlen,
+			    "index generated on %s, more than a day in the future (check this machine's clock, date -u, and the server's)",
+			    t);
+	}
 	if (seen && ix->serial < seen->serial)
 		return kc_fail(err, errlen,
 			    "index serial %llu is older than the last accepted %llu (replayed?)",

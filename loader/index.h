@@ -71,10 +71,14 @@ struct kcl_index_seen {
 	unsigned int max_level;		/* highest level number listed */
 };
 
+/* How far in the future an index's generated time may be (clock skew). */
+#define KCL_INDEX_MAX_SKEW	(24 * 3600)
+
 /*
  * A verified index may be used only if it is for @kernel_sha1, not
  * expired at @now, and neither older (serial) nor shorter (max level)
- * than what was seen; each failure has its own message.
+ * than what was seen, and generated at most KCL_INDEX_MAX_SKEW after @now;
+ * each failure has its own message.
  */
 int kcl_index_check(const struct kcl_index *ix, const char *kernel_sha1,
 		    const char *feed, time_t now,
