@@ -40,6 +40,21 @@ static int kcl_check_patchset(const struct kcl_archive *ar,
 			return kc_fail(err, errlen, "payload %s does not match its SHA-256 in the manifest",
 					e->name);
 	}
+	/* Documentation/formats.md lists every entry: nothing else rides along. */
+	for (i = 0; i < ar->n; i++) {
+		const char *name = ar->entries[i].name;
+		size_t j;
+
+		if (!strcmp(name, "manifest") || !strcmp(name, "cves.txt"))
+			continue;
+		for (j = 0; j < m->npayloads; j++)
+			if (!strcmp(name, m->payloads[j].file))
+				break;
+		if (j == m->npayloads)
+			return kc_fail(err, errlen,
+					"the patchset has an entry %s that is neither the manifest, cves.txt nor a payload of the manifest (Documentation/formats.md)",
+					name);
+	}
 	return 0;
 }
 

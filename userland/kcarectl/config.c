@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fetch.h"
 #include "lines.h"
 #include "index.h"
 #include "util.h"
@@ -359,10 +360,13 @@ static int set_value(struct kc_config *c, const struct key *k,
 			v = KC_DEFAULT_PATCH_SERVER;
 		/* fallthrough */
 	case T_OPT_URL:
-		if (*v && !valid_url(v, web))
+		if (*v && !valid_url(v, web)) {
+			/* The value may hold a password: never shown whole. */
+			kc_url_redact(v, tmp, sizeof(tmp));
 			return kc_fail(why, whylen,
 				    "'%.80s' is not a URL (expected http://HOST/... or https://HOST/...)",
-				    v);
+				    tmp);
+		}
 		return set_str(f, v, why, whylen);
 	case T_PROXY:
 		if (*v && !valid_proxy(v))

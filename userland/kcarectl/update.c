@@ -36,7 +36,7 @@ int kc_update_keys(struct kcl_keyring *kr, char *err, size_t errlen)
 		/* An empty or missing directory is fine: the other may have keys. */
 		if (access(dirs[i], F_OK))
 			continue;
-		if (kcl_keyring_add_dir(kr, dirs[i], e, sizeof(e)) &&
+		if (kcl_keyring_add_dir_lenient(kr, dirs[i], stderr, e, sizeof(e)) &&
 		    !strstr(e, "no trusted key"))
 			goto fail;
 	}
