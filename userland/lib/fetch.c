@@ -282,9 +282,14 @@ static size_t kc_header_cb(char *line, size_t size, size_t nmemb, void *arg)
 	char val[160];
 
 	if (n >= 5 && !strncmp(line, "HTTP/", 5)) {
-		const char *sp = memchr(line, ' ', n);
 		unsigned long long st = 0;
+		char sl[64];
+		const char *sp;
 
+		/* libcurl's line is not terminated: parse a bounded copy. */
+		snprintf(sl, sizeof(sl), "%.*s", (int)(n < sizeof(sl) ? n : sizeof(sl) - 1),
+			 line);
+		sp = strchr(sl, ' ');
 		if (sp) {
 			sp++;
 			if (!kc_parse_ull(&sp, &st) || st > 999)
