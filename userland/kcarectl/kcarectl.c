@@ -158,7 +158,7 @@ static const struct kc_verb kc_verbs[] = {
 	{ "uname", 0, NULL, "print the effective kernel release", kc_cmd_uname },
 	{ "check", 0, NULL, "exit 0 when a newer patchset is available, 1 when not",
 	  kc_cmd_check },
-	{ "status", 0, NULL, "exit 0 up to date, 1 no patches, 2 newer not applied, 3 unsupported kernel, 4 unknown",
+	{ "status", 0, NULL, "exit 0 up to date, 1 no patches, 2 newer not applied, 3 unsupported kernel, 4 unknown, 5 index expired",
 	  kc_cmd_status },
 	{ "set-sticky-patch", 0, "DDMMYY|KEY|''", "pin updates to a date's patchset (STICKY_PATCH)",
 	  kc_set_sticky, KC_ROOT | KC_LOCK },
