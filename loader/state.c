@@ -3,14 +3,11 @@
  * The agent's state files (state.h): lines of blank-separated words, the
  * first words a key, rewritten whole and atomically on every change.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "state.h"
 #include "util.h"
@@ -215,29 +212,4 @@ int kcl_applied_write(const char *path, const char *sha1,
 		snprintf(line, sizeof(line), "%s %s %u\n", sha1,
 			 kcl_feed_word(a->feed), a->level);
 	return kcl_state_replace(path, key, 1, a ? line : NULL, err, errlen);
-}
-
-void kcl_state_clean(const char *dir)
-{
-	struct dirent *de;
-	DIR *d;
-	int dfd;
-
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0)
-		return;
-	if (kc_dir_check_fd(dfd, dir, NULL, 0)) {
-		close(dfd);
-		return;
-	}
-	d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return;
-	}
-	/* kc_write_atomic()'s ".NAME.tmp.PID" files of killed runs. */
-	while ((de = readdir(d)))
-		if (de->d_name[0] == '.' && strstr(de->d_name, ".tmp."))
-			unlinkat(dfd, de->d_name, 0);
-	closedir(d);
 }

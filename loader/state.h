@@ -44,10 +44,4 @@ int kcl_applied_read(const char *path, const char *sha1,
 int kcl_applied_write(const char *path, const char *sha1,
 		      const struct kcl_applied *a, char *err, size_t errlen);
 
-/*
- * Remove the temporary files killed runs left in the state directory
- * @dir (only when it is root's own, kc_dir_check_fd()); under the lock.
- */
-void kcl_state_clean(const char *dir);
-
 #endif /* _KCARE_LOADER_STATE_H */

@@ -3,7 +3,6 @@
  * The local cache of repository files (cache.h).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -440,72 +439,6 @@ void kc_cache_unstage(const char *dir, const char *name)
 	unlinkat(sfd, name, 0);
 	unlinkat(sfd, iname, 0);
 	close(sfd);
-}
-
-/* Remove the ".tmp.*" files of killed runs in @dfd and below (depth 4). */
-static void kc_cache_clean_dir(int dfd, int depth)
-{
-	struct dirent *de;
-	DIR *d;
-	int fd;
-
-	fd = dup(dfd);
-	if (fd < 0)
-		return;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (!strncmp(de->d_name, ".tmp.", 5)) {
-			unlinkat(dfd, de->d_name, 0);
-		} else if (de->d_type == DT_DIR && depth > 0 &&
-			   strcmp(de->d_name, KC_CACHE_STAGING)) {
-			int sub = openat(dfd, de->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-			if (sub >= 0) {
-				kc_cache_clean_dir(sub, depth - 1);
-				close(sub);
-			}
-		}
-	}
-	closedir(d);
-}
-
-void kc_cache_clean(const char *dir, time_t now)
-{
-	const char *leaf;
-	struct dirent *de;
-	struct stat st;
-	int root, sfd;
-	DIR *d;
-
-	root = kc_cache_open_parent(dir, "x", false, &leaf, NULL, 0);
-	if (root < 0)
-		return;
-	kc_cache_clean_dir(root, 4);
-	sfd = openat(root, KC_CACHE_STAGING, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	close(root);
-	if (sfd < 0)
-		return;
-	/* Downloads not resumed for a week will not be. */
-	d = fdopendir(sfd);
-	if (!d) {
-		close(sfd);
-		return;
-	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (!fstatat(sfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
-		    (!S_ISREG(st.st_mode) || st.st_mtime + KC_CACHE_STAGING_MAX_AGE < now))
-			unlinkat(sfd, de->d_name, 0);
-	}
-	closedir(d);
 }
 
 int kc_cache_age(const char *dir, const char *relpath, time_t now,

@@ -86,7 +86,7 @@ int kc_cache_verified_get(const char *dir, const char *relpath,
 /*
  * Downloads in progress live in DIR/.partial (0700, checked as the cache
  * is, never through a symbolic link); one not resumed for a week is
- * removed by kc_cache_clean().
+ * removed at the next start (leftovers.h).
  */
 #define KC_CACHE_STAGING		".partial"
 #define KC_CACHE_STAGING_MAX_AGE	(7 * 24 * 3600)
@@ -102,13 +102,6 @@ int kc_cache_stage(const char *dir, const char *name, int *fd, int *info_fd,
 		    char *err, size_t errlen);
 /* Remove the staging file @name and its info. */
 void kc_cache_unstage(const char *dir, const char *name);
-
-/*
- * Remove what killed runs left: ".tmp.*" files anywhere in the cache,
- * staging files older than KC_CACHE_STAGING_MAX_AGE and anything there
- * that is not a regular file. Errors are ignored (a best effort).
- */
-void kc_cache_clean(const char *dir, time_t now);
 
 /* Seconds since @relpath was stored (its mtime); 0, or -1 if missing. */
 int kc_cache_age(const char *dir, const char *relpath, time_t now,

@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
 #include <time.h>
+#include <unistd.h>
 
 #include "cache.h"
 #include "ctl.h"
+#include "leftovers.h"
 #include "lock.h"
 #include "state.h"
 #include "json.h"
@@ -236,8 +236,7 @@ int main(int argc, char **argv)
 		if (kc_lock_fd < 0)
 			return kc_error("%s", err);
 		/* Alone now: what killed runs left can go. */
-		kc_cache_clean(KC_CACHE_DIR, time(NULL));
-		kcl_state_clean(KCL_STATE_DIR);
+		kc_leftovers_clean(KC_CACHE_DIR, KCL_STATE_DIR, time(NULL));
 		rc = kc_current->run(arg, &opts);
 		kc_lock_release(kc_lock_fd);
 		return rc;

@@ -31,6 +31,16 @@ static long kc_lock_holder(int fd)
 	return pid > 0 && (*end == '\n' || !*end) ? pid : 0;
 }
 
+/*
+ * The holder's pid, for the message of those who wait: a failure to
+ * write it loses only that, so it is not an error.
+ */
+static void kc_lock_note(int fd, const char *s, size_t n)
+{
+	if (!ftruncate(fd, 0) && n)
+		(void)!pwrite(fd, s, n, 0);
+}
+
 int kc_lock_take(unsigned int wait_s, int *busy, char *err, size_t errlen)
 {
 	struct timespec pause = { 0, 100 * 1000 * 1000 };
@@ -89,9 +99,7 @@ int kc_lock_take(unsigned int wait_s, int *busy, char *err, size_t errlen)
 		nanosleep(&pause, NULL);
 	}
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) || pwrite(fd, pid, n, 0) != n) {
-		/* Only the message of those who wait is lost. */
-	}
+	kc_lock_note(fd, pid, n);
 	return fd;
 }
 
@@ -99,9 +107,8 @@ void kc_lock_release(int fd)
 {
 	if (fd < 0)
 		return;
-	if (ftruncate(fd, 0)) {
-		/* The next holder rewrites it. */
-	}
+	/* Emptied so that nobody names a finished run. */
+	kc_lock_note(fd, NULL, 0);
 	flock(fd, LOCK_UN);
 	close(fd);
 }

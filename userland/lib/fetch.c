@@ -27,46 +27,13 @@
 #include <curl/curl.h>
 
 #include "fetch.h"
+#include "fetch-priv.h"
 #include "util.h"
 
 #ifndef KCARE_VERSION
 #define KCARE_VERSION	"0"
 #endif
 
-/* Why an attempt was aborted from a callback. */
-enum kc_xfer_stop {
-	KC_STOP_NONE,
-	KC_STOP_TOO_LARGE,
-	KC_STOP_RESTART,	/* the server's answer does not fit the .part */
-	KC_STOP_IO,		/* cannot write the .part or grow the buffer */
-};
-
-struct kc_xfer {
-	CURL *curl;
-	const char *url;
-	size_t max;
-	/* The sink: a file (fd >= 0) or a growing buffer. */
-	int fd;
-	char *buf;
-	size_t cap;
-	/* Bytes of the file held (a resumed .part's included). */
-	unsigned long long off;
-	/* What was asked: the rest from resume_from (0: everything). */
-	unsigned long long resume_from;
-	unsigned long long known_total;	/* the size the .part was part of */
-	/* The response being received. */
-	long status;
-	long long content_length;	/* -1: none */
-	bool have_range;
-	unsigned long long cr_start, cr_total;	/* cr_total 0: unknown */
-	char etag[128], lastmod[64];
-	bool decided;
-	unsigned long long total;	/* the full size, 0: unknown */
-	enum kc_xfer_stop stop;
-	int io_errno;
-	/* The .part info file, rewritten when a fresh body starts; -1: none. */
-	int info_fd;
-};
 
 void kc_fetch_opts_init(struct kc_fetch_opts *o)
 {
@@ -88,46 +55,13 @@ long long kc_fetch_deadline(long seconds)
 }
 
 /* Milliseconds left before o->deadline_ms; LLONG_MAX without one. */
-static long long kc_left_ms(const struct kc_fetch_opts *o)
+long long kc_fetch_left_ms(const struct kc_fetch_opts *o)
 {
 	if (!o->deadline_ms)
 		return LLONG_MAX;
 	return o->deadline_ms - kc_fetch_deadline(0);
 }
 
-void kc_url_redact(const char *url, char *out, size_t outlen)
-{
-	const char *s, *at, *end;
-
-	if (!outlen)
-		return;
-	if (!url) {
-		snprintf(out, outlen, "(null)");
-		return;
-	}
-	s = strstr(url, "://");
-	s = s ? s + 3 : url;
-	/* The authority ends at the first '/', '?' or '#'. */
-	end = s + strcspn(s, "/?#");
-	at = memrchr(s, '@', end - s);
-	if (!at) {
-		snprintf(out, outlen, "%s", url);
-		return;
-	}
-	snprintf(out, outlen, "%.*s***%s", (int)(s - url), url, at);
-}
-
-static bool kc_is_https(const char *url)
-{
-	return !strncasecmp(url, "https://", 8);
-}
-
-int kc_fetch_redirect_ok(const char *from, const char *to)
-{
-	if (!to || !(kc_is_https(to) || !strncasecmp(to, "http://", 7)))
-		return 0;
-	return !(kc_is_https(from) && !kc_is_https(to));
-}
 
 static void kc_default_sleep(unsigned int ms, void *arg)
 {
@@ -165,8 +99,9 @@ static bool kc_url_allowed(const char *url)
 	return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
 }
 
+
 /* Parse a decimal at @s; false if there is none or it overflows. */
-static bool kc_parse_ull(const char **s, unsigned long long *v)
+bool kc_fetch_parse_ull(const char **s, unsigned long long *v)
 {
 	const char *p = *s;
 	unsigned long long n = 0;
@@ -219,8 +154,6 @@ static int kc_sink_reset(struct kc_xfer *x)
 }
 
 /* Record what the .part is a part of, for the next call to resume it. */
-static void kc_info_clear(int info_fd);
-
 static void kc_info_write(struct kc_xfer *x)
 {
 	char *s = NULL;
@@ -233,8 +166,9 @@ static void kc_info_write(struct kc_xfer *x)
 	if (n < 0)
 		return;
 	fd = x->info_fd;
+	/* A half-written info is worse than none: the .part restarts. */
 	if (ftruncate(fd, 0) || pwrite(fd, s, n, 0) != n)
-		kc_info_clear(fd);
+		(void)!ftruncate(fd, 0);
 	free(s);
 }
 
@@ -292,7 +226,7 @@ static size_t kc_header_cb(char *line, size_t size, size_t nmemb, void *arg)
 		sp = strchr(sl, ' ');
 		if (sp) {
 			sp++;
-			if (!kc_parse_ull(&sp, &st) || st > 999)
+			if (!kc_fetch_parse_ull(&sp, &st) || st > 999)
 				st = 0;
 		}
 		x->status = st;
@@ -312,7 +246,7 @@ static size_t kc_header_cb(char *line, size_t size, size_t nmemb, void *arg)
 		const char *p = val;
 		unsigned long long v = 0;
 
-		if (kc_parse_ull(&p, &v) && !*p && v <= LLONG_MAX)
+		if (kc_fetch_parse_ull(&p, &v) && !*p && v <= LLONG_MAX)
 			x->content_length = v;
 		else
 			x->content_length = (long long)LLONG_MAX; /* nonsense: too large */
@@ -323,10 +257,10 @@ static size_t kc_header_cb(char *line, size_t size, size_t nmemb, void *arg)
 
 		if (!strncasecmp(p, "bytes ", 6)) {
 			p += 6;
-			if (kc_parse_ull(&p, &a) && *p++ == '-' &&
-			    kc_parse_ull(&p, &b) && *p++ == '/' && b >= a &&
+			if (kc_fetch_parse_ull(&p, &a) && *p++ == '-' &&
+			    kc_fetch_parse_ull(&p, &b) && *p++ == '/' && b >= a &&
 			    ((*p == '*' && !p[1]) ||
-			     (kc_parse_ull(&p, &t) && !*p && t > b))) {
+			     (kc_fetch_parse_ull(&p, &t) && !*p && t > b))) {
 				x->have_range = true;
 				x->cr_start = a;
 				x->cr_total = t;
@@ -386,22 +320,10 @@ static size_t kc_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* What one attempt gave. */
-enum kc_result {
-	KC_OK,
-	KC_RETRY,	/* may pass: try again after a while */
-	KC_AGAIN,	/* start again from zero now (not a retry) */
-	KC_FATAL,
-};
-
-static bool kc_not_found(long code)
-{
-	return code == 404 || code == 410;
-}
 
 static const char *kc_http_reason(long code)
 {
-	if (kc_not_found(code))
+	if (kc_fetch_not_found(code))
 		return "not found on the server";
 	if (code == 401 || code == 403)
 		return "access denied";
@@ -435,10 +357,10 @@ static int kc_setup(CURL *c, const struct kc_fetch_opts *o, const char *url,
 	 */
 #if LIBCURL_VERSION_NUM >= 0x075500
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_REDIR_PROTOCOLS_STR, kc_is_https(url) ? "https" : "http,https");
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, kc_url_is_https(url) ? "https" : "http,https");
 #else
 	SET(CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-	SET(CURLOPT_REDIR_PROTOCOLS, kc_is_https(url) ? (long)CURLPROTO_HTTPS :
+	SET(CURLOPT_REDIR_PROTOCOLS, kc_url_is_https(url) ? (long)CURLPROTO_HTTPS :
 	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 	SET(CURLOPT_FOLLOWLOCATION, 1L);
@@ -484,7 +406,7 @@ static int kc_setup(CURL *c, const struct kc_fetch_opts *o, const char *url,
  * (with If-Range @validator when given). The result says what next; the
  * message is in err.
  */
-static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
+enum kc_result kc_fetch_attempt(const struct kc_fetch_opts *o,
 				   const char *url, struct kc_xfer *x,
 				   const char *validator, char *err,
 				   size_t errlen)
@@ -502,7 +424,7 @@ static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
 	CURL *c;
 
 	kc_url_redact(url, shown, sizeof(shown));
-	left = kc_left_ms(o);
+	left = kc_fetch_left_ms(o);
 	if (left <= 0) {
 		kc_fail(err, errlen, "%s: the download deadline of %ld s was exceeded (%llu bytes received)",
 			 shown, o->deadline_s, x->off);
@@ -613,7 +535,7 @@ static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
 				kc_url_host(url, false, host, sizeof(host));
 			kc_fail(err, errlen, "cannot connect to %s%s (no answer in time)",
 				 o->proxy && *o->proxy ? "proxy " : "", host);
-		} else if (kc_left_ms(o) <= 0) {
+		} else if (kc_fetch_left_ms(o) <= 0) {
 			kc_fail(err, errlen, "%s: the download deadline of %ld s was exceeded (%llu bytes received)",
 				 shown, o->deadline_s, x->off);
 			break;
@@ -643,7 +565,7 @@ static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
 		kc_fail(err, errlen, "%s: more than %d redirects", shown, KC_FETCH_MAX_REDIRS);
 		break;
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		if (kc_is_https(url))
+		if (kc_url_is_https(url))
 			kc_fail(err, errlen, "%s: redirect refused: an https download is only redirected to https",
 				 shown);
 		else
@@ -675,7 +597,7 @@ out:
 }
 
 /* Wait before retry @i (1-based); false when the deadline comes first. */
-static bool kc_backoff(const struct kc_fetch_opts *o, unsigned int i)
+bool kc_fetch_backoff(const struct kc_fetch_opts *o, unsigned int i)
 {
 	unsigned long ms = o->backoff_ms ? o->backoff_ms : KC_FETCH_BACKOFF_MS;
 
@@ -683,13 +605,13 @@ static bool kc_backoff(const struct kc_fetch_opts *o, unsigned int i)
 		ms *= 2;
 	if (ms > KC_FETCH_BACKOFF_MAX_MS)
 		ms = KC_FETCH_BACKOFF_MAX_MS;
-	if (kc_left_ms(o) <= (long long)ms)
+	if (kc_fetch_left_ms(o) <= (long long)ms)
 		return false;
 	(o->sleep_ms ? o->sleep_ms : kc_default_sleep)(ms, o->sleep_arg);
 	return true;
 }
 
-static void kc_attempts_note(char *err, size_t errlen, unsigned int n)
+void kc_fetch_attempts_note(char *err, size_t errlen, unsigned int n)
 {
 	size_t l;
 
@@ -699,7 +621,7 @@ static void kc_attempts_note(char *err, size_t errlen, unsigned int n)
 	snprintf(err + l, errlen - l, ", after %u attempts", n);
 }
 
-static int kc_check_args(const char *url, size_t max_size, char *err,
+int kc_fetch_check_args(const char *url, size_t max_size, char *err,
 			  size_t errlen)
 {
 	char shown[1024];
@@ -713,226 +635,6 @@ static int kc_check_args(const char *url, size_t max_size, char *err,
 	return 0;
 }
 
-/* The saved info of a .part: resume only a download of the same URL. */
-int kc_fetch_part_info_parse(const char *data, size_t len, const char *url,
-			      struct kc_part_info *pi)
-{
-	char buf[4096], *line, *save = NULL;
-	bool url_ok = false, size_ok = false;
-
-	memset(pi, 0, sizeof(*pi));
-	if (!len || len >= sizeof(buf) || memchr(data, '\0', len))
-		return 0;
-	memcpy(buf, data, len);
-	buf[len] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "url ", 4)) {
-			url_ok = !strcmp(line + 4, url);
-		} else if (!strncmp(line, "size ", 5)) {
-			const char *p = line + 5;
-
-			size_ok = kc_parse_ull(&p, &pi->size) && !*p;
-		} else if (!strncmp(line, "etag ", 5)) {
-			snprintf(pi->etag, sizeof(pi->etag), "%s", line + 5);
-		} else if (!strncmp(line, "last-modified ", 14)) {
-			snprintf(pi->lastmod, sizeof(pi->lastmod), "%s", line + 14);
-		}
-	}
-	if (!(url_ok && size_ok))
-		memset(pi, 0, sizeof(*pi));
-	return url_ok && size_ok;
-}
-
-static bool kc_info_read(const char *path, const char *url,
-			  struct kc_part_info *pi)
-{
-	char buf[4096];
-	ssize_t n;
-	int fd;
-
-	memset(pi, 0, sizeof(*pi));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	return n > 0 && kc_fetch_part_info_parse(buf, n, url, pi);
-}
-
-static int kc_fsync_dir_of(const char *path)
-{
-	char *d = strdup(path), *slash;
-	int fd, rc = 0;
-
-	if (!d)
-		return -1;
-	slash = strrchr(d, '/');
-	if (!slash)
-		strcpy(d, ".");
-	else if (slash == d)
-		d[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd))
-		rc = -1;
-	if (fd >= 0)
-		close(fd);
-	free(d);
-	return rc;
-}
-
-static void kc_info_clear(int info_fd)
-{
-	if (info_fd >= 0 && ftruncate(info_fd, 0))
-		return;
-}
-
-int kc_fetch_fd(const struct kc_fetch_opts *o, const char *url, int fd,
-		 int info_fd, const struct kc_part_info *pi_in, size_t max_size,
-		 char *err, size_t errlen)
-{
-	unsigned int attempt = 0, restarts = 0;
-	struct kc_fetch_opts dflt;
-	struct kc_part_info pi;
-	enum kc_result res;
-	long status = 0;
-	int rc = -1;
-
-	if (!o) {
-		kc_fetch_opts_init(&dflt);
-		o = &dflt;
-	}
-	if (kc_check_args(url, max_size, err, errlen))
-		return -1;
-	if (pi_in)
-		pi = *pi_in;
-	else
-		memset(&pi, 0, sizeof(pi));
-	for (;;) {
-		struct kc_xfer x = { .url = url, .max = max_size, .fd = fd };
-		const char *validator = NULL;
-		struct stat st;
-
-		if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-			kc_fail(err, errlen, "the download's staging file is not a regular file");
-			break;
-		}
-		if (pi.size && st.st_size > 0 &&
-		    (unsigned long long)st.st_size < pi.size &&
-		    (unsigned long long)st.st_size <= max_size &&
-		    lseek(fd, 0, SEEK_END) == st.st_size) {
-			x.resume_from = x.off = st.st_size;
-			x.known_total = pi.size;
-			/* If-Range takes a strong ETag or a date. */
-			if (pi.etag[0] && strncmp(pi.etag, "W/", 2))
-				validator = pi.etag;
-			else if (pi.lastmod[0])
-				validator = pi.lastmod;
-		} else if (ftruncate(fd, 0) || lseek(fd, 0, SEEK_SET) < 0) {
-			kc_fail(err, errlen, "cannot truncate the staging file: %s",
-				 strerror(errno));
-			break;
-		}
-		x.info_fd = info_fd;
-
-		res = kc_attempt(o, url, &x, validator, err, errlen);
-		status = x.status;
-		if (res == KC_OK) {
-			if (fsync(fd)) {
-				kc_fail(err, errlen, "cannot write the staging file: %s",
-					 strerror(errno));
-				break;
-			}
-			kc_info_clear(info_fd);
-			rc = 0;
-			break;
-		}
-		/* Keep a .part worth resuming, for a retry or the next call. */
-		if (res != KC_RETRY || !x.off) {
-			if (ftruncate(fd, 0))
-				break;
-			kc_info_clear(info_fd);
-			memset(&pi, 0, sizeof(pi));
-		} else {
-			pi.size = x.total;
-			snprintf(pi.etag, sizeof(pi.etag), "%s", x.etag);
-			snprintf(pi.lastmod, sizeof(pi.lastmod), "%s", x.lastmod);
-		}
-		if (res == KC_AGAIN && ++restarts <= 2)
-			continue;
-		if (res != KC_RETRY || attempt >= o->retries ||
-		    !kc_backoff(o, attempt + 1))
-			break;
-		attempt++;
-	}
-	if (rc) {
-		kc_attempts_note(err, errlen, attempt + 1);
-		if (kc_not_found(status))
-			rc = KC_FETCH_NOT_FOUND;
-	}
-	return rc;
-}
-
-int kc_fetch(const struct kc_fetch_opts *o, const char *url,
-	      const char *dest_path, size_t max_size, char *err, size_t errlen)
-{
-	char *part = NULL, *info = NULL;
-	struct kc_part_info pi;
-	int fd = -1, info_fd = -1, rc = -1;
-	struct stat st;
-
-	if (kc_check_args(url, max_size, err, errlen))
-		return -1;
-	if (asprintf(&part, "%s.part", dest_path) < 0) {
-		part = NULL;
-		return kc_fail(err, errlen, "out of memory");
-	}
-	if (asprintf(&info, "%s.part.info", dest_path) < 0) {
-		free(part);
-		return kc_fail(err, errlen, "out of memory");
-	}
-	if (!kc_info_read(info, url, &pi))
-		memset(&pi, 0, sizeof(pi));
-	fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		kc_fail(err, errlen, "cannot create %s: %s", part, strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
-		kc_fail(err, errlen, "%s is not a regular file", part);
-		goto out;
-	}
-	info_fd = open(info, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (info_fd < 0) {
-		kc_fail(err, errlen, "cannot create %s: %s", info, strerror(errno));
-		goto out;
-	}
-	rc = kc_fetch_fd(o, url, fd, info_fd, &pi, max_size, err, errlen);
-	if (rc) {
-		/* Nothing worth resuming: leave no empty files behind. */
-		if (!fstat(fd, &st) && !st.st_size) {
-			unlink(part);
-			unlink(info);
-		}
-		goto out;
-	}
-	if (rename(part, dest_path)) {
-		rc = kc_fail(err, errlen, "cannot rename %s to %s: %s", part,
-			      dest_path, strerror(errno));
-		goto out;
-	}
-	unlink(info);
-	kc_fsync_dir_of(dest_path);
-out:
-	if (fd >= 0)
-		close(fd);
-	if (info_fd >= 0)
-		close(info_fd);
-	free(part);
-	free(info);
-	return rc;
-}
 
 int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 		  size_t max_size, char **buf, size_t *len, char *err,
@@ -949,13 +651,13 @@ int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 		kc_fetch_opts_init(&dflt);
 		o = &dflt;
 	}
-	if (kc_check_args(url, max_size, err, errlen))
+	if (kc_fetch_check_args(url, max_size, err, errlen))
 		return -1;
 	for (;;) {
 		struct kc_xfer x = { .url = url, .max = max_size, .fd = -1,
 				     .info_fd = -1 };
 
-		res = kc_attempt(o, url, &x, NULL, err, errlen);
+		res = kc_fetch_attempt(o, url, &x, NULL, err, errlen);
 		status = x.status;
 		if (res == KC_OK) {
 			if (!x.buf) {
@@ -972,12 +674,12 @@ int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 		if (res == KC_AGAIN && ++restarts <= 2)
 			continue;
 		if (res != KC_RETRY || attempt >= o->retries ||
-		    !kc_backoff(o, attempt + 1))
+		    !kc_fetch_backoff(o, attempt + 1))
 			break;
 		attempt++;
 	}
-	kc_attempts_note(err, errlen, attempt + 1);
-	return kc_not_found(status) ? KC_FETCH_NOT_FOUND : -1;
+	kc_fetch_attempts_note(err, errlen, attempt + 1);
+	return kc_fetch_not_found(status) ? KC_FETCH_NOT_FOUND : -1;
 }
 
 int kc_fetch_parse_headers(const char *data, size_t len, size_t max,

@@ -13,6 +13,7 @@
 #ifndef _KCARE_LIB_FETCH_H
 #define _KCARE_LIB_FETCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define KC_FETCH_CONNECT_TIMEOUT_MS	10000
@@ -81,6 +82,8 @@ void kc_url_redact(const char *url, char *out, size_t outlen);
  * tests do, keeps it). Other schemes never.
  */
 int kc_fetch_redirect_ok(const char *from, const char *to);
+/* Whether @url is https:// (any case). */
+bool kc_url_is_https(const char *url);
 
 /*
  * Download @url (http:// or https:// only; redirects: at most

@@ -69,13 +69,42 @@ static int kc_net_rule(scmp_filter_ctx ctx, uint32_t act, const char *name,
 	return seccomp_rule_add_array(ctx, act, nr, n, cmp);
 }
 
+/* A call allowed (or answered with an errno) only for one argument value. */
+struct kc_net_arg_rule {
+	const char *name;
+	unsigned int arg;		/* the argument compared */
+	enum scmp_compare op;
+	uint64_t mask, value;		/* value for SCMP_CMP_EQ; mask too */
+	uint32_t action;
+};
+
+#define KC_WFLAGS	(O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND)
+
+static const struct kc_net_arg_rule kc_net_args[] = {
+	/* Opens only for reading: nothing is created or written by path. */
+	{ "openat", 2, SCMP_CMP_MASKED_EQ, KC_WFLAGS, 0, SCMP_ACT_ALLOW },
+	{ "open", 1, SCMP_CMP_MASKED_EQ, KC_WFLAGS, 0, SCMP_ACT_ALLOW },
+	/* Memory is never executable: no code can be brought in. */
+	{ "mmap", 2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0, SCMP_ACT_ALLOW },
+	{ "mprotect", 2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0, SCMP_ACT_ALLOW },
+	/* Threads (libcurl's resolver), never a new process. */
+	{ "clone", 0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD, SCMP_ACT_ALLOW },
+	/* The Internet families and netlink (the resolver's address check). */
+	{ "socket", 0, SCMP_CMP_EQ, 0, AF_INET, SCMP_ACT_ALLOW },
+	{ "socket", 0, SCMP_CMP_EQ, 0, AF_INET6, SCMP_ACT_ALLOW },
+	{ "socket", 0, SCMP_CMP_EQ, 0, AF_NETLINK, SCMP_ACT_ALLOW },
+	/* nscd and other local daemons: refused, glibc does without them. */
+	{ "socket", 0, SCMP_CMP_EQ, 0, AF_UNIX, SCMP_ACT_ERRNO(EACCES) },
+	{ "ioctl", 1, SCMP_CMP_EQ, 0, FIONREAD, SCMP_ACT_ALLOW },
+	{ "ioctl", 1, SCMP_CMP_EQ, 0, FIONBIO, SCMP_ACT_ALLOW },
+	{ "ioctl", 1, SCMP_CMP_EQ, 0, TCGETS, SCMP_ACT_ERRNO(ENOTTY) },
+};
+
 static scmp_filter_ctx kc_net_filter(void)
 {
-	const uint64_t wflags = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND;
-	struct scmp_arg_cmp c[1];
 	scmp_filter_ctx ctx;
 	size_t i;
-	int rc = 0;
+	int rc;
 
 	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx)
@@ -83,49 +112,19 @@ static scmp_filter_ctx kc_net_filter(void)
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	for (i = 0; !rc && i < sizeof(kc_net_plain) / sizeof(*kc_net_plain); i++)
 		rc = kc_net_rule(ctx, SCMP_ACT_ALLOW, kc_net_plain[i], 0, NULL);
-	/* Opens only for reading: nothing is created or written by path. */
-	c[0] = SCMP_A2(SCMP_CMP_MASKED_EQ, wflags, 0);
-	if (!rc)
-		rc = kc_net_rule(ctx, SCMP_ACT_ALLOW, "openat", 1, c);
-	c[0] = SCMP_A1(SCMP_CMP_MASKED_EQ, wflags, 0);
-	if (!rc)
-		rc = kc_net_rule(ctx, SCMP_ACT_ALLOW, "open", 1, c);
-	/* Memory is never executable: no code can be brought in. */
-	c[0] = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
-	if (!rc)
-		rc = kc_net_rule(ctx, SCMP_ACT_ALLOW, "mmap", 1, c);
-	if (!rc)
-		rc = kc_net_rule(ctx, SCMP_ACT_ALLOW, "mprotect", 1, c);
-	/* Threads (libcurl's resolver), never a new process. */
-	c[0] = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD);
-	if (!rc)
-		rc = kc_net_rule(ctx, SCMP_ACT_ALLOW, "clone", 1, c);
+	for (i = 0; !rc && i < sizeof(kc_net_args) / sizeof(*kc_net_args); i++) {
+		const struct kc_net_arg_rule *r = &kc_net_args[i];
+		struct scmp_arg_cmp c = {
+			.arg = r->arg, .op = r->op,
+			.datum_a = r->op == SCMP_CMP_MASKED_EQ ? r->mask : r->value,
+			.datum_b = r->op == SCMP_CMP_MASKED_EQ ? r->value : 0,
+		};
+
+		rc = kc_net_rule(ctx, r->action, r->name, 1, &c);
+	}
 	/* clone3's flags are in memory a filter cannot read: glibc falls back. */
 	if (!rc)
 		rc = kc_net_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL);
-	/* The Internet families and netlink (the resolver's address check). */
-	c[0] = SCMP_A0(SCMP_CMP_EQ, AF_INET);
-	if (!rc)
-		rc = kc_net_rule(ctx, SCMP_ACT_ALLOW, "socket", 1, c);
-	c[0] = SCMP_A0(SCMP_CMP_EQ, AF_INET6);
-	if (!rc)
-		rc = kc_net_rule(ctx, SCMP_ACT_ALLOW, "socket", 1, c);
-	c[0] = SCMP_A0(SCMP_CMP_EQ, AF_NETLINK);
-	if (!rc)
-		rc = kc_net_rule(ctx, SCMP_ACT_ALLOW, "socket", 1, c);
-	/* nscd and other local daemons: refused, glibc does without them. */
-	c[0] = SCMP_A0(SCMP_CMP_EQ, AF_UNIX);
-	if (!rc)
-		rc = kc_net_rule(ctx, SCMP_ACT_ERRNO(EACCES), "socket", 1, c);
-	c[0] = SCMP_A1(SCMP_CMP_EQ, FIONREAD);
-	if (!rc)
-		rc = kc_net_rule(ctx, SCMP_ACT_ALLOW, "ioctl", 1, c);
-	c[0] = SCMP_A1(SCMP_CMP_EQ, FIONBIO);
-	if (!rc)
-		rc = kc_net_rule(ctx, SCMP_ACT_ALLOW, "ioctl", 1, c);
-	c[0] = SCMP_A1(SCMP_CMP_EQ, TCGETS);
-	if (!rc)
-		rc = kc_net_rule(ctx, SCMP_ACT_ERRNO(ENOTTY), "ioctl", 1, c);
 	if (rc) {
 		seccomp_release(ctx);
 		return NULL;

@@ -770,24 +770,6 @@ static void tls_to_plain_server(void **state)
 	assert_no_file(part);
 }
 
-/* Credentials never reach a message; https never falls back to http. */
-static void redact_and_redirect_rule(void **state)
-{
-	char out[256];
-
-	kc_url_redact("https://user:s3cret@host:8443/a/b@c", out, sizeof(out));
-	assert_string_equal(out, "https://***@host:8443/a/b@c");
-	kc_url_redact("http://host/x", out, sizeof(out));
-	assert_string_equal(out, "http://host/x");
-	kc_url_redact("http://a@b@host/", out, sizeof(out));
-	assert_string_equal(out, "http://***@host/");
-	assert_false(kc_fetch_redirect_ok("https://a/", "http://b/"));
-	assert_true(kc_fetch_redirect_ok("https://a/", "https://b/"));
-	assert_true(kc_fetch_redirect_ok("http://a/", "http://b/"));
-	assert_true(kc_fetch_redirect_ok("http://a/", "https://b/"));
-	assert_false(kc_fetch_redirect_ok("http://a/", "ftp://b/"));
-}
-
 /* A message about a URL with a password shows it masked. */
 static void credentials_masked(void **state)
 {
@@ -845,7 +827,6 @@ int main(void)
 		T(through_proxy),
 		T(proxy_refused),
 		T(tls_to_plain_server),
-		T(redact_and_redirect_rule),
 		T(credentials_masked),
 		T(deadline_stops),
 	};

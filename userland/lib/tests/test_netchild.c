@@ -193,6 +193,5 @@ int main(void)
 		cmocka_unit_test(test_decode),
 	};
 
-	cmocka_set_message_output(CM_OUTPUT_TAP);
 	return cmocka_run_group_tests_name("netchild", tests, NULL, NULL);
 }
