@@ -465,6 +465,22 @@ int kcl_index_check(const struct kcl_index *ix, const char *kernel_sha1,
 		kc_time_format(ix->expires, t);
 		return kc_fail(err, errlen, "index expired on %s", t);
 	}
+	if (seen && ix->serial < seen->serial)
+		return kc_fail(err, errlen,
+			    "index serial %llu is older than the last accepted %llu (replayed?)",
+			    ix->serial, seen->serial);
+	if (seen && max_level < seen->max_level)
+		return kc_fail(err, errlen,
+			    "index lists levels up to %u, fewer than the %u seen before (rolled back?)",
+			    max_level, seen->max_level);
+	return 0;
+}
+
+int kcl_index_check_generated(const struct kcl_index *ix, time_t now,
+			      char *err, size_t errlen)
+{
+	char t[21];
+
 	/*
 	 * An index from the future was signed with a wrong clock, or made
 	 * to outlive the expiry that bounds a replay: refused either way.
@@ -475,14 +491,6 @@ int kcl_index_check(const struct kcl_index *ix, const char *kernel_sha1,
 			    "index generated on %s, more than a day in the future (check this machine's clock, date -u, and the server's)",
 			    t);
 	}
-	if (seen && ix->serial < seen->serial)
-		return kc_fail(err, errlen,
-			    "index serial %llu is older than the last accepted %llu (replayed?)",
-			    ix->serial, seen->serial);
-	if (seen && max_level < seen->max_level)
-		return kc_fail(err, errlen,
-			    "index lists levels up to %u, fewer than the %u seen before (rolled back?)",
-			    max_level, seen->max_level);
 	return 0;
 }
 

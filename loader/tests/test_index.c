@@ -476,10 +476,10 @@ static void check_generated_in_future(void **state)
 	time_t gen = T("2026-11-25T12:00:00Z");
 
 	assert_int_equal(parse(SAMPLE, &ix), 0);
-	assert_int_equal(kcl_index_check(&ix, SHA1, "", gen - KCL_INDEX_MAX_SKEW,
-					 NULL, err, sizeof(err)), 0);
-	assert_int_equal(kcl_index_check(&ix, SHA1, "", gen - KCL_INDEX_MAX_SKEW - 1,
-					 NULL, err, sizeof(err)), -1);
+	assert_int_equal(kcl_index_check_generated(&ix, gen - KCL_INDEX_MAX_SKEW,
+						   err, sizeof(err)), 0);
+	assert_int_equal(kcl_index_check_generated(&ix, gen - KCL_INDEX_MAX_SKEW - 1,
+						   err, sizeof(err)), -1);
 	assert_string_equal(err, "index generated on 2026-11-25T12:00:00Z, more than a day in the future (check this machine's clock, date -u, and the server's)");
 	kcl_index_free(&ix);
 }

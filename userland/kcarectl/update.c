@@ -128,6 +128,8 @@ static int kc_update_accept_index(struct kc_update *u, const char *text,
 			    cached && u->now >= ix->expires ? ix->expires - 1 :
 			    u->now, &seen, err, errlen))
 		goto fail;
+	if (kcl_index_check_generated(ix, u->now, err, errlen))
+		goto fail;
 	return 0;
 fail:
 	kcl_index_free(ix);
