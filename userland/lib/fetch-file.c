@@ -164,12 +164,8 @@ int kc_fetch_fd(const struct kc_fetch_opts *o, const char *url, int fd,
 			snprintf(pi.etag, sizeof(pi.etag), "%s", x.etag);
 			snprintf(pi.lastmod, sizeof(pi.lastmod), "%s", x.lastmod);
 		}
-		if (res == KC_AGAIN && ++restarts <= 2)
-			continue;
-		if (res != KC_RETRY || attempt >= o->retries ||
-		    !kc_fetch_backoff(o, attempt + 1))
+		if (!kc_fetch_again(o, res, &restarts, &attempt))
 			break;
-		attempt++;
 	}
 	if (rc) {
 		kc_fetch_attempts_note(err, errlen, attempt + 1);

@@ -73,6 +73,13 @@ enum kc_result kc_fetch_attempt(const struct kc_fetch_opts *o, const char *url,
 				char *err, size_t errlen);
 /* Wait before retry @i (1-based); false when the deadline comes first. */
 bool kc_fetch_backoff(const struct kc_fetch_opts *o, unsigned int i);
+/*
+ * After a failed attempt that gave @res: true to try again, at once
+ * (KC_AGAIN, at most twice) or after a backoff (KC_RETRY, o->retries
+ * times, within the deadline), counting in *restarts and *attempt.
+ */
+bool kc_fetch_again(const struct kc_fetch_opts *o, enum kc_result res,
+		    unsigned int *restarts, unsigned int *attempt);
 /* Append ", after N attempts" when there was more than one. */
 void kc_fetch_attempts_note(char *err, size_t errlen, unsigned int n);
 /* An http(s) URL and a size limit, or -1 with a message. */

@@ -611,6 +611,19 @@ bool kc_fetch_backoff(const struct kc_fetch_opts *o, unsigned int i)
 	return true;
 }
 
+bool kc_fetch_again(const struct kc_fetch_opts *o, enum kc_result res,
+		    unsigned int *restarts, unsigned int *attempt)
+{
+	/* A server that changed the file under a resume: from zero, twice. */
+	if (res == KC_AGAIN && ++*restarts <= 2)
+		return true;
+	if (res != KC_RETRY || *attempt >= o->retries ||
+	    !kc_fetch_backoff(o, *attempt + 1))
+		return false;
+	++*attempt;
+	return true;
+}
+
 void kc_fetch_attempts_note(char *err, size_t errlen, unsigned int n)
 {
 	size_t l;
@@ -671,12 +684,8 @@ int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 			return 0;
 		}
 		free(x.buf);
-		if (res == KC_AGAIN && ++restarts <= 2)
-			continue;
-		if (res != KC_RETRY || attempt >= o->retries ||
-		    !kc_fetch_backoff(o, attempt + 1))
+		if (!kc_fetch_again(o, res, &restarts, &attempt))
 			break;
-		attempt++;
 	}
 	kc_fetch_attempts_note(err, errlen, attempt + 1);
 	return kc_fetch_not_found(status) ? KC_FETCH_NOT_FOUND : -1;
