@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness of kcarectl's configuration parsers
- * (userland/kcarectl/config.c, sysctl-conf.c): kcare.conf as root reads
- * it, through an in-memory file; what loads must load the same way
- * again, and every value must be within its documented range.
+ * libFuzzer harness of kcarectl's configuration parser
+ * (userland/kcarectl/config.c): kcare.conf as root reads it, through an
+ * in-memory file; what loads must have every value within its documented
+ * range.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
