@@ -770,6 +770,39 @@ static void tls_to_plain_server(void **state)
 	assert_no_file(part);
 }
 
+/* A message about a URL with a password shows it masked. */
+static void credentials_masked(void **state)
+{
+	struct kc_fetch_opts o;
+	char *buf, u[256];
+	size_t len;
+
+	opts(&o, 0);
+	snprintf(u, sizeof(u), "http://user:s3cret@127.0.0.1:%d/missing", port);
+	assert_int_equal(kc_fetch_mem(&o, u, 1000, &buf, &len, err, sizeof(err)),
+			 KC_FETCH_NOT_FOUND);
+	assert_null(strstr(err, "s3cret"));
+	assert_non_null(strstr(err, "http://***@127.0.0.1:"));
+}
+
+/* The run's deadline stops a stalled transfer before the stall limit. */
+static void deadline_stops(void **state)
+{
+	struct kc_fetch_opts o;
+	char *buf;
+	size_t len;
+
+	opts(&o, 2);
+	o.timeout_ms = 0;
+	o.low_speed_time = 60;
+	o.deadline_ms = kc_fetch_deadline(1);
+	o.deadline_s = 1;
+	assert_int_equal(kc_fetch_mem(&o, U("/slow"), 1000, &buf, &len, err,
+				      sizeof(err)), -1);
+	assert_non_null(strstr(err, "the download deadline of 1 s was exceeded"));
+	assert_int_equal(nsleeps, 0);
+}
+
 #define T(f)	cmocka_unit_test_setup(f, fresh)
 
 int main(void)
@@ -794,6 +827,8 @@ int main(void)
 		T(through_proxy),
 		T(proxy_refused),
 		T(tls_to_plain_server),
+		T(credentials_masked),
+		T(deadline_stops),
 	};
 
 	return cmocka_run_group_tests_name("fetch", tests, setup, teardown);
