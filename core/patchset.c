@@ -232,7 +232,10 @@ static int kcare_resolve(struct kcare_patchset *set, const char *object)
 	return 0;
 }
 
-/* Install the hooks of every resolved function of @set in @object. */
+/*
+ * Install the hooks of every resolved function of @set in @object, all at
+ * once. On error some may have been got: kcare_uninstall() drops them.
+ */
 static int kcare_install(struct kcare_patchset *set, const char *object)
 {
 	struct kcare_patch *p;
@@ -245,13 +248,16 @@ static int kcare_install(struct kcare_patchset *set, const char *object)
 				continue;
 			if (object && strcmp(kcare_obj(f->object), object))
 				continue;
-			/* kcare_hook_get() says why it failed. */
 			ret = kcare_hook_get(f);
-			if (ret)
+			if (ret) {
+				kcare_error("patchset %s: out of memory for %s",
+					    set->id, f->name);
 				return ret;
+			}
 		}
 	}
-	return 0;
+	/* kcare_hooks_commit() says why it failed. */
+	return kcare_hooks_commit();
 }
 
 /* Undo kcare_install() for @object (NULL: all) and forget resolutions. */

@@ -232,17 +232,35 @@ engine_pinned_while_active() {
 	modprobe kcare
 }
 
+# No call site of kcare_test_fn_b is redirected by anyone.
+expect_fn_b_untouched() {
+	! grep -q '^kcare_test_fn_b' /sys/kernel/tracing/enabled_functions ||
+		kc_fail "kcare_test_fn_b still hooked: $(grep kcare_test_fn_b /sys/kernel/tracing/enabled_functions)"
+}
+
+# One apply, refused: the batch's other function (b) is left untouched.
+refused_by_livepatch() {
+	kc_expect_fail apply t1
+	expect_values "a=100 b=2 c=3"
+	expect_state idle "" 0
+	expect_fn_b_untouched
+	grep -q "kcare_test_target:kcare_test_fn_a.*kcare_test_klp" $KC_SYSFS/last_error ||
+		kc_fail "last_error: $(cat $KC_SYSFS/last_error)"
+}
+
 livepatch_conflict_reported() {
 	reset
 	target_load
 	insmod $M/kcare_test_klp.ko
 	kc_wait_until 30 sh -c '[ "$(cat /sys/kernel/livepatch/kcare_test_klp/transition)" = 0 ]'
 	expect_values "a=100 b=2 c=3"
-	kc_expect_fail apply t1
-	expect_values "a=100 b=2 c=3"
-	expect_state idle "" 0
-	grep -q "kcare_test_target:kcare_test_fn_a.*kcare_test_klp" $KC_SYSFS/last_error ||
-		kc_fail "last_error: $(cat $KC_SYSFS/last_error)"
+	refused_by_livepatch
+	# Direct calls: b gets its own before a is refused, and loses it.
+	if [ -e /sys/module/kcare/parameters/redirect ]; then
+		echo direct >/sys/module/kcare/parameters/redirect
+		refused_by_livepatch
+		echo handler >/sys/module/kcare/parameters/redirect
+	fi
 	echo 0 >/sys/kernel/livepatch/kcare_test_klp/enabled
 	kc_wait_until 30 sh -c '[ ! -e /sys/kernel/livepatch/kcare_test_klp ]'
 	rmmod kcare_test_klp
