@@ -107,6 +107,14 @@ per_call() {
 		done
 		[ "$ARCH" != x86_64 ] || redirect handler
 
+		# the floor of the handler path: an empty ftrace handler
+		if [ -e $M/kcare_bench_ftrace.ko ]; then
+			insmod $M/kcare_bench_ftrace.ko || die "cannot load kcare_bench_ftrace"
+			[ $r -gt 0 ] || show_hook ftrace_empty kcare_bench_fn_00
+			out call_ns_milli.ftrace_empty "$(loop_ns)"
+			rmmod kcare_bench_ftrace
+		fi
+
 		if [ -n "$KLP" ]; then
 			klp_apply kcare_bench_klp1 60000 >/dev/null || die "klp1 apply"
 			[ $r -gt 0 ] || show_hook livepatch kcare_bench_fn_00
