@@ -317,12 +317,18 @@ static void kcare_hook_remove(struct kcare_hook *hook)
 	list_add_tail(&hook->list, &kcare_hooks_retired);
 }
 
+/* What kcare_batch_shrink() did. */
+enum kcare_shrink {
+	KCARE_SHRINK_NONE,	/* nothing of this batch retired, or leaked */
+	KCARE_SHRINK_ALL,	/* the ops is gone, and ftrace waited */
+	KCARE_SHRINK_SOME,	/* some call sites left: a grace period is due */
+};
+
 /*
  * Take the retired hooks of @batch out of its ops, in one ftrace update:
- * the whole ops when none stays. Returns whether the batch is to be
- * freed, after the grace period.
+ * the whole ops when none stays.
  */
-static bool kcare_batch_shrink(struct kcare_batch *batch)
+static enum kcare_shrink kcare_batch_shrink(struct kcare_batch *batch)
 {
 	struct kcare_hook *hook;
 	unsigned long *ips;
@@ -332,7 +338,7 @@ static bool kcare_batch_shrink(struct kcare_batch *batch)
 	list_for_each_entry(hook, &kcare_hooks_retired, list)
 		n += hook->batch == batch;
 	if (!n)
-		return false;
+		return KCARE_SHRINK_NONE;
 	if (n == batch->live) {
 		/* An empty filter would mean every function: drop the ops. */
 		ret = unregister_ftrace_function(&batch->ops);
@@ -341,7 +347,7 @@ static bool kcare_batch_shrink(struct kcare_batch *batch)
 		ftrace_free_filter(&batch->ops);
 		batch->live = 0;
 		list_del(&batch->list);
-		return true;
+		return KCARE_SHRINK_ALL;
 	}
 
 	ips = kmalloc_array(n, sizeof(*ips), GFP_KERNEL);
@@ -358,7 +364,7 @@ static bool kcare_batch_shrink(struct kcare_batch *batch)
 	if (ret)
 		goto fail;
 	batch->live -= n;
-	return false;
+	return KCARE_SHRINK_SOME;
 
 fail:
 	/* The handler may still be called on them: keep everything. */
@@ -368,7 +374,7 @@ fail:
 	list_for_each_entry(hook, &kcare_hooks_retired, list)
 		if (hook->batch == batch)
 			hook->batch = NULL;
-	return false;
+	return KCARE_SHRINK_NONE;
 }
 
 /**
@@ -388,15 +394,36 @@ void kcare_hooks_sync(void)
 {
 	struct kcare_batch *batch, *btmp;
 	struct kcare_hook *hook, *tmp;
+	bool wait = false;
 	LIST_HEAD(dead);
 
 	lockdep_assert_held(&kcare_mutex);
 	if (list_empty(&kcare_hooks_retired))
 		return;
-	list_for_each_entry_safe(batch, btmp, &kcare_batches, list)
-		if (kcare_batch_shrink(batch))
+	list_for_each_entry(hook, &kcare_hooks_retired, list)
+		wait |= hook->direct;
+	list_for_each_entry_safe(batch, btmp, &kcare_batches, list) {
+		switch (kcare_batch_shrink(batch)) {
+		case KCARE_SHRINK_ALL:
 			list_add_tail(&batch->list, &dead);
-	synchronize_rcu_tasks();
+			break;
+		case KCARE_SHRINK_SOME:
+			wait = true;
+			break;
+		case KCARE_SHRINK_NONE:
+			break;
+		}
+	}
+	/*
+	 * Unregistering an ops of a module (a "dynamic" one) already waited
+	 * for every task to leave ftrace's trampolines and handlers
+	 * (ftrace_shutdown(): RCU-tasks-rude, and RCU-tasks on a preemptible
+	 * kernel). A call site taken out of an ops that stays, or a direct
+	 * call, has no such wait: one for all of them here. Under emulation
+	 * a grace period costs as much as a whole ftrace update.
+	 */
+	if (wait)
+		synchronize_rcu_tasks();
 	list_for_each_entry_safe(hook, tmp, &kcare_hooks_retired, list) {
 		list_del(&hook->list);
 		if (hook->direct)
