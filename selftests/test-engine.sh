@@ -155,6 +155,16 @@ unresolved_symbol_refused() {
 	EOT
 }
 
+link_addresses_refused() {
+	reset
+	target_load
+	kc_expect_fail apply badlink
+	expect_values "$ORIG"
+	expect_state idle "" 0
+	grep -q "patchset K_TEST_BAD: drop_slab@ffff800008100000 is at 0x[0-9a-f]*.*built for another kernel's symbol table" \
+		$KC_SYSFS/last_error || kc_fail "last_error: $(cat $KC_SYSFS/last_error)"
+}
+
 pre_apply_refusal_changes_nothing() {
 	reset
 	target_load
@@ -326,6 +336,7 @@ kc_scenario "cumulative replace keeps, drops and adds functions" cumulative_repl
 kc_scenario "lower level refused unless forced" lower_level_refused
 kc_scenario "wrong kernel build-id refused" wrong_build_id_refused
 kc_scenario "unresolved symbol refused, naming it, nothing changed" unresolved_symbol_refused
+kc_scenario "link-time addresses that disagree with kallsyms refused" link_addresses_refused
 kc_scenario "pre-apply refusal changes nothing" pre_apply_refusal_changes_nothing
 kc_scenario "module target patched on load, reverted on unload" module_target_patched_on_load
 kc_scenario "sysctl toggle off and on" sysctl_toggle_off_and_on
