@@ -185,6 +185,9 @@ static struct task_struct *kcare_runlog_task(const struct kcare_runlog_entry *e)
 {
 	struct task_struct *t;
 
+	/* An idle task (pid 0, each CPU's own) never exits. */
+	if (!e->pid)
+		return e->task;
 	t = pid_task(find_pid_ns(e->pid, &init_pid_ns), PIDTYPE_PID);
 	if (t != e->task || t->start_time != e->start_time)
 		return NULL;

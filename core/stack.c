@@ -309,6 +309,7 @@ unsigned int kcare_stack_scan(struct kcare_stack_check *sc)
 {
 	struct task_struct *g, *t;
 	unsigned int nr = 0;
+	int cpu;
 
 	kcare_stack_clear_blockers(sc);
 	sc->nr_seen = 0;
@@ -336,6 +337,16 @@ unsigned int kcare_stack_scan(struct kcare_stack_check *sc)
 		kcare_task_call_func(t, kcare_stack_scan_one, sc);
 	}
 	rcu_read_unlock();
+	/*
+	 * The idle tasks are not on the thread list. One not on its CPU now
+	 * is checked here, so that the pause need not walk it unless it runs
+	 * meanwhile, which the run log notes.
+	 */
+	for_each_online_cpu(cpu) {
+		t = kcare_idle_task ? kcare_idle_task(cpu) : NULL;
+		if (t)
+			kcare_task_call_func(t, kcare_stack_scan_one, sc);
+	}
 
 	sort(sc->seen, sc->nr_seen, sizeof(*sc->seen), kcare_seen_cmp, NULL);
 	return sc->total_blockers;
@@ -378,17 +389,16 @@ unsigned int kcare_stack_verify(struct kcare_stack_check *sc)
 	 * stop_machine()'s own code.
 	 *
 	 * A task the scan found clean and that did not run since is clean
-	 * still; the run log names those that ran, so only they are walked.
-	 * A task that never ran since it was forked has only its fork frame
-	 * on its stack. Without a complete log, every thread is visited.
+	 * still; the run log names those that ran, idle tasks included, so
+	 * only they are walked. A task that never ran since it was forked
+	 * has only its fork frame on its stack. Without a complete log,
+	 * every thread is visited.
 	 */
 	if (!sc->partial) {
 		ret = kcare_runlog_for_each(kcare_stack_verify_one, sc);
 		if (ret >= 0) {
 			sc->tasks = sc->nr_seen + sc->walked_in_pause;
-			if (ret)
-				return sc->total_blockers;
-			goto idle;
+			return sc->total_blockers;
 		}
 	}
 	rcu_read_lock();
@@ -403,9 +413,6 @@ unsigned int kcare_stack_verify(struct kcare_stack_check *sc)
 		if (kcare_stack_check_task(sc, t))
 			goto out;
 	}
-	rcu_read_unlock();
-idle:
-	rcu_read_lock();
 	/* The idle tasks are not on the thread list. */
 	for_each_online_cpu(cpu) {
 		t = kcare_idle_task ? kcare_idle_task(cpu) : NULL;
