@@ -330,7 +330,7 @@ enum kcare_shrink {
  */
 static enum kcare_shrink kcare_batch_shrink(struct kcare_batch *batch)
 {
-	struct kcare_hook *hook;
+	struct kcare_hook *hook, *tmp;
 	unsigned long *ips;
 	unsigned int n = 0;
 	int ret;
@@ -367,13 +367,16 @@ static enum kcare_shrink kcare_batch_shrink(struct kcare_batch *batch)
 	return KCARE_SHRINK_SOME;
 
 fail:
-	/* The handler may still be called on them: keep everything. */
+	/*
+	 * The handler may still be called on them, and reads them through
+	 * the batch's table: keep them, and the batch, for ever.
+	 */
 	pr_err("cannot remove %u redirections from ftrace (%d), leaking them\n",
 	       n, ret);
 	kcare_fail("ftrace refused to remove a redirection");
-	list_for_each_entry(hook, &kcare_hooks_retired, list)
+	list_for_each_entry_safe(hook, tmp, &kcare_hooks_retired, list)
 		if (hook->batch == batch)
-			hook->batch = NULL;
+			list_del_init(&hook->list);
 	return KCARE_SHRINK_NONE;
 }
 
