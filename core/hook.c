@@ -533,7 +533,8 @@ static void kcare_batch_report(struct kcare_hook **hooks, unsigned int nr,
 				kcare_hook_report(hooks[i], err);
 				return;
 			}
-	for (i = 0; i < nr; i++) {
+	/* Out of memory, nobody is to blame: probing would not tell. */
+	for (i = 0; err != -ENOMEM && i < nr; i++) {
 		ret = kcare_hook_probe(hooks[i]);
 		if (ret) {
 			kcare_hook_report(hooks[i], ret);
