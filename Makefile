@@ -61,12 +61,11 @@ BINS :=
 .DEFAULT_GOAL := all
 
 # The user-space programs, each from the make fragment of its folder
-# (lib and loader first: their sources are what the programs link). They
-# add to BINS, UNIT_TESTS and FUZZERS.
-include userland/lib/build.mk loader/build.mk bpf/build.mk \
-	userland/kcarectl/build.mk userland/kcare-uname/build.mk \
-	userland/kcare-patchset/build.mk userland/libcare/build.mk \
-	userland/eportal/build.mk
+# (lib, loader and libcare first: their sources are what the programs
+# link). They add to BINS, UNIT_TESTS and FUZZERS.
+include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
+	bpf/build.mk userland/kcarectl/build.mk userland/kcare-uname/build.mk \
+	userland/kcare-patchset/build.mk userland/eportal/build.mk
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
