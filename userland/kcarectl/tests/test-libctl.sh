@@ -171,8 +171,11 @@ expect "--lib-patch-info --json" 0 \
 	"$KC" --lib-patch-info --json
 
 "$KP" sign --key "$T/priv.pem" "$T/l2.kcp" >/dev/null &&
-	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" --feed userspace "$T/l2.kcp" >/dev/null
-result "level 2 published" $?
+	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" "$T/l2.kcp" >/dev/null &&
+	[ -f "$T/repo/userspace/$BID/2/patchset.kcp" ]
+result "level 2 published (in the feed userspace by default)" $?
+expect "publish refuses a user-space patchset in another feed" 1 "goes in the feed userspace" \
+	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" --feed test "$T/l2.kcp"
 expect "--lib-update takes level 2" 0 "^pid $pid \(lc-busy\): liblctest.so patched to level 2" \
 	"$KC" --lib-update
 lc_grows "$busy" new2 && ! lc_grows "$busy" new1 && lc_sane "$pid"
