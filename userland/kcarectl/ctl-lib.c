@@ -394,26 +394,29 @@ int kc_cmd_lib_unload(const char *arg, const struct kc_opts *opts)
 	if (opts->json)
 		printf("{\"results\": [");
 	for (i = 0; i < p.n; i++) {
-		const char *res = "unpatched";
+		const char *res, *text;
 
 		e = -lc_unapply(p.pids[i], NULL, &lo);
-		if (e == ESRCH || e == LC_ENOTARGET)
+		if (!e) {
+			res = "unpatched";
+			text = "user-space patches removed";
+		} else if (e == ESRCH || e == LC_ENOTARGET) {
 			res = "gone";
-		else if (e == LC_EBUSY)
+			text = "exited, nothing to remove";
+		} else if (e == LC_EBUSY) {
 			res = "busy";
-		else if (e)
+			text = "NOT unpatched: a thread stayed in patched code; try again";
+			worst = worst > KC_LIB_EXIT_BUSY ? worst : KC_LIB_EXIT_BUSY;
+		} else {
 			res = "failed";
-		if (e && strcmp(res, "gone") && worst < (e == LC_EBUSY ? KC_LIB_EXIT_BUSY : 1))
-			worst = e == LC_EBUSY ? KC_LIB_EXIT_BUSY : KC_EXIT_ERROR;
+			text = "NOT unpatched (see the libcare message above)";
+			worst = worst > KC_EXIT_ERROR ? worst : KC_EXIT_ERROR;
+		}
 		if (opts->json)
 			printf("%s\n    {\"pid\": %d, \"result\": \"%s\"}",
 			       i ? "," : "", (int)p.pids[i], res);
 		else
-			printf("pid %d: %s\n", (int)p.pids[i],
-			       !e ? "user-space patches removed" :
-			       !strcmp(res, "gone") ? "exited, nothing to remove" :
-			       e == LC_EBUSY ? "NOT unpatched: a thread stayed in patched code; try again" :
-			       "NOT unpatched (see the libcare message above)");
+			printf("pid %d: %s\n", (int)p.pids[i], text);
 	}
 	if (opts->json)
 		printf("\n]}\n");
