@@ -19,13 +19,6 @@ struct kc_lib_info {
 	size_t n;
 };
 
-static const char *kc_lib_basename(const char *path)
-{
-	const char *b = strrchr(path, '/');
-
-	return b ? b + 1 : path;
-}
-
 static int kc_lib_show(const struct lc_applied *a, void *arg)
 {
 	struct kc_lib_info *in = arg;
@@ -97,7 +90,7 @@ static int kc_lib_add_level(const struct lc_applied *a, void *arg)
 	nv = &ls->v[ls->n++];
 	memset(nv, 0, sizeof(*nv));
 	snprintf(nv->build_id, sizeof(nv->build_id), "%s", a->build_id);
-	snprintf(nv->name, sizeof(nv->name), "%s", kc_lib_basename(a->path));
+	snprintf(nv->name, sizeof(nv->name), "%s", kc_lib_base(a->path));
 	snprintf(nv->id, sizeof(nv->id), "%s", a->id);
 	nv->level = a->level;
 	return 0;

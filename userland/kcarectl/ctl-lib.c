@@ -142,7 +142,7 @@ static int kc_lib_scan(struct kc_lib_set *s)
 	return r;
 }
 
-static const char *kc_lib_base(const char *path)
+const char *kc_lib_base(const char *path)
 {
 	const char *b = strrchr(path, '/');
 

@@ -18,5 +18,7 @@
 
 /* libcare's options as kcarectl uses them: the documented paths only. */
 void kc_lib_opts(struct lc_opts *o);
+/* The file name of a library's path, for messages. */
+const char *kc_lib_base(const char *path);
 
 #endif /* _KCARE_CTL_LIB_H */
