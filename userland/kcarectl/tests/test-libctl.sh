@@ -108,6 +108,11 @@ lc_grows "$busy" old && [ "$(lc_count "$busy" new1)" = 0 ]
 result "lc-busy runs the unpatched library" $?
 before=$(lc_maps "$pid")
 
+# said: the refusal's message, as a TAP comment for the reader.
+said() {
+	grep -m1 '^kcarectl: ' "$out" | sed 's/^/# /'
+}
+
 # untouched: the process still runs the original and carries nothing.
 untouched() {
 	lc_grows "$busy" old && [ "$(lc_count "$busy" new1)" = 0 ] && lc_sane "$pid" &&
@@ -122,6 +127,7 @@ expect "--lib-update with no patchset published: nothing to do" 0 \
 result "a patchset signed by an untrusted key published" $?
 expect "--lib-update refuses an index signed by an untrusted key" 1 \
 	"no user-space patch applied to .*liblctest.so.*rejected.*key" "$KC" --lib-update
+said
 untouched
 result "the process is untouched" $?
 
@@ -134,12 +140,14 @@ cp "$lv1/patchset.kcp" "$T/good.kcp"
 printf '\001' | dd of="$lv1/patchset.kcp" bs=1 seek=40 conv=notrunc status=none
 expect "--lib-update refuses a tampered patchset" 1 \
 	"no user-space patch applied to .*liblctest.so.*(signature|SHA-256)" "$KC" --lib-update
+said
 untouched
 result "the process is untouched" $?
 cp "$T/good.kcp" "$lv1/patchset.kcp"
 mv "$lv1/patchset.kcp.sig" "$T/sig"
 expect "--lib-update refuses an unsigned patchset" 1 \
 	"no user-space patch applied to .*liblctest.so.*sig" "$KC" --lib-update
+said
 untouched
 result "the process is untouched" $?
 mv "$T/sig" "$lv1/patchset.kcp.sig"
