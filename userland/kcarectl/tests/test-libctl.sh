@@ -221,4 +221,24 @@ expect "--lib-unload removes every process's patches" 0 "^pid $bl_pid: user-spac
 lc_grows "$bl" old && lc_grows "$busy" old
 result "both run the original again" $?
 
+# A process that refuses (under a seccomp filter) is reported; the others
+# are patched still, and the exit status says a process refused.
+sec=$(mktemp)
+lc_start "$sec" "$LCB/lc-busy" 2 --seccomp
+sec_pid=$pid
+pid=$busy_pid
+expect "--lib-update with a process that refuses: status 3" 3 \
+	"^pid $sec_pid \(lc-busy\): liblctest.so NOT patched: the process refused it" "$KC" --lib-update
+grep -q "^pid $busy_pid (lc-busy): liblctest.so patched to level 2" "$out" &&
+	grep -q "^pid $bl_pid (lc-bl): liblctest.so patched to level 2" "$out" && grep -q 'seccomp' "$out"
+result "the other processes are patched, the refusal names seccomp" $?
+lc_grows "$sec" old && lc_sane "$sec_pid" && lc_grows "$busy" new2
+result "the refusing process runs on, unpatched" $?
+expect "--lib-update --json reports each process" 3 \
+	"\"pid\": $sec_pid, \"command\": \"lc-busy\", .*\"result\": \"refused\"" "$KC" --lib-update --json
+"$KC" --lib-unload >/dev/null
+lc_grows "$busy" old
+result "unloaded at the end" $?
+rm -f "$sec" "$bl" "$busy"
+
 done_testing
