@@ -178,6 +178,7 @@ expect "--lib-patch-info --json" 0 \
 	"\"name\": \"lc_test_value\".*\"build_id\": \"$BID\".*\"cve\": \\[\"CVE-2026-99901\"\\]" \
 	"$KC" --lib-patch-info --json
 
+cp "$T/repo/userspace/$BID/index" "$T/index.1"
 "$KP" sign --key "$T/priv.pem" "$T/l2.kcp" >/dev/null &&
 	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" "$T/l2.kcp" >/dev/null &&
 	[ -f "$T/repo/userspace/$BID/2/patchset.kcp" ]
@@ -188,6 +189,15 @@ expect "--lib-update takes level 2" 0 "^pid $pid \(lc-busy\): liblctest.so patch
 	"$KC" --lib-update
 lc_grows "$busy" new2 && ! lc_grows "$busy" new1 && lc_sane "$pid"
 result "level 2 runs" $?
+
+cp "$T/repo/userspace/$BID/index" "$T/index.2"
+cp "$T/index.1" "$T/repo/userspace/$BID/index"
+expect "--lib-update refuses a replayed older index (the seen state)" 1 \
+	"no user-space patch applied to .*liblctest.so.*(serial|replay|roll)" "$KC" --lib-update
+said
+lc_grows "$busy" new2 && lc_sane "$pid"
+result "level 2 stays" $?
+cp "$T/index.2" "$T/repo/userspace/$BID/index"
 
 expect "--lib-unload" 0 "^pid $pid: user-space patches removed" "$KC" --lib-unload
 lc_grows "$busy" old && ! lc_grows "$busy" new2 && lc_sane "$pid" && [ "$(lc_maps "$pid")" = "$before" ]
