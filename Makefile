@@ -61,12 +61,11 @@ BINS :=
 .DEFAULT_GOAL := all
 
 # The user-space programs, each from the make fragment of its folder
-# (lib and loader first: their sources are what the programs link). They
-# add to BINS, UNIT_TESTS and FUZZERS.
-include userland/lib/build.mk loader/build.mk bpf/build.mk \
-	userland/kcarectl/build.mk userland/kcare-uname/build.mk \
-	userland/kcare-patchset/build.mk userland/libcare/build.mk \
-	userland/eportal/build.mk
+# (lib, loader and libcare first: their sources are what the programs
+# link). They add to BINS, UNIT_TESTS and FUZZERS.
+include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
+	bpf/build.mk userland/kcarectl/build.mk userland/kcare-uname/build.mk \
+	userland/kcare-patchset/build.mk userland/eportal/build.mk
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
@@ -172,6 +171,12 @@ install: all
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
 	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 Documentation/man/kcarectl.8
 	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man1 Documentation/man/kcare-uname.1
+	@# LibCare's periodic job switch and the audit exemption of its ptrace.
+	install -D -m 0755 userland/libcare/libcare-cron $(DESTDIR)$(PREFIX)/bin/libcare-cron
+	install -d -m 0750 $(DESTDIR)/etc/audit/rules.d
+	sed 's|/usr/bin/kcarectl|$(PREFIX)/bin/kcarectl|g' userland/libcare/kernelcare.rules \
+		>$(DESTDIR)/etc/audit/rules.d/kernelcare.rules
+	chmod 0640 $(DESTDIR)/etc/audit/rules.d/kernelcare.rules
 	@# kcarectl reads these fixed paths, whatever PREFIX is.
 	install -d -m 0755 $(DESTDIR)/etc/sysconfig/kcare/keys $(DESTDIR)/usr/share/kcare/keys
 	install -d -m 0700 $(DESTDIR)/var/cache/kcare $(DESTDIR)/var/lib/kcare

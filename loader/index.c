@@ -79,7 +79,10 @@ static int valid_id(const char *s, size_t len)
 	return 1;
 }
 
-static const char *const patch_types[] = { "default", "extra", "free" };
+/* Kernel patch types, then the user-space ones (Documentation/formats.md). */
+static const char *const patch_types[] = {
+	"default", "extra", "free", "libs", "qemu", "db"
+};
 
 static int parse_patch_type(const char *s, size_t len, char out[8])
 {
@@ -152,7 +155,7 @@ static int parse_level(const char *v, size_t vlen, struct kcl_index_level *l,
 	if (next_field(&p, end, &f, &flen, 0) ||
 	    parse_patch_type(f, flen, l->patch_type))
 		return kc_fail(err, errlen,
-			    "index line %u: the patch type must be default, extra or free",
+			    "index line %u: the patch type must be default, extra, free, libs, qemu or db",
 			    lineno);
 	if (next_field(&p, end, &f, &flen, 1))
 		return kc_fail(err, errlen,

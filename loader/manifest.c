@@ -238,18 +238,28 @@ static bool is_url(const char *s, size_t len)
 	return true;
 }
 
-/* An archive entry name ending in ".ko". */
-static bool is_payload_file(const char *s, size_t len)
+/*
+ * An archive entry name ending in ".ko", or in ".o" for a user-space
+ * patch type (libcare patch objects).
+ */
+static bool is_payload_file(const char *s, size_t len, bool user)
 {
-	size_t i;
+	const char *ext = user ? ".o" : ".ko";
+	size_t elen = strlen(ext), i;
 
-	if (len <= 3 || len > KCL_ARCHIVE_NAME_MAX ||
-	    memcmp(s + len - 3, ".ko", 3))
+	if (len <= elen || len > KCL_ARCHIVE_NAME_MAX ||
+	    memcmp(s + len - elen, ext, elen))
 		return false;
 	for (i = 0; i < len; i++)
 		if (!is_alnum(s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
 			return false;
 	return true;
+}
+
+bool kcl_patch_type_user(const char *type)
+{
+	return type && (!strcmp(type, "libs") || !strcmp(type, "qemu") ||
+			!strcmp(type, "db"));
 }
 
 static int kcl_mdup(struct kcl_mparse *p, char **dst, const char *s,
@@ -289,8 +299,9 @@ static int kcl_mpayload(struct kcl_mparse *p, const char *v, size_t len)
 		return kcl_mbad(p, "payload must be 'FILE SIZE SHA256'");
 	flen = sp1 - v;
 	sha = sp2 + 1;
-	if (!is_payload_file(v, flen))
-		return kcl_mbad(p, "payload file must be an entry name ending in .ko ([A-Za-z0-9._-], at most %d characters)",
+	if (!is_payload_file(v, flen, kcl_patch_type_user(m->patch_type)))
+		return kcl_mbad(p, "payload file must be an entry name ending in %s ([A-Za-z0-9._-], at most %d characters)",
+				kcl_patch_type_user(m->patch_type) ? ".o" : ".ko",
 				KCL_ARCHIVE_NAME_MAX);
 	if (!parse_number(sp1 + 1, sp2 - sp1 - 1, KCL_ARCHIVE_MAX_SIZE, &size) ||
 	    !size)
@@ -353,8 +364,11 @@ static int kcl_mvalue(struct kcl_mparse *p, enum kcl_mkey key, const char *v,
 	case K_PATCH_TYPE:
 		if (!((len == 7 && !memcmp(v, "default", 7)) ||
 		      (len == 5 && !memcmp(v, "extra", 5)) ||
-		      (len == 4 && !memcmp(v, "free", 4))))
-			return kcl_mbad(p, "patch-type must be default, extra or free");
+		      (len == 4 && !memcmp(v, "free", 4)) ||
+		      (len == 4 && !memcmp(v, "libs", 4)) ||
+		      (len == 4 && !memcmp(v, "qemu", 4)) ||
+		      (len == 2 && !memcmp(v, "db", 2))))
+			return kcl_mbad(p, "patch-type must be default, extra, free, libs, qemu or db");
 		return kcl_mdup(p, &m->patch_type, v, len);
 	case K_EFFECTIVE_VERSION:
 	case K_KERNEL_RELEASE:

@@ -14,6 +14,7 @@
 #ifndef _KCARE_LOADER_MANIFEST_H
 #define _KCARE_LOADER_MANIFEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -68,6 +69,12 @@ int kcl_manifest_parse(const char *text, size_t len,
 /* The canonical text of @m (malloc'd, NULL on ENOMEM); parse(format(m)) == m. */
 char *kcl_manifest_format(const struct kcl_manifest *m);
 void kcl_manifest_free(struct kcl_manifest *m);
+/*
+ * Whether @type is a user-space patch type (libs, qemu, db): its payloads
+ * are libcare patch objects (*.o) for the library whose GNU build-id is
+ * the manifest's kernel-sha1 and kernel-build-id.
+ */
+bool kcl_patch_type_user(const char *type);
 
 
 /*

@@ -427,6 +427,11 @@ int kcl_payload_check(const char *file, const unsigned char *buf, size_t len,
 		}
 		modinfo = scn;
 	}
+	if (kcl_payload_is_user(file)) {
+		ret = kcl_payload_check_user(file, elf, shstrndx, want, info,
+					     err, errlen);
+		goto out;
+	}
 	if (!modinfo) {
 		kc_fail(err, errlen,
 			 "payload %s has no .modinfo: not a kernel module", file);

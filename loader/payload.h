@@ -46,6 +46,19 @@ int kcl_payload_check(const char *file, const unsigned char *buf, size_t len,
 		      const struct kcl_payload_want *want,
 		      struct kcl_payload_info *info, char *err, size_t errlen);
 
+/*
+ * A payload named *.o is a libcare patch object (user-space patch types):
+ * kcl_payload_check() then checks its ELF header as for a module and its
+ * .kcare.lpatch buildid= against @want->build_id (the library's), in
+ * payload-user.c; info->name is the file name as [A-Za-z0-9_].
+ */
+bool kcl_payload_is_user(const char *file);
+struct Elf;
+int kcl_payload_check_user(const char *file, struct Elf *elf, size_t shstrndx,
+			   const struct kcl_payload_want *want,
+			   struct kcl_payload_info *info, char *err,
+			   size_t errlen);
+
 /* Whether a payload may have a section named @name (the allow-list). */
 bool kcl_payload_section_allowed(const char *name);
 

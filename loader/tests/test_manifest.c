@@ -505,10 +505,29 @@ static void refuses_bad_header_values(void **state)
 	expect_ok("level: 1\n", "level: 4294967295\n");
 
 	expect_error("patch-type: default\n", "patch-type: Default\n",
-		     "line 4: patch-type must be default, extra or free");
+		     "line 4: patch-type must be default, extra, free, libs, qemu or db");
 	expect_error("patch-type: default\n", "patch-type: defaults\n", "line 4: patch-type must be");
 	expect_error("patch-type: default\n", "patch-type:\n", "line 4: patch-type must be");
 	expect_ok("patch-type: default\n", "patch-type: free\n");
+	/* User-space types: libcare objects (.o) instead of modules. */
+	expect_error("patch-type: default\n", "patch-type: libs\n",
+		     "payload file must be an entry name ending in .o");
+	{
+		char *a = replace(built, "patch-type: default\n", "patch-type: db\n");
+		char *b = replace(a, "kcpatch_demo.ko", "lpatch_demo.o");
+		char *c = replace(b, "kcpatch-2.ko", "lpatch-2.o");
+		struct kcl_manifest m;
+
+		assert_int_equal(parse(c, strlen(c), KCL_MANIFEST_BUILT, &m), 0);
+		assert_string_equal(m.payloads[0].file, "lpatch_demo.o");
+		assert_true(kcl_patch_type_user(m.patch_type));
+		kcl_manifest_free(&m);
+		free(a);
+		free(b);
+		free(c);
+	}
+	expect_error("kcpatch_demo.ko", "kcpatch_demo.o",
+		     "payload file must be an entry name ending in .ko");
 
 	expect_error("effective-version: 6.1.0-56.1kc\n", "effective-version: 6.1 kc\n",
 		     "line 5: effective-version must be 1 to 64 printable characters without blanks");

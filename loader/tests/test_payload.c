@@ -224,6 +224,50 @@ static void accepts_good_payload(void **state)
 	free(img);
 }
 
+/* A libcare patch object (*.o): .kcare.lpatch names the library's build-id. */
+static void checks_user_payload(void **state)
+{
+	static const char desc[] = "id=lp_1\0level=1\0buildid=" BUILD_ID "\0";
+	static const char other[] = "id=lp_1\0buildid=0123456789abcdef\0";
+	struct sec s[] = {
+		{ ".kcare.lpatch", SHT_PROGBITS, 0, desc, sizeof(desc) },
+		{ ".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, ret_insn,
+		  sizeof(ret_insn) },
+	};
+	struct kcl_payload_info info;
+	unsigned char *img;
+	size_t len;
+
+	img = make_elf(EM_X86_64, s, ARRAY_SIZE(s), &len);
+	assert_int_equal(kcl_payload_check("lp-demo.o", img, len, &want_x86,
+					   &info, errbuf, sizeof(errbuf)), 0);
+	assert_string_equal(info.build_id, BUILD_ID);
+	assert_string_equal(info.name, "lp_demo");
+	free(img);
+
+	s[0].data = other;
+	s[0].size = sizeof(other);
+	img = make_elf(EM_X86_64, s, ARRAY_SIZE(s), &len);
+	assert_int_equal(kcl_payload_check("lp-demo.o", img, len, &want_x86,
+					   &info, errbuf, sizeof(errbuf)), -1);
+	assert_non_null(strstr(errbuf, "is a patch for the library of build-id 0123456789abcdef"));
+	free(img);
+
+	/* A module named .o is not a patch object, nor the reverse. */
+	img = make_elf(EM_X86_64, good, ARRAY_SIZE(good), &len);
+	assert_int_equal(kcl_payload_check("lp-demo.o", img, len, &want_x86,
+					   &info, errbuf, sizeof(errbuf)), -1);
+	assert_non_null(strstr(errbuf, "has no .kcare.lpatch"));
+	free(img);
+	s[0].data = desc;
+	s[0].size = sizeof(desc);
+	img = make_elf(EM_AARCH64, s, ARRAY_SIZE(s), &len);
+	assert_int_equal(kcl_payload_check("lp-demo.o", img, len, &want_x86,
+					   &info, errbuf, sizeof(errbuf)), -1);
+	assert_non_null(strstr(errbuf, "expected x86_64"));
+	free(img);
+}
+
 static void accepts_arm64_payload(void **state)
 {
 	static const struct kcl_payload_want want = {
@@ -751,6 +795,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(accepts_good_payload),
+		cmocka_unit_test(checks_user_payload),
 		cmocka_unit_test(accepts_arm64_payload),
 		cmocka_unit_test(refuses_unknown_arch),
 		cmocka_unit_test(refuses_bad_elf_header),

@@ -18,7 +18,7 @@ trap 'rm -f "$out"; rm -rf "$tmp"' EXIT
 man8=$top/Documentation/man/kcarectl.8
 man1=$top/Documentation/man/kcare-uname.1
 md=$top/Documentation/kcarectl.md
-units=(kcare.service kcare-auto-update.service kcare-auto-update.timer)
+units=(kcare.service kcare-auto-update.service kcare-auto-update.timer kcare-libcare.service kcare-libcare.timer)
 
 # ---- the man pages render cleanly ---------------------------------------
 
@@ -104,6 +104,8 @@ mode /usr/share/kcare/keys 755
 mode /var/cache/kcare 700
 mode /var/lib/kcare 700
 mode /usr/bin/kcarectl 755
+mode /usr/bin/libcare-cron 755
+mode /etc/audit/rules.d/kernelcare.rules 640
 result "make install puts units, man pages and directories in place, with their modes" \
 	"$([ -z "$modes_bad" ]; echo $?)" "wrong:$modes_bad"
 result "make install enables nothing (no unit links)" \
@@ -158,6 +160,12 @@ result "kcare-auto-update: --auto-update after the network, timer every 4 hours"
 	   grep -qx 'OnUnitActiveSec=4h' "$u/kcare-auto-update.timer" &&
 	   grep -qx 'WantedBy=timers.target' "$u/kcare-auto-update.timer" &&
 	   ! grep -qE '^(ProtectKernelModules|ProtectKernelTunables)=' "$u/kcare-auto-update.service"; echo $?)"
+
+result "kcare-libcare: --lib-update every 4 hours, kernelcare.rules exempts kcarectl's ptrace" \
+	"$(grep -qx 'ExecStart=/usr/bin/kcarectl --lib-update' "$u/kcare-libcare.service" &&
+	   grep -qx 'OnUnitActiveSec=4h' "$u/kcare-libcare.timer" &&
+	   grep -qx -- '-a never,exit -F arch=b64 -S ptrace -F exe=/usr/bin/kcarectl' \
+		"$root/etc/audit/rules.d/kernelcare.rules"; echo $?)"
 
 # ---- systemd-analyze verify ---------------------------------------------
 

@@ -50,7 +50,7 @@ includes() {
 includes userland/lib
 includes loader userland/lib
 includes bpf
-includes userland/kcarectl loader userland/lib
+includes userland/kcarectl loader userland/lib userland/libcare
 includes userland/kcare-patchset loader userland/lib
 includes userland/kcare-uname
 includes userland/libcare

@@ -43,6 +43,8 @@ static const char kcp_usage_text[] =
 	"  pack --meta META --level N --arch ARCH --kernel-release KREL\n"
 	"       --proc-version FILE --build-id HEX [--release-time T]\n"
 	"       [--build-time T] -o OUT.kcp PAYLOAD.ko...\n"
+	"       (patch-type libs|qemu|db: no --proc-version, --build-id the\n"
+	"       library's, PAYLOAD.o libcare patch objects)\n"
 	"      check the payloads against the target kernel and write a patchset file\n"
 	"  unpack FILE.kcp DIR\n"
 	"      write the entries of a patchset file into DIR\n"
@@ -212,11 +214,12 @@ static int kcp_cmd_pack(int argc, char **argv)
 	unsigned long level;
 	time_t rel_t = time(NULL), build_t = rel_t;
 	int n, rc = KCP_EXIT_ERROR;
+	bool user;
 
 	n = kcp_parse(argc, argv, opts, pos, KCL_MANIFEST_MAX_PAYLOADS + 1);
 	if (n < 0)
 		return KCP_EXIT_USAGE;
-	if (!meta || !level_s || !arch || !krel || !pvfile || !build_id || !out)
+	if (!meta || !level_s || !arch || !krel || !build_id || !out)
 		return kcp_usage("pack: --meta, --level, --arch, --kernel-release, --proc-version, --build-id and -o are required");
 	if (!n)
 		return kcp_usage("pack: no payload module given");
@@ -251,18 +254,32 @@ static int kcp_cmd_pack(int argc, char **argv)
 	m.release_time = rel_t;
 	m.build_time = build_t;
 
-	if (kcp_read(pvfile, &buf, &len, 4096, err, sizeof(err))) {
+	user = kcl_patch_type_user(m.patch_type);
+	if (user) {
+		/* A library is named by its build-id alone (formats.md). */
+		if (pvfile || strlen(build_id) != 40) {
+			kcp_usage("pack: a %s patchset takes no --proc-version and a 40-hex --build-id (the library's GNU build-id)",
+				  m.patch_type);
+			rc = KCP_EXIT_USAGE;
+			goto out;
+		}
+		strcpy(hex, build_id);
+	} else if (!pvfile) {
+		kcp_usage("pack: --meta, --level, --arch, --kernel-release, --proc-version, --build-id and -o are required");
+		rc = KCP_EXIT_USAGE;
+		goto out;
+	} else if (kcp_read(pvfile, &buf, &len, 4096, err, sizeof(err))) {
 		kcp_fail("pack: %s", err);
 		goto out;
-	}
-	if (len < 14 || memcmp(buf, "Linux version ", 14)) {
+	} else if (len < 14 || memcmp(buf, "Linux version ", 14)) {
 		free(buf);
 		kcp_fail("pack: %s does not hold a kernel's /proc/version text", pvfile);
 		goto out;
+	} else {
+		kcp_digest("sha1", buf, len, sha1);
+		free(buf);
+		kc_hex(hex, sha1, 20);
 	}
-	kcp_digest("sha1", buf, len, sha1);
-	free(buf);
-	kc_hex(hex, sha1, 20);
 
 	m.arch = strdup(arch);
 	m.kernel_release = strdup(krel);
@@ -280,9 +297,9 @@ static int kcp_cmd_pack(int argc, char **argv)
 
 		base = base ? base + 1 : pos[i];
 		if (strlen(base) > KCL_ARCHIVE_NAME_MAX || strlen(base) < 4 ||
-		    strcmp(base + strlen(base) - 3, ".ko")) {
-			kcp_fail("pack: %s: a payload's file name must end in .ko and have at most %d characters",
-				 pos[i], KCL_ARCHIVE_NAME_MAX);
+		    strcmp(base + strlen(base) - (user ? 2 : 3), user ? ".o" : ".ko")) {
+			kcp_fail("pack: %s: a payload's file name must end in %s and have at most %d characters",
+				 pos[i], user ? ".o" : ".ko", KCL_ARCHIVE_NAME_MAX);
 			goto out;
 		}
 		for (j = 0; j < i; j++)

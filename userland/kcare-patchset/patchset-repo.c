@@ -222,6 +222,14 @@ int kcp_cmd_publish(int argc, char **argv)
 	}
 	kcl_archive_free(&ar);
 	rc = KCP_EXIT_ERROR;
+	/* User-space patchsets have a feed of their own (formats.md). */
+	if (kcl_patch_type_user(m.patch_type) && !*r.feed)
+		r.feed = "userspace";
+	if (kcl_patch_type_user(m.patch_type) != !strcmp(r.feed, "userspace")) {
+		kcp_fail("publish: a %s patchset goes %s the feed userspace",
+			 m.patch_type, kcl_patch_type_user(m.patch_type) ? "in" : "outside");
+		goto out;
+	}
 	strcpy(r.sha1, m.kernel_sha1);
 	if (kcp_repo_lock(&r, err, sizeof(err)) ||
 	    kcp_repo_read_index(&r, false, err, sizeof(err))) {

@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # kcarectl: the agent (README.md).
+# The --lib-* verbs link LibCare (userland/libcare/build.mk) as it is,
+# dynamically like the rest of kcarectl.
+KCARECTL_LC_LIBS := $(shell $(PKG_CONFIG) --libs libdw libelf 2>/dev/null || echo -ldw -lelf)
 KCARECTL_SRCS := $(wildcard userland/kcarectl/*.c) $(LOADER_SRCS) $(LIBKC_SRCS)
 KCARECTL_HDRS := $(wildcard userland/kcarectl/*.h) $(LOADER_HDRS) $(LIBKC_HDRS)
 BINS += $(O)/kcarectl
-$(O)/kcarectl: $(KCARECTL_SRCS) $(KCARECTL_HDRS) VERSION
+$(O)/kcarectl: $(KCARECTL_SRCS) $(KCARECTL_HDRS) $(LC_SRCS) $(LC_HDRS) VERSION
 	@mkdir -p $(O)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(KCARECTL_SRCS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LC_CFLAGS) -o $@ $(KCARECTL_SRCS) $(LC_SRCS) $(PKG_LIBS) $(KCARECTL_LC_LIBS)
 
 # The configuration's tests link the configuration files only.
 CTL_CONFIG_SRCS := userland/kcarectl/config.c userland/kcarectl/sysctl-conf.c

@@ -285,8 +285,8 @@ static int check_ddmmyy(const char *v, char *why, size_t whylen)
 	return 0;
 }
 
-static int parse_userspace(const char *v, unsigned int *set, char *why,
-			   size_t whylen)
+int kc_config_parse_userspace(const char *v, unsigned int *set, char *why,
+			       size_t whylen)
 {
 	static const char *const names[] = { "libs", "qemu", "db" };
 	const char *p = v, *e;
@@ -449,7 +449,7 @@ static int set_value(struct kc_config *c, const struct key *k,
 		c->force_gid = g;
 		return 0;
 	case T_USERSPACE:
-		if (parse_userspace(v, &set, why, whylen))
+		if (kc_config_parse_userspace(v, &set, why, whylen))
 			return -1;
 		c->userspace_patches = set;
 		return 0;

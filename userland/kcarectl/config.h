@@ -41,6 +41,9 @@ enum kc_sticky {
 #define KC_USERSPACE_LIBS	(1u << 0)
 #define KC_USERSPACE_QEMU	(1u << 1)
 #define KC_USERSPACE_DB	(1u << 2)
+/* A comma list of libs, qemu, db into a set (also --userspace-update's). */
+int kc_config_parse_userspace(const char *v, unsigned int *set, char *why,
+			      size_t whylen);
 
 struct kc_config {
 	bool auto_update;		/* AUTO_UPDATE, default true */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kcarectl's verbs, by concern: updating and reverting (ctl-update.c),
- * reporting (ctl-info.c), the diagnostic report (ctl-doctor.c), and the
+ * reporting (ctl-info.c), the diagnostic report (ctl-doctor.c), user-space
+ * patching (ctl-lib.c, ctl-lib-info.c), and the
  * rest with main() (kcarectl.c).
  */
 #ifndef _KCARE_CTL_H
@@ -40,5 +41,12 @@ int kc_cmd_patch_info(const char *arg, const struct kc_opts *opts);
 int kc_cmd_uname(const char *arg, const struct kc_opts *opts);
 
 int kc_cmd_doctor(const char *arg, const struct kc_opts *opts);
+
+/* User-space patching (ctl-lib.c, ctl-lib-info.c). */
+int kc_cmd_lib_update(const char *arg, const struct kc_opts *opts);
+int kc_cmd_userspace_update(const char *arg, const struct kc_opts *opts);
+int kc_cmd_lib_unload(const char *arg, const struct kc_opts *opts);
+int kc_cmd_lib_info(const char *arg, const struct kc_opts *opts);
+int kc_cmd_lib_patch_info(const char *arg, const struct kc_opts *opts);
 
 #endif /* _KCARE_CTL_H */

@@ -135,7 +135,6 @@ static int kc_import_key(const char *arg, const struct kc_opts *opts)
 }
 
 static int kc_later_registration(const char *arg, const struct kc_opts *opts);
-static int kc_later_userspace(const char *arg, const struct kc_opts *opts);
 
 static const struct kc_verb kc_verbs[] = {
 	{ "help", 'h', NULL, "show this help", kc_help },
@@ -178,15 +177,16 @@ static const struct kc_verb kc_verbs[] = {
 	{ "set-monitoring-key", 0, "KEY", "(later release) set the monitoring key",
 	  kc_later_registration },
 	{ "tag", 0, "T", "(later release) tag this server", kc_later_registration },
-	{ "userspace-update", 0, "LIST", "(later release) patch libs, qemu, db",
-	  kc_later_userspace, KC_ARG_OPTIONAL },
-	{ "lib-update", 0, NULL, "(later release) patch libraries", kc_later_userspace },
-	{ "lib-info", 0, NULL, "(later release) show library patches",
-	  kc_later_userspace },
-	{ "lib-patch-info", 0, NULL, "(later release) list library patches",
-	  kc_later_userspace },
-	{ "lib-unload", 0, NULL, "(later release) revert library patches",
-	  kc_later_userspace },
+	{ "userspace-update", 0, "LIST", "patch processes with user-space patch types LIST (libs,qemu,db; default USERSPACE_PATCHES)",
+	  kc_cmd_userspace_update, KC_ARG_OPTIONAL | KC_ROOT | KC_LOCK },
+	{ "lib-update", 0, NULL, "patch the libraries of running processes (every user-space type)",
+	  kc_cmd_lib_update, KC_ROOT | KC_LOCK },
+	{ "lib-info", 0, NULL, "list the processes carrying user-space patches",
+	  kc_cmd_lib_info },
+	{ "lib-patch-info", 0, NULL, "list the applied user-space patches and their CVEs",
+	  kc_cmd_lib_patch_info },
+	{ "lib-unload", 0, NULL, "remove every user-space patch from running processes",
+	  kc_cmd_lib_unload, KC_ROOT | KC_LOCK },
 	{ NULL },
 };
 
@@ -203,11 +203,6 @@ static int kc_later(const char *what)
 static int kc_later_registration(const char *arg, const struct kc_opts *opts)
 {
 	return kc_later("registration");
-}
-
-static int kc_later_userspace(const char *arg, const struct kc_opts *opts)
-{
-	return kc_later("user-space patching");
 }
 
 static int kc_help(const char *arg, const struct kc_opts *opts)

@@ -108,7 +108,6 @@ int lc_mem_write(struct lc_proc *p, unsigned long addr, const void *buf, size_t 
 int lc_proc_free_near(struct lc_proc *p, unsigned long lo, unsigned long hi,
 		      unsigned long size, unsigned long near, unsigned long *out);
 int lc_proc_markers(struct lc_proc *p, unsigned long *addrs, int max);
-bool lc_blacklisted(const struct lc_opts *o, const char *comm);
 
 /* ptrace.c */
 struct lc_range;

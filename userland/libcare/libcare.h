@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * LibCare: live patching of shared libraries inside running processes.
- * The public interface, used by libcare-ctl and (later) by kcarectl's
- * --lib-* verbs, which are meant to be thin wrappers around it.
+ * The public interface, used by libcare-ctl and by kcarectl's --lib-*
+ * verbs (userland/kcarectl/ctl-lib.c), thin wrappers around it.
  */
 #ifndef LIBCARE_H
 #define LIBCARE_H
@@ -92,6 +92,17 @@ int lc_unapply(pid_t pid, const char *build_id_hex, struct lc_opts *o);
 int lc_info(const struct lc_opts *o,
 	    int (*fn)(const struct lc_applied *a, void *arg), void *arg);
 bool lc_process_maps_build_id(pid_t pid, const unsigned char *id, int len);
+/*
+ * Call @fn for each ELF object with a GNU build-id that @pid maps (the
+ * build-id read from its memory, as a patch is matched); the first
+ * non-zero result of @fn, or -errno when the process cannot be read.
+ */
+int lc_process_objects(pid_t pid,
+		       int (*fn)(pid_t pid, const char *comm, const char *path,
+				 const unsigned char *id, int len, void *arg),
+		       void *arg);
+/* Whether a process named @comm is in the blacklist that @o names. */
+bool lc_blacklisted(const struct lc_opts *o, const char *comm);
 
 void lc_hex(char *out, const unsigned char *in, int len);
 int lc_unhex(unsigned char *out, int max, const char *in);

@@ -362,6 +362,28 @@ bool lc_process_maps_build_id(pid_t pid, const unsigned char *id, int len)
 	return hit;
 }
 
+int lc_process_objects(pid_t pid,
+		       int (*fn)(pid_t pid, const char *comm, const char *path,
+				 const unsigned char *id, int len, void *arg),
+		       void *arg)
+{
+	struct lc_opts o = { .err = fopen("/dev/null", "we") };
+	struct lc_proc p;
+	int i, r;
+
+	r = lc_proc_open(&p, pid, &o);
+	if (!r)
+		r = lc_proc_objects(&p);
+	for (i = 0; !r && i < p.nobjs; i++)
+		if (p.objs[i].build_id_len)
+			r = fn(pid, p.comm, p.objs[i].path, p.objs[i].build_id,
+			       p.objs[i].build_id_len, arg);
+	lc_proc_close(&p);
+	if (o.err)
+		fclose(o.err);
+	return r;
+}
+
 /*
  * A free, page-aligned range of @size bytes inside [@lo, @hi), as close to
  * @near as the gaps between the mappings allow.

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kcarectl's user-space patching verbs (ctl-lib.c changes processes,
+ * ctl-lib-info.c reports), over libcare (userland/libcare/libcare.h).
+ */
+#ifndef _KCARE_CTL_LIB_H
+#define _KCARE_CTL_LIB_H
+
+#include "ctl.h"
+#include "libcare.h"
+
+/* libcare's state: which process carries which patch. */
+#define KC_LIB_STATE_DIR	"/var/lib/kcare/libcare"
+
+/* Exit statuses besides KC_EXIT_OK and KC_EXIT_ERROR (as libcare-ctl's). */
+#define KC_LIB_EXIT_REFUSED	3
+#define KC_LIB_EXIT_BUSY	4
+
+/* libcare's options as kcarectl uses them: the documented paths only. */
+void kc_lib_opts(struct lc_opts *o);
+/* The file name of a library's path, for messages. */
+const char *kc_lib_base(const char *path);
+
+#endif /* _KCARE_CTL_LIB_H */
