@@ -3,10 +3,24 @@
 # kcarectl: the agent (README.md).
 KCARECTL_SRCS := $(wildcard userland/kcarectl/*.c) $(LOADER_SRCS) $(LIBKC_SRCS)
 KCARECTL_HDRS := $(wildcard userland/kcarectl/*.h) $(LOADER_HDRS) $(LIBKC_HDRS)
+# json-c: the registration API's answers (register.c).
+KCARECTL_PKGS := json-c
 BINS += $(O)/kcarectl
 $(O)/kcarectl: $(KCARECTL_SRCS) $(KCARECTL_HDRS) VERSION
 	@mkdir -p $(O)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(KCARECTL_SRCS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $$($(PKG_CONFIG) --cflags $(KCARECTL_PKGS)) -o $@ \
+		$(KCARECTL_SRCS) $(PKG_LIBS) $$($(PKG_CONFIG) --libs $(KCARECTL_PKGS))
+
+# The agent of the host harness tests (tests/test-register.sh): the same
+# sources built with KC_TEST_ROOT, which lets $KCARECTL_TEST_ROOT move
+# kcare.conf and the registration's files (register.c, kc_reg_path()).
+# It is never installed; installed builds have no such override.
+.PHONY: host-kcarectl-test
+host-kcarectl-test: build/host/kcarectl-test
+build/host/kcarectl-test: $(KCARECTL_SRCS) $(KCARECTL_HDRS) VERSION
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(CFLAGS) -DKC_TEST_ROOT $(HOST_PKG_CFLAGS) $$(pkg-config --cflags $(KCARECTL_PKGS)) -o $@ \
+		$(KCARECTL_SRCS) $(HOST_PKG_LIBS) $$(pkg-config --libs $(KCARECTL_PKGS))
 
 # The configuration's tests link the configuration files only.
 CTL_CONFIG_SRCS := userland/kcarectl/config.c userland/kcarectl/sysctl-conf.c

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kcarectl's verbs, by concern: updating and reverting (ctl-update.c),
- * reporting (ctl-info.c), the diagnostic report (ctl-doctor.c), and the
+ * reporting (ctl-info.c), the diagnostic report (ctl-doctor.c),
+ * registration (ctl-register.c), and the
  * rest with main() (kcarectl.c).
  */
 #ifndef _KCARE_CTL_H
@@ -39,5 +40,10 @@ int kc_cmd_patch_info(const char *arg, const struct kc_opts *opts);
 int kc_cmd_uname(const char *arg, const struct kc_opts *opts);
 
 int kc_cmd_doctor(const char *arg, const struct kc_opts *opts);
+
+int kc_cmd_register(const char *arg, const struct kc_opts *opts);
+int kc_cmd_unregister(const char *arg, const struct kc_opts *opts);
+int kc_cmd_license_info(const char *arg, const struct kc_opts *opts);
+int kc_cmd_checkin(const char *arg, const struct kc_opts *opts);
 
 #endif /* _KCARE_CTL_H */

@@ -13,6 +13,7 @@
 
 #include "ctl.h"
 #include "json.h"
+#include "register.h"
 #include "versions.h"
 #include "sign.h"
 #include "update.h"
@@ -33,9 +34,10 @@ int kc_error(const char *fmt, ...)
 
 int kc_load_config(struct kc_config *cfg)
 {
-	char err[1024];
+	char err[1024], p[4096];
 
-	if (kc_config_load(cfg, NULL, err, sizeof(err))) {
+	if (kc_config_load(cfg, kc_reg_path(KC_CONFIG_PATH, p, sizeof(p)), err,
+			   sizeof(err))) {
 		kc_error("%s", err);
 		return -1;
 	}
@@ -163,13 +165,14 @@ static const struct kc_verb kc_verbs[] = {
 	  kc_import_key, KC_ROOT },
 	{ "doctor", 0, NULL, "write a diagnostic report and say where it is",
 	  kc_cmd_doctor, KC_ROOT },
-	{ "register", 0, "KEY", "(later release) register with a key",
-	  kc_later_registration },
-	{ "register-autoretry", 0, NULL, "(later release) retry registration",
-	  kc_later_registration },
-	{ "unregister", 0, NULL, "(later release) unregister", kc_later_registration },
-	{ "license-info", 0, NULL, "(later release) show the licence",
-	  kc_later_registration },
+	{ "register", 0, "KEY", "register this machine at REGISTRATION_URL with a key",
+	  kc_cmd_register, KC_ROOT },
+	{ "unregister", 0, NULL, "free this machine's slot and forget its registration",
+	  kc_cmd_unregister, KC_ROOT },
+	{ "license-info", 0, NULL, "what the registration server says of this machine",
+	  kc_cmd_license_info },
+	{ "checkin", 0, NULL, "report the kernel and patch level to the registration server",
+	  kc_cmd_checkin, KC_ROOT },
 	{ "set-monitoring-key", 0, "KEY", "(later release) set the monitoring key",
 	  kc_later_registration },
 	{ "tag", 0, "T", "(later release) tag this server", kc_later_registration },

@@ -66,6 +66,8 @@ struct kc_xfer {
 	int io_errno;
 	/* The .part info file, written when a fresh body starts. */
 	const char *info_path;
+	/* kc_fetch_api(): a JSON body to POST, or NULL for a GET. */
+	const char *post;
 };
 
 void kc_fetch_opts_init(struct kc_fetch_opts *o)
@@ -451,6 +453,14 @@ static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
 				curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 		}
 	}
+	if (x->post) {
+		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+		if (!hdrs || curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs) ||
+		    curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->post)) {
+			kc_fail(err, errlen, "%s: cannot set the libcurl options", url);
+			goto out;
+		}
+	}
 
 	r = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
@@ -778,9 +788,11 @@ int kc_fetch(const struct kc_fetch_opts *o, const char *url,
 	return rc;
 }
 
-int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
-		  size_t max_size, char **buf, size_t *len, char *err,
-		  size_t errlen)
+/* kc_fetch_mem() and kc_fetch_api(): into memory, GET or POST. */
+static int kc_fetch_buf(const struct kc_fetch_opts *o, const char *url,
+			 const char *post, size_t max_size, char **buf,
+			 size_t *len, long *http_status, char *err,
+			 size_t errlen)
 {
 	unsigned int attempt = 0, restarts = 0;
 	struct kc_fetch_opts dflt;
@@ -789,6 +801,8 @@ int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 
 	*buf = NULL;
 	*len = 0;
+	if (http_status)
+		*http_status = 0;
 	if (!o) {
 		kc_fetch_opts_init(&dflt);
 		o = &dflt;
@@ -796,10 +810,13 @@ int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 	if (kc_check_args(url, max_size, err, errlen))
 		return -1;
 	for (;;) {
-		struct kc_xfer x = { .url = url, .max = max_size, .fd = -1 };
+		struct kc_xfer x = { .url = url, .max = max_size, .fd = -1,
+				     .post = post };
 
 		res = kc_attempt(o, url, &x, NULL, err, errlen);
 		status = x.status;
+		if (http_status)
+			*http_status = status;
 		if (res == KC_OK) {
 			if (!x.buf) {
 				x.buf = malloc(1);
@@ -820,4 +837,20 @@ int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 	}
 	kc_attempts_note(err, errlen, attempt + 1);
 	return kc_not_found(status) ? KC_FETCH_NOT_FOUND : -1;
+}
+
+int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
+		  size_t max_size, char **buf, size_t *len, char *err,
+		  size_t errlen)
+{
+	return kc_fetch_buf(o, url, NULL, max_size, buf, len, NULL, err,
+			     errlen);
+}
+
+int kc_fetch_api(const struct kc_fetch_opts *o, const char *url,
+		  const char *json, size_t max_size, char **buf, size_t *len,
+		  long *http_status, char *err, size_t errlen)
+{
+	return kc_fetch_buf(o, url, json, max_size, buf, len, http_status, err,
+			     errlen);
 }

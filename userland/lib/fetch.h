@@ -101,4 +101,15 @@ int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 		  size_t max_size, char **buf, size_t *len, char *err,
 		  size_t errlen);
 
+/*
+ * A call of a JSON API (registration, Documentation/eportal.md): POST
+ * @json (Content-Type: application/json) when it is not NULL, else GET,
+ * with the same options, limits, retries and messages as kc_fetch_mem().
+ * *@http_status is the server's last status (0: no answer), so that the
+ * caller can tell a refusal (403, 404) from a failure to reach it.
+ */
+int kc_fetch_api(const struct kc_fetch_opts *o, const char *url,
+		  const char *json, size_t max_size, char **buf, size_t *len,
+		  long *http_status, char *err, size_t errlen);
+
 #endif /* _KCARE_LIB_FETCH_H */
