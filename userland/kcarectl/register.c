@@ -21,6 +21,7 @@
 #include "engine.h"
 #include "fetch.h"
 #include "register.h"
+#include "state.h"
 #include "util.h"
 
 const char *kc_reg_path(const char *path, char *buf, size_t len)
@@ -69,6 +70,15 @@ int kc_reg_server_id(char id[33], char *err, size_t errlen)
 	return KC_REG_OK;
 }
 
+/* /var/lib/kcare, made 0700 if missing. */
+static int kc_reg_state_dir(char *err, size_t errlen)
+{
+	char p[4096];
+
+	return kc_mkdirs(kc_reg_path(KCL_STATE_DIR, p, sizeof(p)), 0700, err,
+			 errlen);
+}
+
 /*
  * The machine's stable id, so that a retried registration gets its slot
  * back: /etc/machine-id, not sent as is (systemd asks applications not
@@ -92,6 +102,8 @@ static int kc_reg_machine_id(char out[33], char *err, size_t errlen)
 		if (kc_read_file(p, 4096, &buf, &len, &missing, err, errlen))
 			return -1;
 		if (missing) {
+			if (kc_reg_state_dir(err, errlen))
+				return -1;
 			if (RAND_bytes(raw, sizeof(raw)) != 1)
 				return kc_fail(err, errlen, "no random numbers for a machine id");
 			kc_hex(out, raw, sizeof(raw));
@@ -301,7 +313,7 @@ int kc_reg_register(const struct kc_config *cfg, const char *key,
 		     size_t errlen)
 {
 	char mid[33], host[256] = "", fqdn[256], distro[128], old[33], e[1024];
-	char p[4096], dir[4096], line[34], unknown[256];
+	char p[4096], line[34], unknown[256];
 	struct kcl_kernel k;
 	struct json_object *req;
 	struct kc_reg_terms ot;
@@ -334,12 +346,10 @@ int kc_reg_register(const struct kc_config *cfg, const char *key,
 			 errlen);
 	if (rc)
 		return rc;
-	snprintf(dir, sizeof(dir), "%s",
-		 kc_reg_path(KC_REG_SERVERID_PATH, p, sizeof(p)));
-	*strrchr(dir, '/') = '\0';
 	snprintf(line, sizeof(line), "%s\n", t->server_id);
-	if (kc_mkdirs(dir, 0700, err, errlen) ||
-	    kc_write_atomic(p, line, 33, 0600, err, errlen))
+	if (kc_reg_state_dir(err, errlen) ||
+	    kc_write_atomic(kc_reg_path(KC_REG_SERVERID_PATH, p, sizeof(p)),
+			    line, 33, 0600, err, errlen))
 		return KC_REG_FAILED;
 	kc_reg_keep_terms(t);
 	/* Registered again with another key: free the old slot. */
