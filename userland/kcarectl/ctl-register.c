@@ -112,17 +112,45 @@ out:
 	return rc;
 }
 
-int kc_cmd_unregister(const char *arg, const struct kc_opts *opts)
+/* kcarectl: read kcare.conf, then one call; its own error already said. */
+#define KC_REG_NO_CONFIG	1
+
+typedef int kc_reg_call_fn(const struct kc_config *cfg, struct kc_reg_terms *t,
+			   char *err, size_t errlen);
+
+/*
+ * Load kcare.conf and make the call @fn; with @feed, a named feed in
+ * the answer becomes PREFIX (said unless --json).
+ */
+static int kc_reg_once(kc_reg_call_fn *fn, bool feed,
+		       const struct kc_opts *opts, struct kc_reg_terms *t,
+		       char *err, size_t errlen)
 {
-	struct kc_reg_terms t;
 	struct kc_config cfg;
-	char err[2048];
+	char e[1024];
 	int rc;
 
 	if (kc_load_config(&cfg))
-		return KC_EXIT_ERROR;
-	rc = kc_reg_unregister(&cfg, &t, err, sizeof(err));
+		return KC_REG_NO_CONFIG;
+	rc = fn(&cfg, t, err, errlen);
+	if (!rc && feed && kc_reg_apply_feed(&cfg, t->feed,
+					     opts->json ? NULL : stdout, e,
+					     sizeof(e)))
+		fprintf(stderr, "kcarectl: warning: the key's feed %s was not set: %s\n",
+			t->feed, e);
 	kc_config_free(&cfg);
+	return rc;
+}
+
+int kc_cmd_unregister(const char *arg, const struct kc_opts *opts)
+{
+	struct kc_reg_terms t;
+	char err[2048];
+	int rc;
+
+	rc = kc_reg_once(kc_reg_unregister, false, opts, &t, err, sizeof(err));
+	if (rc == KC_REG_NO_CONFIG)
+		return KC_EXIT_ERROR;
 	if (rc == KC_REG_NOT_REGISTERED) {
 		if (opts->json)
 			printf("{\"ok\": true, \"unregistered\": false}\n");
@@ -148,14 +176,12 @@ int kc_cmd_unregister(const char *arg, const struct kc_opts *opts)
 int kc_cmd_license_info(const char *arg, const struct kc_opts *opts)
 {
 	struct kc_reg_terms t;
-	struct kc_config cfg;
 	char err[2048];
 	int rc;
 
-	if (kc_load_config(&cfg))
+	rc = kc_reg_once(kc_reg_license, false, opts, &t, err, sizeof(err));
+	if (rc == KC_REG_NO_CONFIG)
 		return KC_EXIT_ERROR;
-	rc = kc_reg_license(&cfg, &t, err, sizeof(err));
-	kc_config_free(&cfg);
 	if (rc == KC_REG_NOT_REGISTERED) {
 		if (opts->json)
 			printf("{\"registered\": false}\n");
@@ -184,18 +210,12 @@ int kc_cmd_license_info(const char *arg, const struct kc_opts *opts)
 int kc_cmd_checkin(const char *arg, const struct kc_opts *opts)
 {
 	struct kc_reg_terms t;
-	struct kc_config cfg;
 	char err[2048];
 	int rc;
 
-	if (kc_load_config(&cfg))
+	rc = kc_reg_once(kc_reg_checkin, true, opts, &t, err, sizeof(err));
+	if (rc == KC_REG_NO_CONFIG)
 		return KC_EXIT_ERROR;
-	rc = kc_reg_checkin(&cfg, &t, err, sizeof(err));
-	if (!rc && kc_reg_apply_feed(&cfg, t.feed, opts->json ? NULL : stdout,
-				     err, sizeof(err)))
-		fprintf(stderr, "kcarectl: warning: the key's feed %s was not set: %s\n",
-			t.feed, err);
-	kc_config_free(&cfg);
 	if (rc)
 		return kc_reg_error(opts, rc, err);
 	if (opts->json) {
