@@ -184,6 +184,8 @@ static void handle(int fd)
 
 	if (!strcmp(path, "/ok")) {
 		send_file(fd, FILE_SIZE, 1, range, 0);
+	} else if (!strcmp(path, "/forbidden")) {
+		headers(fd, "403 Forbidden", 0, "");
 	} else if (!strcmp(path, "/missing")) {
 		headers(fd, "404 Not Found", 0, "");
 	} else if (!strcmp(path, "/always500")) {
@@ -461,6 +463,37 @@ static void fetch_mem_ok(void **state)
 	for (i = 0; i < len; i++)
 		assert_int_equal((unsigned char)buf[i], pattern(i, 1));
 	free(buf);
+}
+
+/* kc_fetch_api(): a JSON POST, and the status of a refusal. */
+static void api_post_and_status(void **state)
+{
+	struct kc_fetch_opts o;
+	char *buf, *log;
+	long status;
+	size_t len;
+
+	opts(&o, 2);
+	assert_int_equal(kc_fetch_api(&o, U("/ok"), "{\"key\": \"k\"}", 1 << 20,
+				      &buf, &len, &status, err, sizeof(err)), 0);
+	assert_int_equal(status, 200);
+	assert_int_equal(len, FILE_SIZE);
+	free(buf);
+	assert_int_equal(kc_fetch_api(&o, U("/forbidden"), "{}", 1 << 20, &buf,
+				      &len, &status, err, sizeof(err)), -1);
+	assert_int_equal(status, 403);
+	assert_null(buf);
+	assert_int_equal(nsleeps, 0);
+	assert_int_equal(kc_fetch_api(&o, U("/missing"), NULL, 1 << 20, &buf,
+				      &len, &status, err, sizeof(err)),
+			 KC_FETCH_NOT_FOUND);
+	assert_int_equal(status, 404);
+	log = server_log();
+	if (!strstr(log, "POST /ok HTTP/1.1|") ||
+	    !strstr(log, "POST /forbidden HTTP/1.1|") ||
+	    !strstr(log, "GET /missing HTTP/1.1|"))
+		fail_msg("unexpected requests:\n%s", log);
+	free(log);
 }
 
 static void http_404_not_retried(void **state)
@@ -777,6 +810,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(fetch_ok),
 		T(fetch_mem_ok),
+		T(api_post_and_status),
 		T(http_404_not_retried),
 		T(http_500_retried_with_backoff),
 		T(http_500_then_ok),
