@@ -26,15 +26,15 @@
 
 const char *kc_reg_path(const char *path, char *buf, size_t len)
 {
-#ifdef KC_TEST_ROOT
-	const char *root = getenv("KCARECTL_TEST_ROOT");
+	const char *root = "";
 
-	if (root && *root) {
-		snprintf(buf, len, "%s%s", root, path);
-		return buf;
-	}
+#ifdef KC_TEST_ROOT
+	root = getenv("KCARECTL_TEST_ROOT");
+	if (!root)
+		root = "";
 #endif
-	return path;
+	snprintf(buf, len, "%s%s", root, path);
+	return buf;
 }
 
 /* Whether @s is @n lowercase hex digits. */

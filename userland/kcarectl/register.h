@@ -48,9 +48,9 @@ struct kc_reg_terms {
 };
 
 /*
- * @path as this build uses it: itself, or, only in the harness tests'
- * build (KC_TEST_ROOT defined, build/host/kcarectl-test), below
- * $KCARECTL_TEST_ROOT. Installed builds have no such override.
+ * @path as this build uses it, copied to @buf: itself, or, only in the
+ * harness tests' build (KC_TEST_ROOT defined, build/host/kcarectl-test),
+ * below $KCARECTL_TEST_ROOT. Installed builds have no such override.
  */
 const char *kc_reg_path(const char *path, char *buf, size_t len);
 
