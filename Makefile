@@ -184,11 +184,12 @@ unit: $(UNIT_TESTS)
 
 # libFuzzer harnesses of every parser of downloaded data (loader/tests/fuzz/),
 # with ASan and UBSan. "make fuzz-run" runs each for FUZZ_TIME seconds
-# from its seed corpus (loader/tests/fuzz/corpus/NAME/); scripts/check runs them briefly.
+# from its seed corpus (FOLDER/tests/fuzz/corpus/NAME/); scripts/check runs them briefly.
 fuzz: $(FUZZERS)
 fuzz-run: $(FUZZERS)
 	@for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
-		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$n loader/tests/fuzz/corpus/$$n || exit 1; done
+		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$n \
+		$$(ls -d */tests/fuzz/corpus/$$n userland/*/tests/fuzz/corpus/$$n 2>/dev/null | head -n 1) || exit 1; done
 
 # Both set the machine up first (silent when already done), so that on a
 # fresh Debian 12 machine each is the one command to type.

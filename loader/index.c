@@ -476,6 +476,24 @@ int kcl_index_check(const struct kcl_index *ix, const char *kernel_sha1,
 	return 0;
 }
 
+int kcl_index_check_generated(const struct kcl_index *ix, time_t now,
+			      char *err, size_t errlen)
+{
+	char t[21];
+
+	/*
+	 * An index from the future was signed with a wrong clock, or made
+	 * to outlive the expiry that bounds a replay: refused either way.
+	 */
+	if (ix->generated > now && ix->generated - now > KCL_INDEX_MAX_SKEW) {
+		kc_time_format(ix->generated, t);
+		return kc_fail(err, errlen,
+			    "index generated on %s, more than a day in the future (check this machine's clock, date -u, and the server's)",
+			    t);
+	}
+	return 0;
+}
+
 int kcl_prefix_parse(const char *prefix, char *feed, size_t feedlen,
 		     unsigned int *delay_hours, char *err, size_t errlen)
 {

@@ -71,6 +71,9 @@ struct kcl_index_seen {
 	unsigned int max_level;		/* highest level number listed */
 };
 
+/* How far in the future an index's generated time may be (clock skew). */
+#define KCL_INDEX_MAX_SKEW	(24 * 3600)
+
 /*
  * A verified index may be used only if it is for @kernel_sha1, not
  * expired at @now, and neither older (serial) nor shorter (max level)
@@ -80,6 +83,14 @@ int kcl_index_check(const struct kcl_index *ix, const char *kernel_sha1,
 		    const char *feed, time_t now,
 		    const struct kcl_index_seen *seen, char *err,
 		    size_t errlen);
+
+/*
+ * A client's own clock check: @ix was generated at most
+ * KCL_INDEX_MAX_SKEW after @now. Apart from kcl_index_check(), whose @now
+ * the publisher's "select --now" sets to any moment to simulate a client.
+ */
+int kcl_index_check_generated(const struct kcl_index *ix, time_t now,
+			      char *err, size_t errlen);
 
 struct kcl_select {
 	const char *patch_type;		/* client's: default, extra or free */

@@ -40,6 +40,21 @@ static int kcl_check_patchset(const struct kcl_archive *ar,
 			return kc_fail(err, errlen, "payload %s does not match its SHA-256 in the manifest",
 					e->name);
 	}
+	/* Documentation/formats.md lists every entry: nothing else rides along. */
+	for (i = 0; i < ar->n; i++) {
+		const char *name = ar->entries[i].name;
+		size_t j;
+
+		if (!strcmp(name, "manifest") || !strcmp(name, "cves.txt"))
+			continue;
+		for (j = 0; j < m->npayloads; j++)
+			if (!strcmp(name, m->payloads[j].file))
+				break;
+		if (j == m->npayloads)
+			return kc_fail(err, errlen,
+					"the patchset has an entry %s that is neither the manifest, cves.txt nor a payload of the manifest (Documentation/formats.md)",
+					name);
+	}
 	return 0;
 }
 
@@ -131,21 +146,17 @@ static int kcl_read_entries(struct kc_sread *r, struct kcl_archive *ar)
 	return r->left ? -1 : 0;
 }
 
-int kcl_sandbox_unpack_patchset(const unsigned char *buf, size_t len,
+int kcl_sandbox_decode_patchset(const unsigned char *res, size_t reslen,
 				struct kcl_archive *ar, struct kcl_manifest *m,
 				char *err, size_t errlen)
 {
 	struct kc_sread r;
 	const unsigned char *canon;
-	unsigned char *res;
-	size_t reslen, clen;
+	size_t clen;
 	char merr[512];
 
 	memset(ar, 0, sizeof(*ar));
 	memset(m, 0, sizeof(*m));
-	if (kc_sandbox_run(kcl_patchset_child, buf, len, NULL, &res, &reslen,
-			    err, errlen))
-		return -1;
 	r.p = res;
 	r.left = reslen;
 	if (kc_sread_blob(&r, &canon, &clen) || kcl_read_entries(&r, ar)) {
@@ -162,13 +173,29 @@ int kcl_sandbox_unpack_patchset(const unsigned char *buf, size_t len,
 		memset(m, 0, sizeof(*m));
 		goto fail;
 	}
-	free(res);
 	return 0;
 fail:
 	kcl_archive_free(ar);
 	memset(ar, 0, sizeof(*ar));
-	free(res);
 	return -1;
+}
+
+int kcl_sandbox_unpack_patchset(const unsigned char *buf, size_t len,
+				struct kcl_archive *ar, struct kcl_manifest *m,
+				char *err, size_t errlen)
+{
+	unsigned char *res;
+	size_t reslen;
+	int rc;
+
+	memset(ar, 0, sizeof(*ar));
+	memset(m, 0, sizeof(*m));
+	if (kc_sandbox_run(kcl_patchset_child, buf, len, NULL, &res, &reslen,
+			    err, errlen))
+		return -1;
+	rc = kcl_sandbox_decode_patchset(res, reslen, ar, m, err, errlen);
+	free(res);
+	return rc;
 }
 
 /* ---- the index ---- */

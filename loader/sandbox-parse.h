@@ -52,4 +52,13 @@ int kcl_sandbox_unpack_patchset(const unsigned char *buf, size_t len,
 int kcl_sandbox_parse_index(const char *text, size_t len,
 			    struct kcl_index *ix, char *err, size_t errlen);
 
+/*
+ * The parent's half of kcl_sandbox_unpack_patchset(): decode and check
+ * again what the child serialised (@res, @reslen), trusting none of it.
+ * Public for its fuzzer.
+ */
+int kcl_sandbox_decode_patchset(const unsigned char *res, size_t reslen,
+				struct kcl_archive *ar, struct kcl_manifest *m,
+				char *err, size_t errlen);
+
 #endif /* _KCARE_LOADER_SANDBOX_PARSE_H */

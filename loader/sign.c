@@ -171,8 +171,8 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int kcl_keyring_add_dir(struct kcl_keyring *kr, const char *dir, char *err,
-			size_t errlen)
+static int kcl_keyring_dir(struct kcl_keyring *kr, const char *dir,
+			   FILE *warn, char *err, size_t errlen)
 {
 	char **names = NULL, path[4096];
 	size_t n = 0, cap = 0, i;
@@ -220,6 +220,15 @@ int kcl_keyring_add_dir(struct kcl_keyring *kr, const char *dir, char *err,
 				   names[i]);
 		else
 			ret = kcl_keyring_add_file(kr, path, err, errlen);
+		/*
+		 * One unreadable key must not stop every update: the others
+		 * still vouch, and a file not trusted is no risk.
+		 */
+		if (ret && warn) {
+			fprintf(warn, "kcarectl: warning: skipping the key file %s: %s\n",
+				path, err);
+			ret = 0;
+		}
 	}
 out:
 	for (i = 0; i < n; i++)
@@ -227,6 +236,18 @@ out:
 	free(names);
 	closedir(d);
 	return ret;
+}
+
+int kcl_keyring_add_dir(struct kcl_keyring *kr, const char *dir, char *err,
+			size_t errlen)
+{
+	return kcl_keyring_dir(kr, dir, NULL, err, errlen);
+}
+
+int kcl_keyring_add_dir_lenient(struct kcl_keyring *kr, const char *dir,
+				FILE *warn, char *err, size_t errlen)
+{
+	return kcl_keyring_dir(kr, dir, warn, err, errlen);
 }
 
 void kcl_keyring_free(struct kcl_keyring *kr)

@@ -13,6 +13,7 @@
 #define _KCARE_LOADER_SIGN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define KCL_SIG_MAGIC	"KCSIG1\0\0"
 #define KCL_SIG_SIZE	80
@@ -36,6 +37,12 @@ int kcl_keyring_add_file(struct kcl_keyring *kr, const char *path, char *err,
 /* Add every *.pem of @dir; a directory without any is an error. */
 int kcl_keyring_add_dir(struct kcl_keyring *kr, const char *dir, char *err,
 			size_t errlen);
+/*
+ * The same, but a file that is not a usable public key is skipped with
+ * "kcarectl: warning: skipping the key file PATH: REASON" on @warn.
+ */
+int kcl_keyring_add_dir_lenient(struct kcl_keyring *kr, const char *dir,
+				FILE *warn, char *err, size_t errlen);
 void kcl_keyring_free(struct kcl_keyring *kr);
 /* "0123456789abcdef": the id of key @i, for messages. */
 void kcl_key_id_hex(const unsigned char id[KCL_KEYID_SIZE], char hex[17]);

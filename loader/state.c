@@ -100,7 +100,8 @@ static int kcl_state_replace(const char *path, const char *const *key,
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
-		if (kc_mkdirs(dir, 0700, err, errlen))
+		if (kc_mkdirs(dir, 0700, err, errlen) ||
+		    kc_dir_check(dir, err, errlen))
 			return -1;
 	}
 	if (kc_read_file(path, KCL_STATE_MAX_SIZE, &buf, &len, &missing, err,

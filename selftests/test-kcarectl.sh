@@ -328,6 +328,25 @@ unload_reverts() {
 	out_has '^Nothing to restore: no patchset was applied to this kernel$'
 }
 
+# Two updates at once (the timer and an administrator): the lock makes
+# one wait for the other; one applies, the other then finds it applied.
+overlapping_updates() {
+	local a b
+	conf
+	kcarectl --update >/tmp/kc-o1 2>&1 &
+	a=$!
+	kcarectl --update >/tmp/kc-o2 2>&1 &
+	b=$!
+	wait $a || { cat /tmp/kc-o1 /tmp/kc-o2 | sed 's/^/# /'; kc_fail "the first run failed"; }
+	wait $b || { cat /tmp/kc-o1 /tmp/kc-o2 | sed 's/^/# /'; kc_fail "the second run failed"; }
+	kc_assert_eq "$(cat /tmp/kc-o1 /tmp/kc-o2 | grep -c '^Patch level 2 applied\.')" 1 "runs that applied"
+	kc_assert_eq "$(cat /tmp/kc-o1 /tmp/kc-o2 | grep -c '^No newer patches: level 2 is applied\.')" 1 "runs that found it applied"
+	grep -q "^$SHA1 - " /var/lib/kcare/seen || kc_fail "seen state lost: $(cat /var/lib/kcare/seen)"
+	[ ! -e /run/kcare/kcarectl.lock ] || [ ! -s /run/kcare/kcarectl.lock ] ||
+		kc_fail "the lock still names a holder: $(cat /run/kcare/kcarectl.lock)"
+	unload_all
+}
+
 delayed_12h_chooses_level_1() {
 	conf PREFIX=12h
 	run 0 kcarectl --update
@@ -658,6 +677,7 @@ kc_scenario "after the update: --status 0, --check 1" status_and_check_after
 kc_scenario "--info and --info --json" info_text_and_json
 kc_scenario "--patch-info: header and kpatch blocks" patch_info_header_and_blocks
 kc_scenario "--unload reverts everything" unload_reverts
+kc_scenario "two --update at once: one applies, the other waits and finds it applied" overlapping_updates
 kc_scenario "PREFIX=12h chooses level 1" delayed_12h_chooses_level_1
 kc_scenario "cumulative update from level 1 to 2" cumulative_update_1_to_2
 kc_scenario "STICKY_PATCH chooses level 1" sticky_date_chooses_level_1

@@ -469,6 +469,21 @@ static void check_expiry(void **state)
 	kcl_index_free(&ix);
 }
 
+/* Generated more than a day after "now": a wrong clock, or a forgery. */
+static void check_generated_in_future(void **state)
+{
+	struct kcl_index ix;
+	time_t gen = T("2026-11-25T12:00:00Z");
+
+	assert_int_equal(parse(SAMPLE, &ix), 0);
+	assert_int_equal(kcl_index_check_generated(&ix, gen - KCL_INDEX_MAX_SKEW,
+						   err, sizeof(err)), 0);
+	assert_int_equal(kcl_index_check_generated(&ix, gen - KCL_INDEX_MAX_SKEW - 1,
+						   err, sizeof(err)), -1);
+	assert_string_equal(err, "index generated on 2026-11-25T12:00:00Z, more than a day in the future (check this machine's clock, date -u, and the server's)");
+	kcl_index_free(&ix);
+}
+
 static void check_replay_and_rollback(void **state)
 {
 	struct kcl_index ix;
@@ -813,6 +828,7 @@ int main(void)
 		cmocka_unit_test(verify_signature_line_malformed),
 		cmocka_unit_test(verify_untrusted_key),
 		cmocka_unit_test(check_expiry),
+		cmocka_unit_test(check_generated_in_future),
 		cmocka_unit_test(check_replay_and_rollback),
 		cmocka_unit_test(check_kernel_and_feed),
 		cmocka_unit_test(prefix),

@@ -77,6 +77,8 @@ static void expect_error(const char *msg)
 /* ---- building patchsets ---- */
 
 static unsigned char payload[5000];
+/* When set, an entry of this name rides along (not in the format). */
+static const char *extra_entry;
 
 /* A patchset file whose payload entry holds @data, declared as @declared. */
 static unsigned char *make_patchset(const unsigned char *data, size_t size,
@@ -87,7 +89,7 @@ static unsigned char *make_patchset(const unsigned char *data, size_t size,
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	char hex[65], text[2048], *canon;
 	struct kcl_manifest m;
-	struct kcl_entry e[3];
+	struct kcl_entry e[4];
 	unsigned char *out;
 	size_t n = 0;
 
@@ -112,6 +114,11 @@ static unsigned char *make_patchset(const unsigned char *data, size_t size,
 	strcpy(e[n].name, "kcpatch_demo.ko");
 	e[n].data = (unsigned char *)data;
 	e[n++].size = size;
+	if (extra_entry) {
+		snprintf(e[n].name, sizeof(e[n].name), "%s", extra_entry);
+		e[n].data = (unsigned char *)"#!/bin/sh\n";
+		e[n++].size = 10;
+	}
 	assert_int_equal(kcp_archive_pack(e, n, &out, len, err, sizeof(err)), 0);
 	free(canon);
 	return out;
@@ -124,6 +131,23 @@ static unsigned char *good_patchset(size_t *len)
 }
 
 /* ---- the patchset through the sandbox ---- */
+
+/* Documentation/formats.md names every entry a patchset may hold. */
+static void patchset_unknown_entry_refused(void **state)
+{
+	struct kcl_archive ar;
+	struct kcl_manifest m;
+	unsigned char *file;
+	size_t len;
+
+	extra_entry = "run.sh";
+	file = good_patchset(&len);
+	extra_entry = NULL;
+	assert_int_equal(kcl_sandbox_unpack_patchset(file, len, &ar, &m, err,
+						     sizeof(err)), -1);
+	expect_error("an entry run.sh that is neither the manifest, cves.txt nor a payload");
+	free(file);
+}
 
 static void patchset_same_as_direct(void **state)
 {
@@ -458,6 +482,7 @@ static void parent_files_untouched(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(patchset_unknown_entry_refused),
 		cmocka_unit_test(patchset_same_as_direct),
 		cmocka_unit_test(patchset_errors),
 		cmocka_unit_test(index_same_as_direct),

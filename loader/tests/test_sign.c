@@ -352,6 +352,20 @@ static void keyring_dir(void **state)
 	assert_int_equal(kcl_keyring_add_dir(&kr, d, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "private key"));
 	kcl_keyring_free(&kr);
+	/* The agent's way: that file is skipped, named, and the others kept. */
+	{
+		char *warn = NULL;
+		size_t wlen = 0;
+		FILE *w = open_memstream(&warn, &wlen);
+
+		assert_int_equal(kcl_keyring_add_dir_lenient(&kr, d, w, err, sizeof(err)), 0);
+		fclose(w);
+		assert_int_equal(kr.n, 2);
+		assert_non_null(strstr(warn, "warning: skipping the key file "));
+		assert_non_null(strstr(warn, "keys/c.pem: "));
+		free(warn);
+		kcl_keyring_free(&kr);
+	}
 
 	path(p, "keys/nowhere");
 	assert_int_equal(kcl_keyring_add_dir(&kr, p, err, sizeof(err)), -1);

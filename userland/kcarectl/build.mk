@@ -31,3 +31,12 @@ build/unit/kcarectl/test_config: userland/kcarectl/tests/test_config.c $(CTL_CON
 UNIT_TESTS += build/unit/kcarectl/test_cache
 build/unit/kcarectl/test_cache: userland/kcarectl/tests/test_cache.c userland/kcarectl/cache.c $(KCARECTL_HDRS)
 	$(UNIT_CC) -Iuserland/kcarectl -o $@ $< userland/kcarectl/cache.c $(LOADER_SRCS) $(LIBKC_SRCS) $(HOST_PKG_LIBS) -lcmocka
+
+# libFuzzer harness of the configuration parser (tests/fuzz/).
+KCARECTL_FUZZERS := $(patsubst userland/kcarectl/tests/fuzz/%.c,build/fuzz/%,$(wildcard userland/kcarectl/tests/fuzz/fuzz_*.c))
+FUZZERS += $(KCARECTL_FUZZERS)
+$(KCARECTL_FUZZERS): build/fuzz/%: userland/kcarectl/tests/fuzz/%.c $(CTL_CONFIG_SRCS) $(KCARECTL_HDRS)
+	@mkdir -p build/fuzz
+	$(CLANG) -g -O1 -std=gnu11 -Wall -Werror -Wno-unused-parameter -Iuserland/lib -Iloader \
+		-Iuserland/kcarectl -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$(HOST_PKG_CFLAGS) -o $@ $< $(CTL_CONFIG_SRCS) $(LOADER_SRCS) $(LIBKC_SRCS) $(HOST_PKG_LIBS)

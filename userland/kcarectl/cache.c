@@ -93,11 +93,18 @@ static int kc_cache_open_parent(const char *dir, const char *relpath,
 		dir = KC_CACHE_DIR;
 	if (create && kc_mkdirs(dir, 0700, err, errlen))
 		return -1;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0) {
 		if (errno == ENOENT && !create)
 			return KC_CACHE_MISSING;
-		return kc_fail(err, errlen, "cannot open the cache %s: %s", dir, strerror(errno));
+		return kc_fail(err, errlen, "cannot open the cache %s: %s", dir,
+				errno == ELOOP || errno == ENOTDIR ?
+				"not a directory (a symbolic link?)" : strerror(errno));
+	}
+	/* Root writes here: nobody else may have planted anything. */
+	if (kc_dir_check_fd(dfd, dir, err, errlen)) {
+		close(dfd);
+		return -1;
 	}
 	for (p = relpath; (slash = strchr(p, '/')); p = slash + 1) {
 		size_t n = slash - p;
@@ -123,6 +130,10 @@ static int kc_cache_open_parent(const char *dir, const char *relpath,
 		}
 		close(dfd);
 		dfd = next;
+		if (kc_dir_check_fd(dfd, relpath, err, errlen)) {
+			close(dfd);
+			return -1;
+		}
 	}
 	*leaf = p;
 	return dfd;
@@ -333,4 +344,117 @@ int kc_cache_verified_get(const char *dir, const char *relpath,
 				relpath, why, rmerr);
 	kc_fail(err, errlen, "cache entry %s was corrupt (%s) and was removed", relpath, why);
 	return KC_CACHE_CORRUPT;
+}
+
+/* Open (creating) the cache's staging directory, checked. */
+static int kc_cache_staging_dir(const char *dir, char *err, size_t errlen)
+{
+	const char *leaf;
+	int root, sfd;
+
+	/* Any valid relpath gives the root: "x" has no directory part. */
+	root = kc_cache_open_parent(dir, "x", true, &leaf, err, errlen);
+	if (root < 0)
+		return -1;
+	if (mkdirat(root, KC_CACHE_STAGING, 0700) && errno != EEXIST) {
+		kc_fail(err, errlen, "cannot create %s/%s: %s", dir, KC_CACHE_STAGING,
+			 strerror(errno));
+		close(root);
+		return -1;
+	}
+	sfd = openat(root, KC_CACHE_STAGING, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	close(root);
+	if (sfd < 0)
+		return kc_fail(err, errlen, "refusing %s/%s: %s", dir, KC_CACHE_STAGING,
+				errno == ELOOP || errno == ENOTDIR ?
+				"it is not a directory (a symbolic link?)" : strerror(errno));
+	if (kc_dir_check_fd(sfd, KC_CACHE_STAGING, err, errlen)) {
+		close(sfd);
+		return -1;
+	}
+	return sfd;
+}
+
+/* Open @name in @sfd for reading and writing: our own regular file only. */
+static int kc_cache_stage_file(int sfd, const char *name, char *err,
+				size_t errlen)
+{
+	struct stat st;
+	int fd;
+
+	fd = openat(sfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return kc_fail(err, errlen, "refusing %s/%s: %s", KC_CACHE_STAGING, name,
+				errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    st.st_uid != geteuid()) {
+		close(fd);
+		return kc_fail(err, errlen,
+				"refusing %s/%s: not a regular file of ours (a hard link or someone else's?): remove it",
+				KC_CACHE_STAGING, name);
+	}
+	return fd;
+}
+
+int kc_cache_stage(const char *dir, const char *name, int *fd, int *info_fd,
+		    char *info, size_t infolen, size_t *infolen_out,
+		    char *err, size_t errlen)
+{
+	char iname[300];
+	ssize_t n;
+	int sfd;
+
+	*fd = *info_fd = -1;
+	*infolen_out = 0;
+	if (kc_cache_check_relpath(name, err, errlen) || strchr(name, '/'))
+		return kc_fail(err, errlen, "staging name %s refused", name);
+	snprintf(iname, sizeof(iname), "%s.info", name);
+	sfd = kc_cache_staging_dir(dir, err, errlen);
+	if (sfd < 0)
+		return -1;
+	*fd = kc_cache_stage_file(sfd, name, err, errlen);
+	if (*fd >= 0)
+		*info_fd = kc_cache_stage_file(sfd, iname, err, errlen);
+	close(sfd);
+	if (*info_fd < 0) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+		return -1;
+	}
+	n = pread(*info_fd, info, infolen, 0);
+	*infolen_out = n > 0 ? (size_t)n : 0;
+	return 0;
+}
+
+void kc_cache_unstage(const char *dir, const char *name)
+{
+	char iname[300];
+	int sfd;
+
+	sfd = kc_cache_staging_dir(dir, NULL, 0);
+	if (sfd < 0)
+		return;
+	snprintf(iname, sizeof(iname), "%s.info", name);
+	unlinkat(sfd, name, 0);
+	unlinkat(sfd, iname, 0);
+	close(sfd);
+}
+
+int kc_cache_age(const char *dir, const char *relpath, time_t now,
+		  time_t *age)
+{
+	const char *leaf;
+	struct stat st;
+	int dfd, rc;
+
+	dfd = kc_cache_open_parent(dir, relpath, false, &leaf, NULL, 0);
+	if (dfd < 0)
+		return -1;
+	rc = fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW);
+	close(dfd);
+	if (rc)
+		return -1;
+	*age = now > st.st_mtime ? now - st.st_mtime : 0;
+	return 0;
 }

@@ -23,6 +23,7 @@
 #define _KCARE_CTL_CACHE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #define KC_CACHE_DIR		"/var/cache/kcare"
 #define KC_CACHE_PATH_MAX	1024
@@ -81,5 +82,29 @@ int kc_cache_verified_get(const char *dir, const char *relpath,
 			   size_t max_size, kc_cache_verify_fn verify,
 			   void *arg, void **data, size_t *len, char *err,
 			   size_t errlen);
+
+/*
+ * Downloads in progress live in DIR/.partial (0700, checked as the cache
+ * is, never through a symbolic link); one not resumed for a week is
+ * removed at the next start (leftovers.h).
+ */
+#define KC_CACHE_STAGING		".partial"
+#define KC_CACHE_STAGING_MAX_AGE	(7 * 24 * 3600)
+
+/*
+ * Open the staging file @name (a plain file name) and its "@name.info"
+ * for reading and writing, created 0600 if missing, refusing a symbolic
+ * link, a hard link or a file not ours; *info gets up to @infolen bytes
+ * of the info file (*infolen_out). 0 with both fds, or -1.
+ */
+int kc_cache_stage(const char *dir, const char *name, int *fd, int *info_fd,
+		    char *info, size_t infolen, size_t *infolen_out,
+		    char *err, size_t errlen);
+/* Remove the staging file @name and its info. */
+void kc_cache_unstage(const char *dir, const char *name);
+
+/* Seconds since @relpath was stored (its mtime); 0, or -1 if missing. */
+int kc_cache_age(const char *dir, const char *relpath, time_t now,
+		  time_t *age);
 
 #endif /* _KCARE_CTL_CACHE_H */

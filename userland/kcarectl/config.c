@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fetch.h"
 #include "lines.h"
 #include "index.h"
 #include "util.h"
@@ -149,7 +150,7 @@ static int lex_line(const struct kc_lines *l, const char *s, size_t len,
 
 enum type {
 	T_BOOL, T_URL, T_OPT_URL, T_PROXY, T_METHOD, T_PREFIX, T_POLICY,
-	T_STICKY, T_PATCH_TYPE, T_GID, T_USERSPACE,
+	T_STICKY, T_PATCH_TYPE, T_GID, T_USERSPACE, T_SECONDS, T_NOPROXY,
 };
 
 struct key {
@@ -175,6 +176,8 @@ static const struct key keys[] = {
 	{ "USERSPACE_PATCHES",		T_USERSPACE,	F(userspace_patches) },
 	{ "HTTP_PROXY",			T_PROXY,	F(http_proxy) },
 	{ "HTTPS_PROXY",		T_PROXY,	F(https_proxy) },
+	{ "NO_PROXY",			T_NOPROXY,	F(no_proxy) },
+	{ "DOWNLOAD_TIMEOUT",		T_SECONDS,	F(download_timeout) },
 };
 #undef F
 
@@ -357,10 +360,13 @@ static int set_value(struct kc_config *c, const struct key *k,
 			v = KC_DEFAULT_PATCH_SERVER;
 		/* fallthrough */
 	case T_OPT_URL:
-		if (*v && !valid_url(v, web))
+		if (*v && !valid_url(v, web)) {
+			/* The value may hold a password: never shown whole. */
+			kc_url_redact(v, tmp, sizeof(tmp));
 			return kc_fail(why, whylen,
 				    "'%.80s' is not a URL (expected http://HOST/... or https://HOST/...)",
-				    v);
+				    tmp);
+		}
 		return set_str(f, v, why, whylen);
 	case T_PROXY:
 		if (*v && !valid_proxy(v))
@@ -447,6 +453,27 @@ static int set_value(struct kc_config *c, const struct key *k,
 			return -1;
 		c->userspace_patches = set;
 		return 0;
+	case T_SECONDS:
+		if (!*v) {
+			c->download_timeout = KC_DEFAULT_DOWNLOAD_TIMEOUT;
+			return 0;
+		}
+		errno = 0;
+		g = strtoull(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end || errno || g < 10 || g > 86400)
+			return kc_fail(why, whylen,
+				    "'%.80s' is not a time in seconds (expected a number from 10 to 86400)",
+				    v);
+		c->download_timeout = g;
+		return 0;
+	case T_NOPROXY:
+		for (end = (char *)v; *end; end++)
+			if (!((*end >= 'a' && *end <= 'z') || (*end >= 'A' && *end <= 'Z') ||
+			      (*end >= '0' && *end <= '9') || strchr(".-,:*[]/", *end)))
+				return kc_fail(why, whylen,
+					    "'%.80s' is not a host list (expected host names, addresses, '.domain' or '*', comma separated)",
+					    v);
+		return set_str(&c->no_proxy, v, why, whylen);
 	}
 	return kc_fail(why, whylen, "internal error");
 }
@@ -462,6 +489,7 @@ int kc_config_defaults(struct kc_config *c, char *err, size_t errlen)
 	c->load_kcare_sysctl = true;
 	c->sticky = KC_STICKY_NONE;
 	strcpy(c->patch_type, "default");
+	c->download_timeout = KC_DEFAULT_DOWNLOAD_TIMEOUT;
 	c->patch_server = strdup(KC_DEFAULT_PATCH_SERVER);
 	if (!c->patch_server)
 		return kc_fail(err, errlen, "out of memory");
@@ -474,6 +502,8 @@ void kc_config_free(struct kc_config *c)
 	free(c->registration_url);
 	free(c->http_proxy);
 	free(c->https_proxy);
+	free(c->no_proxy);
+	c->no_proxy = NULL;
 	c->patch_server = c->registration_url = NULL;
 	c->http_proxy = c->https_proxy = NULL;
 }

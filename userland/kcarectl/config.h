@@ -62,7 +62,12 @@ struct kc_config {
 	unsigned int force_gid;		/* ... and its value */
 	unsigned int userspace_patches;	/* USERSPACE_PATCHES, KCL_USERSPACE_* */
 	char *http_proxy, *https_proxy;	/* HTTP_PROXY, HTTPS_PROXY; NULL: unset */
+	char *no_proxy;			/* NO_PROXY; NULL: the environment's */
+	unsigned int download_timeout;	/* DOWNLOAD_TIMEOUT, seconds per run */
 };
+
+/* All downloads of one run end by then (a trickling server stops here). */
+#define KC_DEFAULT_DOWNLOAD_TIMEOUT	900
 
 /* Fill @c with the defaults (allocates patch_server); 0 or -1. */
 int kc_config_defaults(struct kc_config *c, char *err, size_t errlen);

@@ -20,6 +20,7 @@
 #include "cache.h"
 #include "ctl.h"
 #include "engine.h"
+#include "fetch.h"
 #include "versions.h"
 #include "state.h"
 #include "update.h"
@@ -32,7 +33,11 @@ static void kc_section(FILE *f, const char *title)
 	fprintf(f, "\n== %s ==\n", title);
 }
 
-/* A file's text; "user:password@" of proxy settings replaced by "***@". */
+/*
+ * A file's text; with @mask, the "user:password@" of every URL (the
+ * server's as the proxies') replaced by "***@", and a proxy setting
+ * without a scheme masked up to its '@' too.
+ */
 static void kc_dump_file(FILE *f, const char *path, bool mask)
 {
 	char *buf, *line, *save = NULL, err[512];
@@ -50,11 +55,12 @@ static void kc_dump_file(FILE *f, const char *path, bool mask)
 	fprintf(f, "--- %s\n", path);
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *at = mask ? strchr(line, '@') : NULL;
+		char *at = mask ? strrchr(line, '@') : NULL;
 		char *scheme = mask ? strstr(line, "://") : NULL;
+		char *eq = strchr(line, '=');
 
-		if (at && strstr(line, "PROXY")) {
-			char *start = scheme && scheme < at ? scheme + 3 : strchr(line, '=') + 1;
+		if (at && (scheme || eq) && (scheme ? scheme + 3 : eq + 1) < at) {
+			char *start = scheme && scheme < at ? scheme + 3 : eq + 1;
 
 			fprintf(f, "%.*s***%s\n", (int)(start - line), line, at);
 		} else {
@@ -193,8 +199,11 @@ int kc_cmd_doctor(const char *arg, const struct kc_opts *opts)
 			[KC_POLICY_LOCAL_FIRST] = "LOCAL_FIRST",
 		};
 
+		char server[1024];
+
+		kc_url_redact(cfg.patch_server, server, sizeof(server));
 		fprintf(f, "in effect: PATCH_SERVER=%s PREFIX=%s UPDATE_POLICY=%s AUTO_UPDATE=%s PATCH_METHOD=%s PATCH_TYPE=%s LOAD_KCARE_SYSCTL=%s\n",
-			cfg.patch_server, cfg.prefix, policy[cfg.update_policy],
+			server, cfg.prefix, policy[cfg.update_policy],
 			cfg.auto_update ? "true" : "false", cfg.freezer,
 			cfg.patch_type, cfg.load_kcare_sysctl ? "true" : "false");
 		kc_config_free(&cfg);

@@ -7,12 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cache.h"
 #include "ctl.h"
 #include "json.h"
+#include "lock.h"
 #include "register.h"
 #include "state.h"
 #include "update.h"
+#include "util.h"
 
 enum kc_mode { KC_UPDATE, KC_SMART, KC_AUTO };
 
@@ -236,6 +240,8 @@ struct kc_avail {
 	unsigned int level;		/* newest chosen, 0: none */
 	char id[49];
 	char release[128];
+	bool stale;			/* the index used has expired */
+	char expired[21];
 };
 
 static void kc_available(const struct kc_opts *opts, struct kc_avail *a)
@@ -247,8 +253,20 @@ static void kc_available(const struct kc_opts *opts, struct kc_avail *a)
 	char why[512];
 	bool failed;
 
+	int lock = -1, busy;
+
 	memset(a, 0, sizeof(*a));
 	a->rc = -1;
+	/*
+	 * The index, the seen state and the cache are root's (0700): say so
+	 * rather than fail on whichever file comes first.
+	 */
+	if (geteuid()) {
+		snprintf(a->err, sizeof(a->err),
+			 "this needs the index state in %s and %s, which only root may read: run it as root",
+			 KCL_STATE_DIR, KC_CACHE_DIR);
+		return;
+	}
 	if (kcl_engine_read(&a->eng, a->err, sizeof(a->err)))
 		return;
 	if (kc_config_load(&cfg, NULL, a->err, sizeof(a->err)))
@@ -259,7 +277,15 @@ static void kc_available(const struct kc_opts *opts, struct kc_avail *a)
 	}
 	snprintf(a->release, sizeof(a->release), "%s (%s)", u.kernel.release,
 		 u.kernel.sha1);
+	/* A read verb never waits long: busy, it checks without writing. */
+	lock = kc_lock_take(KC_LOCK_READ_WAIT_S, &busy, why, sizeof(why));
+	u.readonly = lock < 0;
+	u.log = NULL;
 	a->rc = kc_update_index(&u, &ix, a->err, sizeof(a->err));
+	kc_lock_release(lock);
+	a->stale = u.stale;
+	if (u.stale)
+		kc_time_format(u.stale_expires, a->expired);
 	if (!a->rc) {
 		lv = kc_update_choose(&u, &ix, &failed, why, sizeof(why));
 		if (failed) {
@@ -305,6 +331,14 @@ int kc_cmd_check(const char *arg, const struct kc_opts *opts)
 			return kc_error("%s", a.err);
 		return kc_report(opts, 1, a.err, &a);
 	}
+	if (a.stale && a.level <= a.eng.level) {
+		snprintf(msg, sizeof(msg),
+			 "cannot tell: the index of this kernel expired on %s and the server could not be asked; run kcarectl --update with network",
+			 a.expired);
+		if (!opts->json)
+			return kc_error("%s", msg);
+		return kc_report(opts, 1, msg, &a);
+	}
 	if (a.level > a.eng.level) {
 		snprintf(msg, sizeof(msg),
 			 "A newer patchset is available: level %u (%s); level %u is applied",
@@ -329,6 +363,12 @@ int kc_cmd_status(const char *arg, const struct kc_opts *opts)
 	if (a.rc) {
 		snprintf(msg, sizeof(msg), "Cannot tell: %s", a.err);
 		return kc_report(opts, KC_STATUS_UNKNOWN, msg, &a);
+	}
+	if (a.stale && a.level <= a.eng.level) {
+		snprintf(msg, sizeof(msg),
+			 "Cannot tell: the index of this kernel expired on %s and the server could not be asked (level %u is applied); run kcarectl --update with network",
+			 a.expired, a.eng.level);
+		return kc_report(opts, KC_STATUS_STALE, msg, &a);
 	}
 	if (!a.eng.level) {
 		snprintf(msg, sizeof(msg), "No patches applied%s",

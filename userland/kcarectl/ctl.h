@@ -19,6 +19,7 @@
 #define KC_STATUS_OUTDATED	2
 #define KC_STATUS_UNSUPPORTED	3
 #define KC_STATUS_UNKNOWN	4
+#define KC_STATUS_STALE		5	/* the index expired: cannot tell */
 
 /* "kcarectl: MESSAGE" on stderr; returns KC_EXIT_ERROR. */
 __attribute__((format(printf, 1, 2))) int kc_error(const char *fmt, ...);

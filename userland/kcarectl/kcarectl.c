@@ -9,9 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "ctl.h"
+#include "leftovers.h"
+#include "lock.h"
+#include "state.h"
 #include "json.h"
 #include "register.h"
 #include "versions.h"
@@ -141,28 +146,28 @@ static const struct kc_verb kc_verbs[] = {
 	{ "info", 'i', NULL, "show the applied patchset (kpatch-* lines, or --json)",
 	  kc_cmd_info },
 	{ "update", 'u', NULL, "download the newest patchset from PATCH_SERVER and apply it",
-	  kc_cmd_update, KC_ROOT },
+	  kc_cmd_update, KC_ROOT | KC_LOCK },
 	{ "smart-update", 0, NULL, "update as UPDATE_POLICY says (REMOTE, LOCAL cache, LOCAL_FIRST)",
-	  kc_cmd_smart_update, KC_ROOT },
+	  kc_cmd_smart_update, KC_ROOT | KC_LOCK },
 	{ "auto-update", 0, NULL, "the timer's update: --smart-update when AUTO_UPDATE is on",
-	  kc_cmd_auto_update, KC_ROOT },
+	  kc_cmd_auto_update, KC_ROOT | KC_LOCK },
 	{ "restore", 0, NULL, "re-apply this kernel's last patchset from the cache (boot)",
-	  kc_cmd_restore, KC_ROOT },
+	  kc_cmd_restore, KC_ROOT | KC_LOCK },
 	{ "unload", 0, NULL, "revert every patch and remove the payloads",
-	  kc_cmd_unload, KC_ROOT },
+	  kc_cmd_unload, KC_ROOT | KC_LOCK },
 	{ "patch-info", 0, NULL, "list the applied patches and their CVEs",
 	  kc_cmd_patch_info },
 	{ "uname", 0, NULL, "print the effective kernel release", kc_cmd_uname },
 	{ "check", 0, NULL, "exit 0 when a newer patchset is available, 1 when not",
 	  kc_cmd_check },
-	{ "status", 0, NULL, "exit 0 up to date, 1 no patches, 2 newer not applied, 3 unsupported kernel, 4 unknown",
+	{ "status", 0, NULL, "exit 0 up to date, 1 no patches, 2 newer not applied, 3 unsupported kernel, 4 unknown, 5 index expired",
 	  kc_cmd_status },
 	{ "set-sticky-patch", 0, "DDMMYY|KEY|''", "pin updates to a date's patchset (STICKY_PATCH)",
-	  kc_set_sticky, KC_ROOT },
+	  kc_set_sticky, KC_ROOT | KC_LOCK },
 	{ "set-patch-type", 0, "extra|free|default", "which patch types to take (PATCH_TYPE)",
-	  kc_set_patch_type, KC_ROOT },
+	  kc_set_patch_type, KC_ROOT | KC_LOCK },
 	{ "import-key", 0, "PATH", "trust the repository's public key in PATH",
-	  kc_import_key, KC_ROOT },
+	  kc_import_key, KC_ROOT | KC_LOCK },
 	{ "doctor", 0, NULL, "write a diagnostic report and say where it is",
 	  kc_cmd_doctor, KC_ROOT },
 	{ "register", 0, "KEY", "register this machine at REGISTRATION_URL with a key",
@@ -189,6 +194,8 @@ static const struct kc_verb kc_verbs[] = {
 };
 
 static const struct kc_verb *kc_current;
+/* The lock held by this run (lock.h), or -1. */
+int kc_lock_fd = -1;
 
 static int kc_later(const char *what)
 {
@@ -224,5 +231,18 @@ int main(int argc, char **argv)
 	if ((kc_current->flags & KC_ROOT) && geteuid())
 		return kc_error("--%s changes the system: run it as root",
 				kc_current->name);
+	if (kc_current->flags & KC_LOCK) {
+		char err[512];
+		int busy, rc;
+
+		kc_lock_fd = kc_lock_take(KC_LOCK_WAIT_S, &busy, err, sizeof(err));
+		if (kc_lock_fd < 0)
+			return kc_error("%s", err);
+		/* Alone now: what killed runs left can go. */
+		kc_leftovers_clean(KC_CACHE_DIR, KCL_STATE_DIR, time(NULL));
+		rc = kc_current->run(arg, &opts);
+		kc_lock_release(kc_lock_fd);
+		return rc;
+	}
 	return kc_current->run(arg, &opts);
 }

@@ -20,6 +20,7 @@
 #include "ctl.h"
 #include "engine.h"
 #include "fetch.h"
+#include "netchild.h"
 #include "register.h"
 #include "state.h"
 #include "util.h"
@@ -235,7 +236,6 @@ static int kc_reg_call(const struct kc_config *cfg, const char *name,
 {
 	char e[1024], *url, *full = NULL, *buf = NULL;
 	struct kc_fetch_opts o;
-	long status = 0;
 	size_t len;
 	int rc;
 
@@ -248,27 +248,30 @@ static int kc_reg_call(const struct kc_config *cfg, const char *name,
 		full = NULL;
 	kc_fetch_opts_init(&o);
 	o.retries = retries;
-	o.timeout_ms = 60000;
 	o.proxy = kc_config_proxy(cfg, !strncmp(url, "https:", 6), NULL);
-	rc = kc_fetch_api(&o, full ? full : url,
-			  req ? json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN) : NULL,
-			  KC_REG_MAX_ANSWER, &buf, &len, &status, e, sizeof(e));
+	o.no_proxy = cfg->no_proxy;
+	o.deadline_s = cfg->download_timeout ? cfg->download_timeout : 60;
+	o.deadline_ms = kc_fetch_deadline(o.deadline_s);
+	/* As every download: libcurl runs in the unprivileged child. */
+	rc = kc_net_fetch_api(&o, full ? full : url,
+			      req ? json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN) : NULL,
+			      KC_REG_MAX_ANSWER, &buf, &len, e, sizeof(e));
 	json_object_put(req);
 	if (!rc) {
 		if (kc_reg_parse(buf, len, t, e, sizeof(e)))
 			rc = kc_fail(err, errlen, "%s: %s", url, e);
-	} else if (status == 403) {
+	} else if (rc == KC_FETCH_FORBIDDEN) {
 		kc_fail(err, errlen, "Key limit reached");
 		rc = KC_REG_LIMIT;
-	} else if (status == 404 || status == 410) {
+	} else if (rc == KC_FETCH_NOT_FOUND) {
 		kc_fail(err, errlen, "%s", unknown);
 		rc = KC_REG_UNKNOWN;
-	} else if (!status || status >= 500 || status == 429 || status == 408) {
-		kc_fail(err, errlen, "cannot reach the registration server: %s", e);
-		rc = KC_REG_UNREACHABLE;
-	} else {
+	} else if (rc == KC_FETCH_REJECTED) {
 		rc = kc_fail(err, errlen, "the registration server refused the request: %s",
 			     e);
+	} else {
+		kc_fail(err, errlen, "cannot reach the registration server: %s", e);
+		rc = KC_REG_UNREACHABLE;
 	}
 	free(full);
 	free(url);

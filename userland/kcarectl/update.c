@@ -7,12 +7,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
 #include "cache.h"
 #include "fetch.h"
+#include "netchild.h"
 #include "register.h"
 #include "sandbox-parse.h"
 #include "state.h"
@@ -35,7 +37,7 @@ int kc_update_keys(struct kcl_keyring *kr, char *err, size_t errlen)
 		/* An empty or missing directory is fine: the other may have keys. */
 		if (access(dirs[i], F_OK))
 			continue;
-		if (kcl_keyring_add_dir(kr, dirs[i], e, sizeof(e)) &&
+		if (kcl_keyring_add_dir_lenient(kr, dirs[i], stderr, e, sizeof(e)) &&
 		    !strstr(e, "no trusted key"))
 			goto fail;
 	}
@@ -59,6 +61,9 @@ int kc_update_init(struct kc_update *u, const struct kc_config *cfg,
 	u->cache_dir = KC_CACHE_DIR;
 	u->now = time(NULL);
 	u->log = stdout;
+	u->deadline_ms = kc_fetch_deadline(cfg->download_timeout ?
+					   cfg->download_timeout :
+					   KC_DEFAULT_DOWNLOAD_TIMEOUT);
 	if (kcl_prefix_parse(prefix ? prefix : cfg->prefix, u->feed,
 			     sizeof(u->feed), &u->delay_hours, e, sizeof(e)))
 		return kc_fail(err, errlen, "%s%s", prefix ? "--prefix: " : "", e);
@@ -93,6 +98,9 @@ static void kc_update_fetch_opts(const struct kc_update *u, const char *url,
 {
 	kc_fetch_opts_init(o);
 	o->proxy = kc_config_proxy(u->cfg, !strncmp(url, "https:", 6), NULL);
+	o->no_proxy = u->cfg->no_proxy;
+	o->deadline_ms = u->deadline_ms;
+	o->deadline_s = u->cfg->download_timeout;
 }
 
 /* Signature, sandboxed parse and checks of an index file. */
@@ -114,10 +122,14 @@ static int kc_update_accept_index(struct kc_update *u, const char *text,
 	/*
 	 * Expiry guards against a network attacker replaying a stale index;
 	 * the cache is root's own copy, checked when it was downloaded, and
-	 * must still work without network long after.
+	 * must still work without network long after, but an expired one
+	 * is marked stale (kc_update_index()): it cannot say "up to date".
 	 */
 	if (kcl_index_check(ix, u->kernel.sha1, u->feed,
-			    cached ? ix->generated : u->now, &seen, err, errlen))
+			    cached && u->now >= ix->expires ? ix->expires - 1 :
+			    u->now, &seen, err, errlen))
+		goto fail;
+	if (kcl_index_check_generated(ix, u->now, err, errlen))
 		goto fail;
 	return 0;
 fail:
@@ -180,9 +192,10 @@ static int kc_update_cached_index(struct kc_update *u, struct kcl_index *ix,
 	rc = kc_cache_verified_get(u->cache_dir, rel, KCL_INDEX_MAX_SIZE,
 				    kc_update_verify_index,
 				    &c, &data, &len, e, sizeof(e));
+	if (rc == KC_CACHE_CORRUPT && u->log)
+		fprintf(u->log, "%s\n", e);
 	if (rc)
-		return rc == KC_CACHE_MISS ? KC_CACHE_MISS :
-			kc_fail(err, errlen, "%s", e);
+		return rc > 0 ? rc : kc_fail(err, errlen, "%s", e);
 	rc = kc_update_accept_index(u, data, len, true, ix, e, sizeof(e));
 	free(data);
 	if (rc) {
@@ -199,7 +212,7 @@ static int kc_update_cached_index(struct kc_update *u, struct kcl_index *ix,
 static int kc_update_remote_index(struct kc_update *u, struct kcl_index *ix,
 				   char *err, size_t errlen)
 {
-	char rel[KC_CACHE_PATH_MAX], e[1024], *url, *buf = NULL;
+	char rel[KC_CACHE_PATH_MAX], e[1024], shown[1024], *url, *buf = NULL;
 	struct kcl_index_seen seen;
 	struct kc_fetch_opts o;
 	unsigned int max;
@@ -209,8 +222,9 @@ static int kc_update_remote_index(struct kc_update *u, struct kcl_index *ix,
 	url = kc_update_url(u, 0, "index");
 	if (!url)
 		return kc_fail(err, errlen, "out of memory");
+	kc_url_redact(url, shown, sizeof(shown));
 	kc_update_fetch_opts(u, url, &o);
-	rc = kc_fetch_mem(&o, url, KCL_INDEX_MAX_SIZE, &buf, &len, e, sizeof(e));
+	rc = kc_net_fetch_mem(&o, url, KCL_INDEX_MAX_SIZE, &buf, &len, e, sizeof(e));
 	if (rc == KC_FETCH_NOT_FOUND) {
 		free(url);
 		return KC_UPDATE_UNKNOWN_KERNEL;
@@ -220,7 +234,11 @@ static int kc_update_remote_index(struct kc_update *u, struct kcl_index *ix,
 		goto out;
 	}
 	if (kc_update_accept_index(u, buf, len, false, ix, e, sizeof(e))) {
-		rc = kc_fail(err, errlen, "the index %s was rejected: %s", url, e);
+		rc = kc_fail(err, errlen, "the index %s was rejected: %s", shown, e);
+		goto out;
+	}
+	if (u->readonly) {
+		rc = 0;
 		goto out;
 	}
 	/* Authentic and fresh: remember it against replays, then keep it. */
@@ -250,22 +268,75 @@ out:
 	return rc;
 }
 
+/* Whether the cached index of this kernel may be used without asking. */
+static bool kc_update_index_fresh(struct kc_update *u,
+				  const struct kcl_index *ix)
+{
+	char rel[KC_CACHE_PATH_MAX];
+	time_t age;
+
+	if (u->now >= ix->expires)
+		return false;
+	if (kc_cache_relpath(rel, sizeof(rel), u->feed, u->kernel.sha1, 0,
+			      "index", NULL, 0) ||
+	    kc_cache_age(u->cache_dir, rel, u->now, &age))
+		return false;
+	return age < KC_INDEX_REFRESH;
+}
+
+static void kc_update_mark_stale(struct kc_update *u,
+				 const struct kcl_index *ix)
+{
+	char t[21];
+
+	if (u->now < ix->expires)
+		return;
+	u->stale = true;
+	u->stale_expires = ix->expires;
+	kc_time_format(ix->expires, t);
+	if (u->log)
+		fprintf(u->log, "Warning: the cached index of this kernel expired on %s; newer patches may exist (the server could not be asked)\n",
+			t);
+}
+
 int kc_update_index(struct kc_update *u, struct kcl_index *ix, char *err,
 		     size_t errlen)
 {
+	struct kcl_index remote;
+	char e[2048];
 	int rc;
 
 	memset(ix, 0, sizeof(*ix));
-	if (u->policy != KC_POLICY_REMOTE) {
-		rc = kc_update_cached_index(u, ix, err, errlen);
-		if (rc <= 0)
-			return rc;
+	u->stale = false;
+	if (u->policy == KC_POLICY_REMOTE)
+		return kc_update_remote_index(u, ix, err, errlen);
+	rc = kc_update_cached_index(u, ix, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (rc > 0) {
+		/* Missing or corrupt (and removed): LOCAL_FIRST asks the server. */
 		if (u->policy == KC_POLICY_LOCAL)
 			return kc_fail(err, errlen,
 					"no usable index of this kernel in the cache %s (UPDATE_POLICY=LOCAL never downloads: run kcarectl --update once with network)",
 					u->cache_dir);
+		return kc_update_remote_index(u, ix, err, errlen);
 	}
-	return kc_update_remote_index(u, ix, err, errlen);
+	if (u->policy == KC_POLICY_LOCAL || kc_update_index_fresh(u, ix)) {
+		kc_update_mark_stale(u, ix);
+		return 0;
+	}
+	/* LOCAL_FIRST with an old or expired copy: the server knows better. */
+	rc = kc_update_remote_index(u, &remote, e, sizeof(e));
+	if (rc == 0 || rc == KC_UPDATE_UNKNOWN_KERNEL) {
+		kcl_index_free(ix);
+		*ix = remote;
+		return rc;
+	}
+	if (u->log)
+		fprintf(u->log, "The server could not be asked for a newer index (%s): using the cached one\n",
+			e);
+	kc_update_mark_stale(u, ix);
+	return 0;
 }
 
 const struct kcl_index_level *kc_update_choose(struct kc_update *u,
@@ -470,18 +541,41 @@ static int kc_update_cached_patchset(struct kc_update *u, unsigned int level,
 	return 0;
 }
 
+/* Read the whole staged download from @fd, at most @max bytes. */
+static int kc_update_read_staged(int fd, size_t max, char **data,
+				  size_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) || (unsigned long long)st.st_size > max)
+		return kc_fail(err, errlen, "the staged download is larger than %zu bytes",
+				max);
+	*data = malloc((size_t)st.st_size + 1);
+	if (!*data)
+		return kc_fail(err, errlen, "out of memory");
+	if (pread(fd, *data, st.st_size, 0) != st.st_size) {
+		free(*data);
+		*data = NULL;
+		return kc_fail(err, errlen, "cannot read the staged download: %s",
+				strerror(errno));
+	}
+	*len = st.st_size;
+	return 0;
+}
+
 static int kc_update_remote_patchset(struct kc_update *u, unsigned int level,
 				      const unsigned char *sha256,
 				      struct kc_patchset *ps, char *err,
 				      size_t errlen)
 {
 	char rel[KC_CACHE_PATH_MAX], relsig[KC_CACHE_PATH_MAX], e[1024],
-	     staging[KC_CACHE_PATH_MAX + 128], stdir[KC_CACHE_PATH_MAX];
+	     stname[128], shown[1024], info[4096];
 	char *url = NULL, *sigurl = NULL, *sig = NULL, *data = NULL;
 	struct kc_sig_check c = { .u = u, .sha256 = sha256 };
+	int fd = -1, info_fd = -1, rc = -1;
+	struct kc_part_info pi;
 	struct kc_fetch_opts o;
-	size_t siglen, len;
-	int rc = -1;
+	size_t siglen, len = 0, infolen;
 
 	if (kc_cache_relpath(rel, sizeof(rel), u->feed, u->kernel.sha1, level,
 			      "patchset.kcp", err, errlen) ||
@@ -494,38 +588,41 @@ static int kc_update_remote_patchset(struct kc_update *u, unsigned int level,
 		kc_fail(err, errlen, "out of memory");
 		goto out;
 	}
+	kc_url_redact(url, shown, sizeof(shown));
 	kc_update_fetch_opts(u, url, &o);
-	if (kc_fetch_mem(&o, sigurl, KC_SIG_MAX_FILE, &sig, &siglen, e,
-			  sizeof(e))) {
+	if (kc_net_fetch_mem(&o, sigurl, KC_SIG_MAX_FILE, &sig, &siglen, e,
+			      sizeof(e))) {
 		kc_fail(err, errlen, "cannot download level %u: %s", level, e);
 		goto out;
 	}
 	/*
-	 * Downloads land beside the cache, where a cut transfer is resumed
-	 * by the next run; only a verified file enters the cache.
+	 * Downloads land in the cache's staging directory, opened here
+	 * (never through a link) and handed to the download child as open
+	 * files; a cut transfer is resumed by the next run. Only a verified
+	 * file enters the cache.
 	 */
-	snprintf(stdir, sizeof(stdir), "%s/.partial", u->cache_dir);
-	snprintf(staging, sizeof(staging), "%s/%s-%s-%u.kcp", stdir,
+	snprintf(stname, sizeof(stname), "%s-%s-%u.kcp",
 		 *u->feed ? u->feed : "-", u->kernel.sha1, level);
-	if (kc_mkdirs(stdir, 0700, err, errlen))
+	if (kc_cache_stage(u->cache_dir, stname, &fd, &info_fd, info,
+			    sizeof(info), &infolen, err, errlen))
 		goto out;
-	if (kc_fetch(&o, url, staging, KC_PATCHSET_MAX_FILE, e, sizeof(e))) {
+	kc_fetch_part_info_parse(info, infolen, url, &pi);
+	if (kc_net_fetch_fd(&o, url, fd, info_fd, &pi, KC_PATCHSET_MAX_FILE, e,
+			     sizeof(e))) {
 		kc_fail(err, errlen, "cannot download level %u: %s", level, e);
 		goto out;
 	}
-	if (kc_read_file(staging, KC_PATCHSET_MAX_FILE, &data, &len, NULL, e,
-			  sizeof(e))) {
-		kc_fail(err, errlen, "%s", e);
-		goto out_unlink;
-	}
+	if (kc_update_read_staged(fd, KC_PATCHSET_MAX_FILE, &data, &len, err,
+				   errlen))
+		goto out_unstage;
 	c.sig = (unsigned char *)sig;
 	c.siglen = siglen;
 	if (kc_update_verify_entry(data, len, &c, e, sizeof(e)) ||
 	    kc_update_unpack(u, level, (unsigned char *)data, len, ps, e,
 			      sizeof(e))) {
 		kc_fail(err, errlen, "level %u from %s was rejected: %s", level,
-			 url, e);
-		goto out_unlink;
+			 shown, e);
+		goto out_unstage;
 	}
 	/* The patchset first: an entry without its signature is not used. */
 	if (kc_cache_put(u->cache_dir, rel, data, len, e, sizeof(e)) ||
@@ -533,12 +630,16 @@ static int kc_update_remote_patchset(struct kc_update *u, unsigned int level,
 		kc_cache_remove(u->cache_dir, rel, NULL, 0);
 		kc_patchset_free(ps);
 		kc_fail(err, errlen, "%s", e);
-		goto out_unlink;
+		goto out_unstage;
 	}
 	rc = 0;
-out_unlink:
-	unlink(staging);
+out_unstage:
+	kc_cache_unstage(u->cache_dir, stname);
 out:
+	if (fd >= 0)
+		close(fd);
+	if (info_fd >= 0)
+		close(info_fd);
 	free(url);
 	free(sigurl);
 	free(sig);

@@ -34,6 +34,13 @@
 /* kc_update_index(): the server has no index for this kernel. */
 #define KC_UPDATE_UNKNOWN_KERNEL	1
 
+/*
+ * LOCAL_FIRST uses a cached index downloaded less than this long ago (the
+ * auto-update period) and not expired; an older one makes it ask the
+ * server first, and falls back to it only when the server cannot answer.
+ */
+#define KC_INDEX_REFRESH	(4 * 3600)
+
 struct kc_update {
 	const struct kc_config *cfg;
 	struct kcl_kernel kernel;
@@ -44,6 +51,15 @@ struct kc_update {
 	const char *cache_dir;		/* KC_CACHE_DIR */
 	time_t now;
 	FILE *log;			/* notes for people, e.g. stdout */
+	/*
+	 * Read verbs without the lock (or without root) check but change
+	 * nothing: no seen state, no cache entry written.
+	 */
+	bool readonly;
+	/* The index used has expired (a cached one): it cannot vouch. */
+	bool stale;
+	time_t stale_expires;
+	long long deadline_ms;		/* of every download of this run */
 };
 
 /*

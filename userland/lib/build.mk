@@ -9,3 +9,12 @@ UNIT_CC = @mkdir -p $(dir $@); $(HOST_CC) $(CFLAGS) $(HOST_PKG_CFLAGS)
 UNIT_TESTS += $(patsubst userland/lib/tests/%.c,build/unit/lib/%,$(wildcard userland/lib/tests/test_*.c))
 build/unit/lib/test_%: userland/lib/tests/test_%.c $(LIBKC_SRCS) $(LIBKC_HDRS)
 	$(UNIT_CC) -o $@ $< $(LIBKC_SRCS) $(HOST_PKG_LIBS) -lcmocka
+
+# libFuzzer harnesses of what the download code parses (tests/fuzz/).
+LIBKC_FUZZERS := $(patsubst userland/lib/tests/fuzz/%.c,build/fuzz/%,$(wildcard userland/lib/tests/fuzz/fuzz_*.c))
+FUZZERS += $(LIBKC_FUZZERS)
+$(LIBKC_FUZZERS): build/fuzz/%: userland/lib/tests/fuzz/%.c $(LIBKC_SRCS) $(LIBKC_HDRS)
+	@mkdir -p build/fuzz
+	$(CLANG) -g -O1 -std=gnu11 -Wall -Werror -Wno-unused-parameter -Iuserland/lib \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$(HOST_PKG_CFLAGS) -o $@ $< $(LIBKC_SRCS) $(HOST_PKG_LIBS)

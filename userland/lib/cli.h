@@ -24,6 +24,7 @@ struct kc_opts {
 /* kc_verb.flags */
 #define KC_ARG_OPTIONAL	(1 << 0)	/* the argument may be left out */
 #define KC_ROOT		(1 << 1)	/* changes the system: root only */
+#define KC_LOCK		(1 << 2)	/* runs alone (kcarectl's lock) */
 
 struct kc_verb {
 	const char *name;		/* long option, without "--" */

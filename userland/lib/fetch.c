@@ -27,48 +27,13 @@
 #include <curl/curl.h>
 
 #include "fetch.h"
+#include "fetch-priv.h"
 #include "util.h"
 
 #ifndef KCARE_VERSION
 #define KCARE_VERSION	"0"
 #endif
 
-/* Why an attempt was aborted from a callback. */
-enum kc_xfer_stop {
-	KC_STOP_NONE,
-	KC_STOP_TOO_LARGE,
-	KC_STOP_RESTART,	/* the server's answer does not fit the .part */
-	KC_STOP_IO,		/* cannot write the .part or grow the buffer */
-};
-
-struct kc_xfer {
-	CURL *curl;
-	const char *url;
-	size_t max;
-	/* The sink: a file (fd >= 0) or a growing buffer. */
-	int fd;
-	char *buf;
-	size_t cap;
-	/* Bytes of the file held (a resumed .part's included). */
-	unsigned long long off;
-	/* What was asked: the rest from resume_from (0: everything). */
-	unsigned long long resume_from;
-	unsigned long long known_total;	/* the size the .part was part of */
-	/* The response being received. */
-	long status;
-	long long content_length;	/* -1: none */
-	bool have_range;
-	unsigned long long cr_start, cr_total;	/* cr_total 0: unknown */
-	char etag[128], lastmod[64];
-	bool decided;
-	unsigned long long total;	/* the full size, 0: unknown */
-	enum kc_xfer_stop stop;
-	int io_errno;
-	/* The .part info file, written when a fresh body starts. */
-	const char *info_path;
-	/* kc_fetch_api(): a JSON body to POST, or NULL for a GET. */
-	const char *post;
-};
 
 void kc_fetch_opts_init(struct kc_fetch_opts *o)
 {
@@ -79,6 +44,24 @@ void kc_fetch_opts_init(struct kc_fetch_opts *o)
 	o->retries = KC_FETCH_RETRIES;
 	o->backoff_ms = KC_FETCH_BACKOFF_MS;
 }
+
+long long kc_fetch_deadline(long seconds)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+	       (long long)seconds * 1000;
+}
+
+/* Milliseconds left before o->deadline_ms; LLONG_MAX without one. */
+long long kc_fetch_left_ms(const struct kc_fetch_opts *o)
+{
+	if (!o->deadline_ms)
+		return LLONG_MAX;
+	return o->deadline_ms - kc_fetch_deadline(0);
+}
+
 
 static void kc_default_sleep(unsigned int ms, void *arg)
 {
@@ -116,8 +99,9 @@ static bool kc_url_allowed(const char *url)
 	return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
 }
 
+
 /* Parse a decimal at @s; false if there is none or it overflows. */
-static bool kc_parse_ull(const char **s, unsigned long long *v)
+bool kc_fetch_parse_ull(const char **s, unsigned long long *v)
 {
 	const char *p = *s;
 	unsigned long long n = 0;
@@ -175,18 +159,16 @@ static void kc_info_write(struct kc_xfer *x)
 	char *s = NULL;
 	int fd, n;
 
-	if (!x->info_path)
+	if (x->info_fd < 0)
 		return;
 	n = asprintf(&s, "url %s\nsize %llu\netag %s\nlast-modified %s\n",
 		     x->url, x->total, x->etag, x->lastmod);
 	if (n < 0)
 		return;
-	fd = open(x->info_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd >= 0) {
-		if (kc_write_full(fd, s, n))
-			unlink(x->info_path);
-		close(fd);
-	}
+	fd = x->info_fd;
+	/* A half-written info is worse than none: the .part restarts. */
+	if (ftruncate(fd, 0) || pwrite(fd, s, n, 0) != n)
+		(void)!ftruncate(fd, 0);
 	free(s);
 }
 
@@ -234,12 +216,17 @@ static size_t kc_header_cb(char *line, size_t size, size_t nmemb, void *arg)
 	char val[160];
 
 	if (n >= 5 && !strncmp(line, "HTTP/", 5)) {
-		const char *sp = memchr(line, ' ', n);
 		unsigned long long st = 0;
+		char sl[64];
+		const char *sp;
 
+		/* libcurl's line is not terminated: parse a bounded copy. */
+		snprintf(sl, sizeof(sl), "%.*s", (int)(n < sizeof(sl) ? n : sizeof(sl) - 1),
+			 line);
+		sp = strchr(sl, ' ');
 		if (sp) {
 			sp++;
-			if (!kc_parse_ull(&sp, &st) || st > 999)
+			if (!kc_fetch_parse_ull(&sp, &st) || st > 999)
 				st = 0;
 		}
 		x->status = st;
@@ -259,7 +246,7 @@ static size_t kc_header_cb(char *line, size_t size, size_t nmemb, void *arg)
 		const char *p = val;
 		unsigned long long v = 0;
 
-		if (kc_parse_ull(&p, &v) && !*p && v <= LLONG_MAX)
+		if (kc_fetch_parse_ull(&p, &v) && !*p && v <= LLONG_MAX)
 			x->content_length = v;
 		else
 			x->content_length = (long long)LLONG_MAX; /* nonsense: too large */
@@ -270,10 +257,10 @@ static size_t kc_header_cb(char *line, size_t size, size_t nmemb, void *arg)
 
 		if (!strncasecmp(p, "bytes ", 6)) {
 			p += 6;
-			if (kc_parse_ull(&p, &a) && *p++ == '-' &&
-			    kc_parse_ull(&p, &b) && *p++ == '/' && b >= a &&
+			if (kc_fetch_parse_ull(&p, &a) && *p++ == '-' &&
+			    kc_fetch_parse_ull(&p, &b) && *p++ == '/' && b >= a &&
 			    ((*p == '*' && !p[1]) ||
-			     (kc_parse_ull(&p, &t) && !*p && t > b))) {
+			     (kc_fetch_parse_ull(&p, &t) && !*p && t > b))) {
 				x->have_range = true;
 				x->cr_start = a;
 				x->cr_total = t;
@@ -333,22 +320,10 @@ static size_t kc_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* What one attempt gave. */
-enum kc_result {
-	KC_OK,
-	KC_RETRY,	/* may pass: try again after a while */
-	KC_AGAIN,	/* start again from zero now (not a retry) */
-	KC_FATAL,
-};
-
-static bool kc_not_found(long code)
-{
-	return code == 404 || code == 410;
-}
 
 static const char *kc_http_reason(long code)
 {
-	if (kc_not_found(code))
+	if (kc_fetch_not_found(code))
 		return "not found on the server";
 	if (code == 401 || code == 403)
 		return "access denied";
@@ -363,8 +338,10 @@ static const char *kc_http_reason(long code)
 
 /* Set the options every attempt shares. */
 static int kc_setup(CURL *c, const struct kc_fetch_opts *o, const char *url,
-		     struct kc_xfer *x, char *errbuf)
+		     struct kc_xfer *x, char *errbuf, long long left)
 {
+	long timeout = o->timeout_ms > 0 ? o->timeout_ms : 0;
+	const char *np = o->no_proxy;
 	long lst = o->low_speed_time ? o->low_speed_time : KC_FETCH_LOW_SPEED_TIME;
 	long lsl = o->low_speed_limit ? o->low_speed_limit : KC_FETCH_LOW_SPEED_LIMIT;
 	long cto = o->connect_timeout_ms ? o->connect_timeout_ms : KC_FETCH_CONNECT_TIMEOUT_MS;
@@ -372,18 +349,30 @@ static int kc_setup(CURL *c, const struct kc_fetch_opts *o, const char *url,
 
 #define SET(opt, val)	do { if (!r) r = curl_easy_setopt(c, opt, val); } while (0)
 	SET(CURLOPT_URL, url);
+	/*
+	 * A download the configuration made https stays https: a redirect to
+	 * http would hand the transfer to anyone on the path (the signature
+	 * still protects the bytes, but not the privacy of what is asked,
+	 * nor against a stalling attacker). http may go to https.
+	 */
 #if LIBCURL_VERSION_NUM >= 0x075500
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, kc_url_is_https(url) ? "https" : "http,https");
 #else
 	SET(CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-	SET(CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	SET(CURLOPT_REDIR_PROTOCOLS, kc_url_is_https(url) ? (long)CURLPROTO_HTTPS :
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 	SET(CURLOPT_FOLLOWLOCATION, 1L);
 	SET(CURLOPT_MAXREDIRS, (long)KC_FETCH_MAX_REDIRS);
 	/* "" disables the proxy, the environment's included. */
 	SET(CURLOPT_PROXY, o->proxy ? o->proxy : "");
-	SET(CURLOPT_NOPROXY, o->no_proxy ? o->no_proxy : "");
+	/* libcurl reads no_proxy only when it picks the proxy itself. */
+	if (!np)
+		np = getenv("no_proxy");
+	if (!np || !*np)
+		np = getenv("NO_PROXY");
+	SET(CURLOPT_NOPROXY, np ? np : "");
 	SET(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
 	SET(CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, 2L);
@@ -394,7 +383,10 @@ static int kc_setup(CURL *c, const struct kc_fetch_opts *o, const char *url,
 		SET(CURLOPT_PROXY_CAINFO, o->ca_file);
 	}
 	SET(CURLOPT_CONNECTTIMEOUT_MS, cto);
-	SET(CURLOPT_TIMEOUT_MS, o->timeout_ms > 0 ? o->timeout_ms : 0L);
+	/* The run's deadline bounds every attempt (1 ms at least: 0 is none). */
+	if (left != LLONG_MAX && (!timeout || left < timeout))
+		timeout = left > 0 ? (long)left : 1;
+	SET(CURLOPT_TIMEOUT_MS, timeout);
 	SET(CURLOPT_LOW_SPEED_LIMIT, lsl);
 	SET(CURLOPT_LOW_SPEED_TIME, lst);
 	SET(CURLOPT_NOSIGNAL, 1L);
@@ -414,7 +406,7 @@ static int kc_setup(CURL *c, const struct kc_fetch_opts *o, const char *url,
  * (with If-Range @validator when given). The result says what next; the
  * message is in err.
  */
-static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
+enum kc_result kc_fetch_attempt(const struct kc_fetch_opts *o,
 				   const char *url, struct kc_xfer *x,
 				   const char *validator, char *err,
 				   size_t errlen)
@@ -426,12 +418,22 @@ static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
 	long code = 0, oserr = 0;
 	curl_off_t conn_t = 0;
 	const char *eff = NULL;
+	char shown[1024], effs[1024];
+	long long left;
 	CURLcode r;
 	CURL *c;
 
+	kc_url_redact(url, shown, sizeof(shown));
+	left = kc_fetch_left_ms(o);
+	if (left <= 0) {
+		kc_fail(err, errlen, "%s: the download deadline of %ld s was exceeded (%llu bytes received)",
+			 shown, o->deadline_s, x->off);
+		return KC_FATAL;
+	}
+
 	c = curl_easy_init();
 	if (!c) {
-		kc_fail(err, errlen, "%s: cannot initialise libcurl", url);
+		kc_fail(err, errlen, "%s: cannot initialise libcurl", shown);
 		return KC_FATAL;
 	}
 	x->curl = c;
@@ -439,8 +441,8 @@ static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
 	x->decided = false;
 	x->stop = KC_STOP_NONE;
 	x->total = 0;
-	if (kc_setup(c, o, url, x, errbuf)) {
-		kc_fail(err, errlen, "%s: cannot set the libcurl options", url);
+	if (kc_setup(c, o, url, x, errbuf, left)) {
+		kc_fail(err, errlen, "%s: cannot set the libcurl options", shown);
 		goto out;
 	}
 	if (x->resume_from) {
@@ -453,11 +455,11 @@ static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
 				curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 		}
 	}
-	if (x->post) {
+	if (x->post) {	/* kc_fetch_api(): a JSON request */
 		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
 		if (!hdrs || curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs) ||
 		    curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->post)) {
-			kc_fail(err, errlen, "%s: cannot set the libcurl options", url);
+			kc_fail(err, errlen, "%s: cannot set the libcurl options", shown);
 			goto out;
 		}
 	}
@@ -470,16 +472,17 @@ static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
 	curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &eff);
 	if (!eff)
 		eff = url;
+	kc_url_redact(eff, effs, sizeof(effs));
 
 	switch (r) {
 	case CURLE_OK:
 		if (code != 200 && code != 206) {
-			kc_fail(err, errlen, "HTTP %ld for %s (not a file)", code, eff);
+			kc_fail(err, errlen, "HTTP %ld for %s (not a file)", code, effs);
 			break;
 		}
 		if (x->total && x->off != x->total) {
 			kc_fail(err, errlen, "%s: transfer cut after %llu bytes (of %llu)",
-				 url, x->off, x->total);
+				 shown, x->off, x->total);
 			res = KC_RETRY;
 			break;
 		}
@@ -488,26 +491,26 @@ static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
 	case CURLE_WRITE_ERROR:
 		if (x->stop == KC_STOP_TOO_LARGE) {
 			kc_fail(err, errlen, "%s: larger than the limit of %zu bytes",
-				 url, x->max);
+				 shown, x->max);
 		} else if (x->stop == KC_STOP_RESTART) {
 			kc_fail(err, errlen, "%s: the server's answer does not continue the partial download",
-				 url);
+				 shown);
 			res = KC_AGAIN;
 		} else if (x->stop == KC_STOP_IO) {
 			kc_fail(err, errlen, "%s: cannot store the download: %s",
-				 url, strerror(x->io_errno));
+				 shown, strerror(x->io_errno));
 		} else {
-			kc_fail(err, errlen, "%s: %s", url,
+			kc_fail(err, errlen, "%s: %s", shown,
 				 *errbuf ? errbuf : curl_easy_strerror(r));
 		}
 		break;
 	case CURLE_HTTP_RETURNED_ERROR:
 		if (code == 416 && x->resume_from) {
-			kc_fail(err, errlen, "HTTP 416 for %s (range not satisfiable)", eff);
+			kc_fail(err, errlen, "HTTP 416 for %s (range not satisfiable)", effs);
 			res = KC_AGAIN;
 			break;
 		}
-		kc_fail(err, errlen, "HTTP %ld for %s (%s)", code, eff,
+		kc_fail(err, errlen, "HTTP %ld for %s (%s)", code, effs,
 			 kc_http_reason(code));
 		if (code >= 500 || code == 408 || code == 429)
 			res = KC_RETRY;
@@ -540,14 +543,18 @@ static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
 				kc_url_host(url, false, host, sizeof(host));
 			kc_fail(err, errlen, "cannot connect to %s%s (no answer in time)",
 				 o->proxy && *o->proxy ? "proxy " : "", host);
+		} else if (kc_fetch_left_ms(o) <= 0) {
+			kc_fail(err, errlen, "%s: the download deadline of %ld s was exceeded (%llu bytes received)",
+				 shown, o->deadline_s, x->off);
+			break;
 		} else if (strstr(errbuf, "too slow")) {
 			kc_fail(err, errlen, "%s: stalled: less than %ld bytes/s for %ld s (%llu bytes received)",
-				 url, o->low_speed_limit ? o->low_speed_limit : KC_FETCH_LOW_SPEED_LIMIT,
+				 shown, o->low_speed_limit ? o->low_speed_limit : KC_FETCH_LOW_SPEED_LIMIT,
 				 o->low_speed_time ? o->low_speed_time : KC_FETCH_LOW_SPEED_TIME,
 				 x->off);
 		} else {
 			kc_fail(err, errlen, "%s: timed out after %ld ms (%llu bytes received)",
-				 url, o->timeout_ms, x->off);
+				 shown, o->timeout_ms, x->off);
 		}
 		res = KC_RETRY;
 		break;
@@ -557,16 +564,21 @@ static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
 	case CURLE_GOT_NOTHING:
 		if (x->total)
 			kc_fail(err, errlen, "%s: transfer cut after %llu bytes (of %llu)",
-				 url, x->off, x->total);
+				 shown, x->off, x->total);
 		else
-			kc_fail(err, errlen, "%s: transfer cut after %llu bytes", url, x->off);
+			kc_fail(err, errlen, "%s: transfer cut after %llu bytes", shown, x->off);
 		res = KC_RETRY;
 		break;
 	case CURLE_TOO_MANY_REDIRECTS:
-		kc_fail(err, errlen, "%s: more than %d redirects", url, KC_FETCH_MAX_REDIRS);
+		kc_fail(err, errlen, "%s: more than %d redirects", shown, KC_FETCH_MAX_REDIRS);
 		break;
 	case CURLE_UNSUPPORTED_PROTOCOL:
-		kc_fail(err, errlen, "%s: redirect refused: only http and https are allowed", url);
+		if (kc_url_is_https(url))
+			kc_fail(err, errlen, "%s: redirect refused: an https download is only redirected to https",
+				 shown);
+		else
+			kc_fail(err, errlen, "%s: redirect refused: only http and https are allowed",
+				 shown);
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CONNECT_ERROR:
@@ -577,11 +589,11 @@ static enum kc_result kc_attempt(const struct kc_fetch_opts *o,
 	case CURLE_SSL_ENGINE_SETFAILED:
 	case CURLE_SSL_ISSUER_ERROR:
 	case CURLE_SSL_CRL_BADFILE:
-		kc_fail(err, errlen, "%s: TLS: %s", url,
+		kc_fail(err, errlen, "%s: TLS: %s", shown,
 			 *errbuf ? errbuf : curl_easy_strerror(r));
 		break;
 	default:
-		kc_fail(err, errlen, "%s: %s", url,
+		kc_fail(err, errlen, "%s: %s", shown,
 			 *errbuf ? errbuf : curl_easy_strerror(r));
 		break;
 	}
@@ -592,8 +604,8 @@ out:
 	return res;
 }
 
-/* Wait before retry @i (1-based). */
-static void kc_backoff(const struct kc_fetch_opts *o, unsigned int i)
+/* Wait before retry @i (1-based); false when the deadline comes first. */
+bool kc_fetch_backoff(const struct kc_fetch_opts *o, unsigned int i)
 {
 	unsigned long ms = o->backoff_ms ? o->backoff_ms : KC_FETCH_BACKOFF_MS;
 
@@ -601,10 +613,26 @@ static void kc_backoff(const struct kc_fetch_opts *o, unsigned int i)
 		ms *= 2;
 	if (ms > KC_FETCH_BACKOFF_MAX_MS)
 		ms = KC_FETCH_BACKOFF_MAX_MS;
+	if (kc_fetch_left_ms(o) <= (long long)ms)
+		return false;
 	(o->sleep_ms ? o->sleep_ms : kc_default_sleep)(ms, o->sleep_arg);
+	return true;
 }
 
-static void kc_attempts_note(char *err, size_t errlen, unsigned int n)
+bool kc_fetch_again(const struct kc_fetch_opts *o, enum kc_result res,
+		    unsigned int *restarts, unsigned int *attempt)
+{
+	/* A server that changed the file under a resume: from zero, twice. */
+	if (res == KC_AGAIN && ++*restarts <= 2)
+		return true;
+	if (res != KC_RETRY || *attempt >= o->retries ||
+	    !kc_fetch_backoff(o, *attempt + 1))
+		return false;
+	++*attempt;
+	return true;
+}
+
+void kc_fetch_attempts_note(char *err, size_t errlen, unsigned int n)
 {
 	size_t l;
 
@@ -614,209 +642,44 @@ static void kc_attempts_note(char *err, size_t errlen, unsigned int n)
 	snprintf(err + l, errlen - l, ", after %u attempts", n);
 }
 
-static int kc_check_args(const char *url, size_t max_size, char *err,
+int kc_fetch_check_args(const char *url, size_t max_size, char *err,
 			  size_t errlen)
 {
+	char shown[1024];
+
+	kc_url_redact(url, shown, sizeof(shown));
 	if (!url || !kc_url_allowed(url))
 		return kc_fail(err, errlen, "%s: only http:// and https:// URLs are allowed",
-				url ? url : "(null)");
+				shown);
 	if (!max_size)
-		return kc_fail(err, errlen, "%s: no size limit given", url);
+		return kc_fail(err, errlen, "%s: no size limit given", shown);
 	return 0;
 }
 
-/* The saved info of a .part: resume only a download of the same URL. */
-struct kc_part_info {
-	unsigned long long size;
-	char etag[128], lastmod[64];
-};
 
-static bool kc_info_read(const char *path, const char *url,
-			  struct kc_part_info *pi)
-{
-	char buf[4096], *line, *save = NULL;
-	bool url_ok = false, size_ok = false;
-	ssize_t n;
-	int fd;
-
-	memset(pi, 0, sizeof(*pi));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0 || n == (ssize_t)sizeof(buf) - 1)
-		return false;
-	buf[n] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "url ", 4)) {
-			url_ok = !strcmp(line + 4, url);
-		} else if (!strncmp(line, "size ", 5)) {
-			const char *p = line + 5;
-
-			size_ok = kc_parse_ull(&p, &pi->size) && !*p;
-		} else if (!strncmp(line, "etag ", 5)) {
-			snprintf(pi->etag, sizeof(pi->etag), "%s", line + 5);
-		} else if (!strncmp(line, "last-modified ", 14)) {
-			snprintf(pi->lastmod, sizeof(pi->lastmod), "%s", line + 14);
-		}
-	}
-	return url_ok && size_ok;
-}
-
-static int kc_fsync_dir_of(const char *path)
-{
-	char *d = strdup(path), *slash;
-	int fd, rc = 0;
-
-	if (!d)
-		return -1;
-	slash = strrchr(d, '/');
-	if (!slash)
-		strcpy(d, ".");
-	else if (slash == d)
-		d[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd))
-		rc = -1;
-	if (fd >= 0)
-		close(fd);
-	free(d);
-	return rc;
-}
-
-int kc_fetch(const struct kc_fetch_opts *o, const char *url,
-	      const char *dest_path, size_t max_size, char *err, size_t errlen)
-{
-	char *part = NULL, *info = NULL;
-	unsigned int attempt = 0, restarts = 0;
-	struct kc_fetch_opts dflt;
-	enum kc_result res;
-	long status = 0;
-	int rc = -1;
-
-	if (!o) {
-		kc_fetch_opts_init(&dflt);
-		o = &dflt;
-	}
-	if (kc_check_args(url, max_size, err, errlen))
-		return -1;
-	if (asprintf(&part, "%s.part", dest_path) < 0) {
-		part = NULL;
-		return kc_fail(err, errlen, "out of memory");
-	}
-	if (asprintf(&info, "%s.part.info", dest_path) < 0) {
-		free(part);
-		return kc_fail(err, errlen, "out of memory");
-	}
-
-	for (;;) {
-		struct kc_xfer x = { .url = url, .max = max_size, .fd = -1 };
-		struct kc_part_info pi;
-		const char *validator = NULL;
-		struct stat st;
-		bool resume;
-
-		resume = kc_info_read(info, url, &pi);
-		x.fd = open(part, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (x.fd < 0) {
-			kc_fail(err, errlen, "cannot create %s: %s", part, strerror(errno));
-			break;
-		}
-		if (fstat(x.fd, &st) || !S_ISREG(st.st_mode)) {
-			kc_fail(err, errlen, "%s is not a regular file", part);
-			close(x.fd);
-			break;
-		}
-		if (resume && st.st_size > 0 && (!pi.size || (unsigned long long)st.st_size < pi.size) &&
-		    (unsigned long long)st.st_size <= max_size &&
-		    lseek(x.fd, 0, SEEK_END) == st.st_size) {
-			x.resume_from = x.off = st.st_size;
-			x.known_total = pi.size;
-			/* If-Range takes a strong ETag or a date. */
-			if (pi.etag[0] && strncmp(pi.etag, "W/", 2))
-				validator = pi.etag;
-			else if (pi.lastmod[0])
-				validator = pi.lastmod;
-		} else if (ftruncate(x.fd, 0)) {
-			kc_fail(err, errlen, "cannot truncate %s: %s", part, strerror(errno));
-			close(x.fd);
-			break;
-		}
-		x.info_path = info;
-
-		res = kc_attempt(o, url, &x, validator, err, errlen);
-		status = x.status;
-		if (res == KC_OK) {
-			if (fsync(x.fd)) {
-				kc_fail(err, errlen, "cannot write %s: %s", part, strerror(errno));
-				close(x.fd);
-				break;
-			}
-			close(x.fd);
-			if (rename(part, dest_path)) {
-				kc_fail(err, errlen, "cannot rename %s to %s: %s", part,
-					 dest_path, strerror(errno));
-				break;
-			}
-			unlink(info);
-			kc_fsync_dir_of(dest_path);
-			rc = 0;
-			break;
-		}
-		close(x.fd);
-		/* Keep a .part worth resuming, for a retry or the next call. */
-		if (res != KC_RETRY || !x.off) {
-			unlink(part);
-			unlink(info);
-		}
-		if (res == KC_AGAIN && ++restarts <= 2)
-			continue;
-		if (res != KC_RETRY || attempt >= o->retries)
-			break;
-		kc_backoff(o, ++attempt);
-	}
-	if (rc) {
-		kc_attempts_note(err, errlen, attempt + 1);
-		if (kc_not_found(status))
-			rc = KC_FETCH_NOT_FOUND;
-	}
-	free(part);
-	free(info);
-	return rc;
-}
-
-/* kc_fetch_mem() and kc_fetch_api(): into memory, GET or POST. */
-static int kc_fetch_buf(const struct kc_fetch_opts *o, const char *url,
-			 const char *post, size_t max_size, char **buf,
-			 size_t *len, long *http_status, char *err,
-			 size_t errlen)
+int kc_fetch_buf(const struct kc_fetch_opts *o, const char *url,
+		  const char *post, size_t max_size, char **buf, size_t *len,
+		  long *status, char *err, size_t errlen)
 {
 	unsigned int attempt = 0, restarts = 0;
 	struct kc_fetch_opts dflt;
 	enum kc_result res;
-	long status = 0;
 
 	*buf = NULL;
 	*len = 0;
-	if (http_status)
-		*http_status = 0;
+	*status = 0;
 	if (!o) {
 		kc_fetch_opts_init(&dflt);
 		o = &dflt;
 	}
-	if (kc_check_args(url, max_size, err, errlen))
+	if (kc_fetch_check_args(url, max_size, err, errlen))
 		return -1;
 	for (;;) {
 		struct kc_xfer x = { .url = url, .max = max_size, .fd = -1,
-				     .post = post };
+				     .info_fd = -1, .post = post };
 
-		res = kc_attempt(o, url, &x, NULL, err, errlen);
-		status = x.status;
-		if (http_status)
-			*http_status = status;
+		res = kc_fetch_attempt(o, url, &x, NULL, err, errlen);
+		*status = x.status;
 		if (res == KC_OK) {
 			if (!x.buf) {
 				x.buf = malloc(1);
@@ -829,28 +692,47 @@ static int kc_fetch_buf(const struct kc_fetch_opts *o, const char *url,
 			return 0;
 		}
 		free(x.buf);
-		if (res == KC_AGAIN && ++restarts <= 2)
-			continue;
-		if (res != KC_RETRY || attempt >= o->retries)
+		if (!kc_fetch_again(o, res, &restarts, &attempt))
 			break;
-		kc_backoff(o, ++attempt);
 	}
-	kc_attempts_note(err, errlen, attempt + 1);
-	return kc_not_found(status) ? KC_FETCH_NOT_FOUND : -1;
+	kc_fetch_attempts_note(err, errlen, attempt + 1);
+	return -1;
 }
 
 int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 		  size_t max_size, char **buf, size_t *len, char *err,
 		  size_t errlen)
 {
-	return kc_fetch_buf(o, url, NULL, max_size, buf, len, NULL, err,
-			     errlen);
+	long status;
+	int rc;
+
+	rc = kc_fetch_buf(o, url, NULL, max_size, buf, len, &status, err,
+			  errlen);
+	return rc && kc_fetch_not_found(status) ? KC_FETCH_NOT_FOUND : rc;
 }
 
-int kc_fetch_api(const struct kc_fetch_opts *o, const char *url,
-		  const char *json, size_t max_size, char **buf, size_t *len,
-		  long *http_status, char *err, size_t errlen)
+int kc_fetch_parse_headers(const char *data, size_t len, size_t max,
+			    unsigned long long resume_from)
 {
-	return kc_fetch_buf(o, url, json, max_size, buf, len, http_status, err,
-			     errlen);
+	struct kc_xfer x = { .url = "http://fuzz/", .max = max, .fd = -1,
+			     .info_fd = -1, .resume_from = resume_from,
+			     .known_total = resume_from ? resume_from * 2 : 0 };
+	size_t i = 0;
+
+	while (i < len) {
+		const char *nl = memchr(data + i, '\n', len - i);
+		size_t n = nl ? (size_t)(nl - (data + i)) + 1 : len - i;
+		char *line = malloc(n ? n : 1);
+
+		if (!line)
+			return -1;
+		memcpy(line, data + i, n);
+		if (kc_header_cb(line, 1, n, &x) != n) {
+			free(line);
+			return -1;
+		}
+		free(line);
+		i += n;
+	}
+	return 0;
 }

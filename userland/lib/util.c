@@ -186,8 +186,15 @@ int kc_write_atomic(const char *path, const void *data, size_t len,
 	n = snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%d", dir, leaf, (int)getpid());
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		return kc_fail(err, errlen, "%s: path too long", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		  mode);
+	/*
+	 * Never into a file that is there already: it could be anyone's (a
+	 * link planted to make us write elsewhere). A leftover of a killed
+	 * process of the same pid is removed once.
+	 */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0 && errno == EEXIST && !unlink(tmp))
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			  mode);
 	if (fd < 0)
 		return kc_fail(err, errlen, "cannot create %s: %s", tmp,
 				strerror(errno));
@@ -209,6 +216,38 @@ int kc_write_atomic(const char *path, const void *data, size_t len,
 		close(dfd);
 	}
 	return 0;
+}
+
+int kc_dir_check_fd(int dfd, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstat(dfd, &st))
+		return kc_fail(err, errlen, "cannot check %s: %s", path,
+				strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return kc_fail(err, errlen, "refusing %s: it is not a directory", path);
+	if (st.st_uid != geteuid() || (st.st_mode & 022))
+		return kc_fail(err, errlen,
+				"refusing %s: it is mode %04o and owned by uid %u; it must be owned by root and writable by root only (chown root: %s; chmod 0700 %s)",
+				path, (unsigned int)(st.st_mode & 07777),
+				(unsigned int)st.st_uid, path, path);
+	return 0;
+}
+
+int kc_dir_check(const char *path, char *err, size_t errlen)
+{
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return kc_fail(err, errlen, "refusing %s: %s", path,
+				errno == ELOOP || errno == ENOTDIR ?
+				"it is not a directory (a symbolic link?)" :
+				strerror(errno));
+	rc = kc_dir_check_fd(fd, path, err, errlen);
+	close(fd);
+	return rc;
 }
 
 int kc_mkdirs(const char *path, mode_t mode, char *err, size_t errlen)

@@ -46,6 +46,18 @@ int kc_write_atomic(const char *path, const void *data, size_t len,
 /* mkdir -p with @mode for the directories it creates. */
 int kc_mkdirs(const char *path, mode_t mode, char *err, size_t errlen);
 
+/*
+ * Whether the open directory @dfd (named @path in messages) may hold
+ * root's state: a directory owned by the effective user, writable by no
+ * group or other. A directory others may write lets them plant links and
+ * files that root then follows or trusts. 0, or -1 with
+ * "refusing PATH: it is mode 0777 and owned by uid 1000; it must be owned
+ * by root and writable by root only (chown root: PATH; chmod 0700 PATH)".
+ */
+int kc_dir_check_fd(int dfd, const char *path, char *err, size_t errlen);
+/* The same by path; the last component is not followed. */
+int kc_dir_check(const char *path, char *err, size_t errlen);
+
 /* "YYYY-MM-DDTHH:MM:SSZ" <-> time_t (UTC), strict. */
 int kc_time_parse(const char *s, time_t *t);
 void kc_time_format(time_t t, char buf[21]);

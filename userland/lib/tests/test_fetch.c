@@ -465,29 +465,28 @@ static void fetch_mem_ok(void **state)
 	free(buf);
 }
 
-/* kc_fetch_api(): a JSON POST, and the status of a refusal. */
-static void api_post_and_status(void **state)
+/* kc_fetch_api(): a JSON POST, and a refusal as its result. */
+static void api_post_and_refusals(void **state)
 {
 	struct kc_fetch_opts o;
 	char *buf, *log;
-	long status;
 	size_t len;
 
 	opts(&o, 2);
 	assert_int_equal(kc_fetch_api(&o, U("/ok"), "{\"key\": \"k\"}", 1 << 20,
-				      &buf, &len, &status, err, sizeof(err)), 0);
-	assert_int_equal(status, 200);
+				      &buf, &len, err, sizeof(err)), 0);
 	assert_int_equal(len, FILE_SIZE);
 	free(buf);
 	assert_int_equal(kc_fetch_api(&o, U("/forbidden"), "{}", 1 << 20, &buf,
-				      &len, &status, err, sizeof(err)), -1);
-	assert_int_equal(status, 403);
+				      &len, err, sizeof(err)), KC_FETCH_FORBIDDEN);
 	assert_null(buf);
-	assert_int_equal(nsleeps, 0);
 	assert_int_equal(kc_fetch_api(&o, U("/missing"), NULL, 1 << 20, &buf,
-				      &len, &status, err, sizeof(err)),
-			 KC_FETCH_NOT_FOUND);
-	assert_int_equal(status, 404);
+				      &len, err, sizeof(err)), KC_FETCH_NOT_FOUND);
+	assert_int_equal(nsleeps, 0);
+	/* A server error may pass: retried, then -1. */
+	assert_int_equal(kc_fetch_api(&o, U("/always500"), "{}", 1 << 20, &buf,
+				      &len, err, sizeof(err)), -1);
+	assert_int_equal(nsleeps, 2);
 	log = server_log();
 	if (!strstr(log, "POST /ok HTTP/1.1|") ||
 	    !strstr(log, "POST /forbidden HTTP/1.1|") ||
@@ -803,6 +802,39 @@ static void tls_to_plain_server(void **state)
 	assert_no_file(part);
 }
 
+/* A message about a URL with a password shows it masked. */
+static void credentials_masked(void **state)
+{
+	struct kc_fetch_opts o;
+	char *buf, u[256];
+	size_t len;
+
+	opts(&o, 0);
+	snprintf(u, sizeof(u), "http://user:s3cret@127.0.0.1:%d/missing", port);
+	assert_int_equal(kc_fetch_mem(&o, u, 1000, &buf, &len, err, sizeof(err)),
+			 KC_FETCH_NOT_FOUND);
+	assert_null(strstr(err, "s3cret"));
+	assert_non_null(strstr(err, "http://***@127.0.0.1:"));
+}
+
+/* The run's deadline stops a stalled transfer before the stall limit. */
+static void deadline_stops(void **state)
+{
+	struct kc_fetch_opts o;
+	char *buf;
+	size_t len;
+
+	opts(&o, 2);
+	o.timeout_ms = 0;
+	o.low_speed_time = 60;
+	o.deadline_ms = kc_fetch_deadline(1);
+	o.deadline_s = 1;
+	assert_int_equal(kc_fetch_mem(&o, U("/slow"), 1000, &buf, &len, err,
+				      sizeof(err)), -1);
+	assert_non_null(strstr(err, "the download deadline of 1 s was exceeded"));
+	assert_int_equal(nsleeps, 0);
+}
+
 #define T(f)	cmocka_unit_test_setup(f, fresh)
 
 int main(void)
@@ -810,7 +842,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(fetch_ok),
 		T(fetch_mem_ok),
-		T(api_post_and_status),
+		T(api_post_and_refusals),
 		T(http_404_not_retried),
 		T(http_500_retried_with_backoff),
 		T(http_500_then_ok),
@@ -828,6 +860,8 @@ int main(void)
 		T(through_proxy),
 		T(proxy_refused),
 		T(tls_to_plain_server),
+		T(credentials_masked),
+		T(deadline_stops),
 	};
 
 	return cmocka_run_group_tests_name("fetch", tests, setup, teardown);
