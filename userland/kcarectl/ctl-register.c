@@ -10,6 +10,7 @@
 
 #include "ctl.h"
 #include "json.h"
+#include "lock.h"
 #include "register.h"
 
 /* --register-autoretry: waits from 1 s, doubling, never above this. */
@@ -47,12 +48,27 @@ static void kc_terms_json(const struct kc_reg_terms *t)
 	kc_json_kv(stdout, 0, "sticky_patch", t->sticky_patch);
 }
 
-static void kc_sleep_s(unsigned int s)
+/*
+ * Wait @s seconds without the run's lock, so that updates are not held
+ * up by a registration waiting for its server; then take it again. 0, or
+ * -1 with the lock's message in err.
+ */
+static int kc_wait_unlocked(unsigned int s, char *err, size_t errlen)
 {
 	struct timespec ts = { .tv_sec = s };
+	int busy;
 
+	kc_lock_release(kc_lock_fd);
+	kc_lock_fd = -1;
 	while (nanosleep(&ts, &ts))
 		;
+	while ((kc_lock_fd = kc_lock_take(KC_LOCK_WAIT_S, &busy, err,
+					  errlen)) < 0) {
+		if (!busy)
+			return -1;
+		fprintf(stderr, "kcarectl: %s; still waiting\n", err);
+	}
+	return 0;
 }
 
 int kc_cmd_register(const char *arg, const struct kc_opts *opts)
@@ -78,7 +94,8 @@ int kc_cmd_register(const char *arg, const struct kc_opts *opts)
 			break;
 		fprintf(stderr, "kcarectl: registration attempt %u failed (%s); retrying in %u s\n",
 			tries++, err, wait);
-		kc_sleep_s(wait);
+		if (kc_wait_unlocked(wait, err, sizeof(err)))
+			break;
 		wait = wait * 2 > KC_REG_RETRY_MAX_S ? KC_REG_RETRY_MAX_S : wait * 2;
 	}
 	if (rc) {

@@ -147,7 +147,10 @@ result "an unregister that cannot reach the server keeps the id" \
 KCARECTL_TEST_ROOT=$tmp/m5 timeout 60 "$K" --register webkey --register-autoretry \
 	>"$tmp/retry.out" 2>&1 &
 rpid=$!
-sleep 3
+sleep 1.5
+expect "while --register-autoretry waits, other runs are not locked out" 0 \
+	"^This machine is not registered: nothing to do$" timeout 5 env KCARECTL_TEST_ROOT="$tmp/m2" "$K" --unregister
+sleep 1.5
 ep_start "$A" --http --listen "127.0.0.1:$port" || fatal "the server does not start again"
 wait "$rpid"
 rc=$?
