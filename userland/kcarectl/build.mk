@@ -11,17 +11,6 @@ $(O)/kcarectl: $(KCARECTL_SRCS) $(KCARECTL_HDRS) VERSION
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) $$($(PKG_CONFIG) --cflags $(KCARECTL_PKGS)) -o $@ \
 		$(KCARECTL_SRCS) $(PKG_LIBS) $$($(PKG_CONFIG) --libs $(KCARECTL_PKGS))
 
-# The agent of the host harness tests (tests/test-register.sh): the same
-# sources built with KC_TEST_ROOT, which lets $KCARECTL_TEST_ROOT move
-# kcare.conf and the registration's files (register.c, kc_reg_path()).
-# It is never installed; installed builds have no such override.
-.PHONY: host-kcarectl-test
-host-kcarectl-test: build/host/kcarectl-test
-build/host/kcarectl-test: $(KCARECTL_SRCS) $(KCARECTL_HDRS) VERSION
-	@mkdir -p $(dir $@)
-	$(HOST_CC) $(CFLAGS) -DKC_TEST_ROOT $(HOST_PKG_CFLAGS) $$(pkg-config --cflags $(KCARECTL_PKGS)) -o $@ \
-		$(KCARECTL_SRCS) $(HOST_PKG_LIBS) $$(pkg-config --libs $(KCARECTL_PKGS))
-
 # The configuration's tests link the configuration files only.
 CTL_CONFIG_SRCS := userland/kcarectl/config.c userland/kcarectl/sysctl-conf.c
 UNIT_TESTS += build/unit/kcarectl/test_config

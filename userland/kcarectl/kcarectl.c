@@ -18,7 +18,6 @@
 #include "lock.h"
 #include "state.h"
 #include "json.h"
-#include "register.h"
 #include "versions.h"
 #include "sign.h"
 #include "update.h"
@@ -39,10 +38,9 @@ int kc_error(const char *fmt, ...)
 
 int kc_load_config(struct kc_config *cfg)
 {
-	char err[1024], p[4096];
+	char err[1024];
 
-	if (kc_config_load(cfg, kc_reg_path(KC_CONFIG_PATH, p, sizeof(p)), err,
-			   sizeof(err))) {
+	if (kc_config_load(cfg, NULL, err, sizeof(err))) {
 		kc_error("%s", err);
 		return -1;
 	}

@@ -22,21 +22,9 @@
 #include "fetch.h"
 #include "netchild.h"
 #include "register.h"
+#include "sandbox.h"
 #include "state.h"
 #include "util.h"
-
-const char *kc_reg_path(const char *path, char *buf, size_t len)
-{
-	const char *root = "";
-
-#ifdef KC_TEST_ROOT
-	root = getenv("KCARECTL_TEST_ROOT");
-	if (!root)
-		root = "";
-#endif
-	snprintf(buf, len, "%s%s", root, path);
-	return buf;
-}
 
 /* Whether @s is @n lowercase hex digits. */
 static bool kc_reg_hex(const char *s, size_t n)
@@ -46,12 +34,12 @@ static bool kc_reg_hex(const char *s, size_t n)
 
 int kc_reg_server_id(char id[33], char *err, size_t errlen)
 {
-	char p[4096], *buf;
 	bool missing;
 	size_t len;
+	char *buf;
 
-	if (kc_read_file(kc_reg_path(KC_REG_SERVERID_PATH, p, sizeof(p)), 4096,
-			  &buf, &len, &missing, err, errlen))
+	if (kc_read_file(KC_REG_SERVERID_PATH, 4096, &buf, &len, &missing, err,
+			  errlen))
 		return KC_REG_FAILED;
 	if (missing) {
 		kc_fail(err, errlen,
@@ -63,7 +51,7 @@ int kc_reg_server_id(char id[33], char *err, size_t errlen)
 		free(buf);
 		kc_fail(err, errlen,
 			 "%s does not hold a server id: register again (kcarectl --register KEY)",
-			 p);
+			 KC_REG_SERVERID_PATH);
 		return KC_REG_FAILED;
 	}
 	memcpy(id, buf, 33);
@@ -74,10 +62,7 @@ int kc_reg_server_id(char id[33], char *err, size_t errlen)
 /* /var/lib/kcare, made 0700 if missing. */
 static int kc_reg_state_dir(char *err, size_t errlen)
 {
-	char p[4096];
-
-	return kc_mkdirs(kc_reg_path(KCL_STATE_DIR, p, sizeof(p)), 0700, err,
-			 errlen);
+	return kc_mkdirs(KCL_STATE_DIR, 0700, err, errlen);
 }
 
 /*
@@ -89,18 +74,17 @@ static int kc_reg_state_dir(char *err, size_t errlen)
 static int kc_reg_machine_id(char out[33], char *err, size_t errlen)
 {
 	unsigned char raw[16], sha[32];
-	char p[4096], *buf = NULL, *in;
+	char *buf = NULL, *in;
 	unsigned int n = 0;
 	bool missing;
 	size_t len;
 
-	if (kc_read_file(kc_reg_path(KC_REG_MACHINE_ID_PATH, p, sizeof(p)),
-			  4096, &buf, &len, &missing, err, errlen))
+	if (kc_read_file(KC_REG_MACHINE_ID_PATH, 4096, &buf, &len, &missing,
+			  err, errlen))
 		return -1;
 	if (missing || !buf[0]) {
 		free(buf);
-		kc_reg_path(KC_REG_OWN_ID_PATH, p, sizeof(p));
-		if (kc_read_file(p, 4096, &buf, &len, &missing, err, errlen))
+		if (kc_read_file(KC_REG_OWN_ID_PATH, 4096, &buf, &len, &missing, err, errlen))
 			return -1;
 		if (missing) {
 			if (kc_reg_state_dir(err, errlen))
@@ -109,7 +93,8 @@ static int kc_reg_machine_id(char out[33], char *err, size_t errlen)
 				return kc_fail(err, errlen, "no random numbers for a machine id");
 			kc_hex(out, raw, sizeof(raw));
 			out[32] = '\n';
-			if (kc_write_atomic(p, out, 33, 0600, err, errlen))
+			if (kc_write_atomic(KC_REG_OWN_ID_PATH, out, 33, 0600,
+					    err, errlen))
 				return -1;
 			out[32] = '\0';
 			buf = strdup(out);
@@ -189,32 +174,73 @@ static bool kc_reg_feed_ok(const char *s)
 	return i <= 32;
 }
 
-/* The answer's terms, each checked before it is believed. */
-static int kc_reg_parse(const char *body, size_t len, struct kc_reg_terms *t,
-			char *err, size_t errlen)
+/* In the sandbox: json-c reads the answer into the terms, unchecked. */
+static int kc_reg_parse_fn(const void *in, size_t inlen, void *arg,
+			   struct kc_sbuf *out)
 {
 	struct json_tokener *tok = json_tokener_new_ex(4);
 	struct json_object *o, *v;
+	struct kc_reg_terms t;
 
-	memset(t, 0, sizeof(*t));
+	memset(&t, 0, sizeof(t));
 	if (!tok)
-		return kc_fail(err, errlen, "out of memory");
-	o = json_tokener_parse_ex(tok, body, (int)len);
+		return kc_sbuf_fail(out, "out of memory");
+	o = json_tokener_parse_ex(tok, in, (int)inlen);
 	json_tokener_free(tok);
 	if (!o || !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
-		return kc_fail(err, errlen, "the server's answer is not a JSON object");
+		return kc_sbuf_fail(out, "the server's answer is not a JSON object");
 	}
-	kc_reg_str(o, "server_id", t->server_id, sizeof(t->server_id));
-	kc_reg_str(o, "feed", t->feed, sizeof(t->feed));
-	kc_reg_str(o, "sticky_patch", t->sticky_patch, sizeof(t->sticky_patch));
-	kc_reg_str(o, "registered", t->registered, sizeof(t->registered));
-	kc_reg_str(o, "last_seen", t->last_seen, sizeof(t->last_seen));
-	t->valid = json_object_object_get_ex(o, "valid", &v) ?
+	kc_reg_str(o, "server_id", t.server_id, sizeof(t.server_id));
+	kc_reg_str(o, "feed", t.feed, sizeof(t.feed));
+	kc_reg_str(o, "sticky_patch", t.sticky_patch, sizeof(t.sticky_patch));
+	kc_reg_str(o, "registered", t.registered, sizeof(t.registered));
+	kc_reg_str(o, "last_seen", t.last_seen, sizeof(t.last_seen));
+	t.valid = json_object_object_get_ex(o, "valid", &v) ?
 		json_object_get_boolean(v) : true;
-	t->limit = kc_reg_uint(o, "limit");
-	t->machines = kc_reg_uint(o, "machines");
+	t.limit = kc_reg_uint(o, "limit");
+	t.machines = kc_reg_uint(o, "machines");
 	json_object_put(o);
+	return kc_sbuf_add(out, &t, sizeof(t));
+}
+
+/* Whether @s (@len bytes) is a terminated string of printable ASCII. */
+static bool kc_reg_text(char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && s[i]; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			return false;
+	return i < len;
+}
+
+/*
+ * The answer parsed in the sandbox (like every byte from the network),
+ * then each term checked here before it is believed.
+ */
+static int kc_reg_parse(const char *body, size_t len, struct kc_reg_terms *t,
+			char *err, size_t errlen)
+{
+	unsigned char *out;
+	size_t outlen;
+
+	memset(t, 0, sizeof(*t));
+	if (kc_sandbox_run(kc_reg_parse_fn, body, len, NULL, &out, &outlen,
+			   err, errlen))
+		return -1;
+	if (outlen != sizeof(*t)) {
+		free(out);
+		return kc_fail(err, errlen, "the parser's result is malformed");
+	}
+	memcpy(t, out, sizeof(*t));
+	free(out);
+	if (!kc_reg_text(t->server_id, sizeof(t->server_id)) ||
+	    !kc_reg_text(t->feed, sizeof(t->feed)) ||
+	    !kc_reg_text(t->sticky_patch, sizeof(t->sticky_patch)) ||
+	    !kc_reg_text(t->registered, sizeof(t->registered)) ||
+	    !kc_reg_text(t->last_seen, sizeof(t->last_seen)))
+		return kc_fail(err, errlen, "the parser's result is malformed");
 	if (!kc_reg_hex(t->server_id, 32))
 		return kc_fail(err, errlen, "the server's answer has no valid server_id");
 	if (!kc_reg_feed_ok(t->feed))
@@ -239,6 +265,11 @@ static int kc_reg_call(const struct kc_config *cfg, const char *name,
 	size_t len;
 	int rc;
 
+	/*
+	 * json-c seeds its hash on first use (getrandom, which the parsing
+	 * sandbox forbids): done here, before any fork.
+	 */
+	json_object_put(json_tokener_parse("{\"seed\": 0}"));
 	url = kc_reg_url(cfg, name, err, errlen);
 	if (!url) {
 		json_object_put(req);
@@ -302,13 +333,12 @@ static void kc_reg_fqdn(const char *host, char *out, size_t len)
 /* The last terms, for STICKY_PATCH=KEY without network; best effort. */
 static void kc_reg_keep_terms(const struct kc_reg_terms *t)
 {
-	char p[4096], text[256], e[256];
+	char text[256], e[256];
 	int n;
 
 	n = snprintf(text, sizeof(text), "feed %s\nsticky_patch %s\nvalid %s\n",
 		     t->feed, t->sticky_patch, t->valid ? "yes" : "no");
-	kc_write_atomic(kc_reg_path(KC_REG_LICENSE_PATH, p, sizeof(p)), text,
-			n, 0600, e, sizeof(e));
+	kc_write_atomic(KC_REG_LICENSE_PATH, text, n, 0600, e, sizeof(e));
 }
 
 int kc_reg_register(const struct kc_config *cfg, const char *key,
@@ -316,7 +346,7 @@ int kc_reg_register(const struct kc_config *cfg, const char *key,
 		     size_t errlen)
 {
 	char mid[33], host[256] = "", fqdn[256], distro[128], old[33], e[1024];
-	char p[4096], line[34], unknown[256];
+	char line[34], unknown[256];
 	struct kcl_kernel k;
 	struct json_object *req;
 	struct kc_reg_terms ot;
@@ -351,8 +381,7 @@ int kc_reg_register(const struct kc_config *cfg, const char *key,
 		return rc;
 	snprintf(line, sizeof(line), "%s\n", t->server_id);
 	if (kc_reg_state_dir(err, errlen) ||
-	    kc_write_atomic(kc_reg_path(KC_REG_SERVERID_PATH, p, sizeof(p)),
-			    line, 33, 0600, err, errlen))
+	    kc_write_atomic(KC_REG_SERVERID_PATH, line, 33, 0600, err, errlen))
 		return KC_REG_FAILED;
 	kc_reg_keep_terms(t);
 	/* Registered again with another key: free the old slot. */
@@ -372,7 +401,7 @@ int kc_reg_unregister(const struct kc_config *cfg, struct kc_reg_terms *t,
 		       char *err, size_t errlen)
 {
 	struct json_object *req;
-	char id[33], p[4096];
+	char id[33];
 	int rc;
 
 	memset(t, 0, sizeof(*t));
@@ -390,11 +419,10 @@ int kc_reg_unregister(const struct kc_config *cfg, struct kc_reg_terms *t,
 	/* Already gone there is gone: forget it here too. */
 	if (rc && rc != KC_REG_UNKNOWN)
 		return rc;
-	if (unlink(kc_reg_path(KC_REG_SERVERID_PATH, p, sizeof(p))) &&
-	    errno != ENOENT)
-		return kc_fail(err, errlen, "cannot remove %s: %s", p,
-				strerror(errno));
-	unlink(kc_reg_path(KC_REG_LICENSE_PATH, p, sizeof(p)));
+	if (unlink(KC_REG_SERVERID_PATH) && errno != ENOENT)
+		return kc_fail(err, errlen, "cannot remove %s: %s",
+				KC_REG_SERVERID_PATH, strerror(errno));
+	unlink(KC_REG_LICENSE_PATH);
 	snprintf(t->server_id, sizeof(t->server_id), "%s", id);
 	return rc;
 }
@@ -456,7 +484,7 @@ int kc_reg_license(const struct kc_config *cfg, struct kc_reg_terms *t,
 int kc_reg_sticky(const struct kc_config *cfg, char date[7], FILE *log,
 		   char *err, size_t errlen)
 {
-	char p[4096], e[1024], *buf, *s;
+	char e[1024], *buf, *s;
 	struct kc_reg_terms t;
 	bool missing;
 	size_t len;
@@ -473,8 +501,8 @@ int kc_reg_sticky(const struct kc_config *cfg, char date[7], FILE *log,
 	}
 	if (rc != KC_REG_UNREACHABLE)
 		return kc_fail(err, errlen, "STICKY_PATCH=KEY: %s", e);
-	if (kc_read_file(kc_reg_path(KC_REG_LICENSE_PATH, p, sizeof(p)), 4096,
-			  &buf, &len, &missing, err, errlen))
+	if (kc_read_file(KC_REG_LICENSE_PATH, 4096, &buf, &len, &missing, err,
+			  errlen))
 		return -1;
 	if (missing)
 		return kc_fail(err, errlen,
@@ -492,12 +520,9 @@ int kc_reg_sticky(const struct kc_config *cfg, char date[7], FILE *log,
 int kc_reg_apply_feed(const struct kc_config *cfg, const char *feed,
 		       FILE *log, char *err, size_t errlen)
 {
-	char p[4096];
-
 	if (!*feed || !strcmp(feed, cfg->feed))
 		return 0;
-	if (kc_config_set(kc_reg_path(KC_CONFIG_PATH, p, sizeof(p)), "PREFIX",
-			  feed, err, errlen))
+	if (kc_config_set(NULL, "PREFIX", feed, err, errlen))
 		return -1;
 	if (log)
 		fprintf(log, "The key's feed is %s: PREFIX=%s set in %s\n", feed,

@@ -47,13 +47,6 @@ struct kc_reg_terms {
 	char registered[21], last_seen[21];	/* checkin, license */
 };
 
-/*
- * @path as this build uses it, copied to @buf: itself, or, only in the
- * harness tests' build (KC_TEST_ROOT defined, build/host/kcarectl-test),
- * below $KCARECTL_TEST_ROOT. Installed builds have no such override.
- */
-const char *kc_reg_path(const char *path, char *buf, size_t len);
-
 /* The server id kept by a registration; KC_REG_NOT_REGISTERED if none. */
 int kc_reg_server_id(char id[33], char *err, size_t errlen);
 

@@ -3,21 +3,35 @@
 #
 # kcarectl's registration against a real kcare-eportal on 127.0.0.1
 # (Documentation/kcarectl.md, "Registration"): a key with a limit of 2,
-# two machines (each its own KCARECTL_TEST_ROOT: kcare.conf, machine-id,
-# /var/lib/kcare) registered, a retry taking no second slot, the third
+# two machines registered, a retry taking no second slot, the third
 # refused with exactly "Key limit reached", unregistering freeing a slot,
 # --license-info in text and JSON, a check-in in "servers list",
-# --register-autoretry against a server that comes up 3 s late, and the
-# messages of a wrong key, an unreachable server and a machine the server
-# forgot. The agent is build/host/kcarectl-test, kcarectl built with
-# KC_TEST_ROOT (userland/kcarectl/build.mk); it cannot load kcare.ko
-# here, so check-ins are tested through --checkin.
+# --register-autoretry against a server that comes up 3 s late (letting
+# the run's lock go while it waits), and the messages of a wrong key, an
+# unreachable server and a machine the server forgot.
+#
+# The real kcarectl runs as root in a private mount namespace (as
+# test-agent.sh does: no test hook is compiled in) whose /etc is an
+# overlay and /var/lib and /run are tmpfs; each "machine" is a nested
+# namespace with its own /etc/sysconfig/kcare, /etc/machine-id and
+# /var/lib/kcare bound from a directory of the test. kcare.ko cannot be
+# loaded here, so check-ins are tested through --checkin.
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+
+if [ -z "$KC_REGISTER_NS" ]; then
+	if [ "$(id -u)" != 0 ] || ! unshare --mount --propagation private true 2>/dev/null; then
+		echo "1..0 # SKIP needs root and mount namespaces (the test replaces /etc, /var/lib and /run in a namespace of its own)"
+		exit 0
+	fi
+	exec unshare --mount --propagation private env KC_REGISTER_NS=1 bash "$0" "$@"
+fi
+
 . "$top/scripts/tests/lib.sh"
 . "$top/userland/eportal/tests/lib-eportal.sh"
 
-K=$top/build/host/kcarectl-test
+arch=$(uname -m | sed 's/aarch64/arm64/')
+K=$top/build/$arch/kcarectl
 tmp=$(mktemp -d)
 pid=
 rpid=
@@ -25,6 +39,7 @@ cleanup() {
 	ep_stop
 	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
 	rm -f "$out"
+	umount -l /etc /var/lib /run 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -36,8 +51,14 @@ fatal() {
 	exit 1
 }
 
-make -s -C "$top" host-eportal host-kcarectl-test >"$out" 2>&1 ||
-	{ sed 's/^/# /' "$out"; fatal "kcare-eportal or kcarectl-test does not build"; }
+make -s -C "$top" host-eportal "build/$arch/kcarectl" >"$out" 2>&1 ||
+	{ sed 's/^/# /' "$out"; fatal "kcare-eportal or kcarectl does not build"; }
+mkdir -p "$tmp/etc-up" "$tmp/etc-work"
+mount -t overlay overlay -o "lowerdir=/etc,upperdir=$tmp/etc-up,workdir=$tmp/etc-work" /etc &&
+	mount -t tmpfs -o mode=0755 none /var/lib &&
+	mount -t tmpfs -o mode=0755 none /run &&
+	mkdir -p /etc/sysconfig/kcare /var/lib/kcare && touch /etc/machine-id ||
+	fatal "cannot set up the namespace's mounts"
 
 A=$tmp/ep
 export KCARE_EPORTAL_DIR=$A
@@ -53,7 +74,8 @@ sticky=$(date -u -d '-3 days' +%d%m%y)
 machine() {
 	local r=$tmp/$1
 
-	mkdir -p "$r/etc/sysconfig/kcare"
+	mkdir -p "$r/etc/sysconfig/kcare" "$r/var/lib/kcare"
+	chmod 0700 "$r/var/lib/kcare"
 	echo "$1$1$1" | sha256sum | cut -c1-32 >"$r/etc/machine-id"
 	echo "REGISTRATION_URL=http://127.0.0.1:$port/admin/api/kcare" \
 		>"$r/etc/sysconfig/kcare/kcare.conf"
@@ -61,10 +83,15 @@ machine() {
 
 # kc NAME ARGS...: kcarectl as machine NAME.
 kc() {
-	local m=$1
+	local r=$tmp/$1
 
 	shift
-	KCARECTL_TEST_ROOT=$tmp/$m timeout 60 "$K" "$@"
+	unshare --mount --propagation private sh -c '
+		mount --bind "$1/etc/sysconfig/kcare" /etc/sysconfig/kcare &&
+		mount --bind "$1/etc/machine-id" /etc/machine-id &&
+		mount --bind "$1/var/lib/kcare" /var/lib/kcare || exit 99
+		shift
+		exec timeout 60 "$@"' sh "$r" "$K" "$@"
 }
 
 for m in m1 m2 m3 m4; do machine $m; done
@@ -144,12 +171,11 @@ expect "an unreachable server: its own message" 1 \
 kc m1 --unregister >/dev/null 2>&1 # unreachable: the id must stay
 result "an unregister that cannot reach the server keeps the id" \
 	"$(test -e "$tmp/m1/var/lib/kcare/serverid"; echo $?)"
-KCARECTL_TEST_ROOT=$tmp/m5 timeout 60 "$K" --register webkey --register-autoretry \
-	>"$tmp/retry.out" 2>&1 &
+kc m5 --register webkey --register-autoretry >"$tmp/retry.out" 2>&1 &
 rpid=$!
 sleep 1.5
 expect "while --register-autoretry waits, other runs are not locked out" 0 \
-	"^This machine is not registered: nothing to do$" timeout 5 env KCARECTL_TEST_ROOT="$tmp/m2" "$K" --unregister
+	"^This machine is not registered: nothing to do$" timeout 5 "$K" --unregister
 sleep 1.5
 ep_start "$A" --http --listen "127.0.0.1:$port" || fatal "the server does not start again"
 wait "$rpid"
