@@ -209,9 +209,17 @@ demo:
 
 # Not part of check: a benchmark measures, it does not pass or fail
 # (Documentation/performance.md). BENCH_ARGS=--quick for a short run.
+# Then, on this machine's own architecture, the user-space figures:
+# LibCare's stop times and call cost (Documentation/libcare.md) and the
+# server's check-ins per second (Documentation/eportal.md).
 bench:
 	@scripts/setup --kernel $(KERNEL)
 	@scripts/bench/run --arch $(ARCH) $(BENCH_ARGS)
+	@if [ "$(ARCH)" = "$(HOST_ARCH)" ]; then \
+		echo "== LibCare, on this machine"; \
+		userland/libcare/tests/bench-libcare.sh $(if $(filter --quick,$(BENCH_ARGS)),5,15) || exit 1; \
+		echo "== kcare-eportal, on this machine"; \
+		userland/eportal/tests/bench.sh $(filter --quick,$(BENCH_ARGS)) || exit 1; fi
 
 clean:
 	rm -rf build

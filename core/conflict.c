@@ -82,11 +82,13 @@ static bool kcare_klp_owner(unsigned long addr, char *buf, size_t size)
  * is one, otherwise a description of what else can hold a function.
  *
  * Context: process context (may sleep; takes livepatch's klp_mutex).
+ * Return: whether the owner was found by name (a livepatch module).
  */
-void kcare_conflict_owner(unsigned long addr, char *buf, size_t size)
+bool kcare_conflict_owner(unsigned long addr, char *buf, size_t size)
 {
 	if (kcare_klp_owner(addr, buf, size))
-		return;
+		return true;
 	snprintf(buf, size,
 		 "another ftrace user (a live patcher, a BPF trampoline or a kprobe with a post handler)");
+	return false;
 }

@@ -6,8 +6,9 @@
 
 /*
  * Put in @buf who else redirects the function at @addr, for the message
- * of a hook ftrace refused (conflict.c). May sleep.
+ * of a hook ftrace refused (conflict.c); true if it is known by name.
+ * May sleep.
  */
-void kcare_conflict_owner(unsigned long addr, char *buf, size_t size);
+bool kcare_conflict_owner(unsigned long addr, char *buf, size_t size);
 
 #endif /* _KCARE_CONFLICT_H */

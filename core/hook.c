@@ -9,22 +9,25 @@
  * function shares one kcare_hook, counted in @users, and switching a patch
  * on or off only changes the hook's target (switch.c).
  *
- * Calls reach the target one of two ways. Where the CPU has ftrace direct
- * calls (x86_64), the function's ftrace site calls a trampoline of ours
- * (arch/<arch>/), which jumps to the target: one load and two jumps more
- * than an unpatched function. Otherwise, or when the direct call is taken,
- * an ftrace_ops handler here rewrites the saved instruction pointer
- * (IPMODIFY), the CPU-specific part of which is kcare_arch_set_ip().
+ * Calls reach the target one of two ways. By default an ftrace_ops
+ * handler here rewrites the saved instruction pointer (IPMODIFY), the
+ * CPU-specific part of which is kcare_arch_set_ip(). One such ops serves
+ * every function an operation installs (a batch): each ftrace update
+ * costs the same for one call site as for a hundred, so a patchset goes
+ * live, and leaves, in one update. Where the CPU has ftrace direct calls
+ * (x86_64) and the "redirect" parameter asks for them, each function's
+ * ftrace site calls a trampoline of ours (arch/<arch>/) instead, which
+ * jumps to the target: cheaper calls, but one ftrace update per function.
  *
  * ftrace allows one direct call per function. When a BPF trampoline
  * (fentry/fexit programs) already holds it, we fall back to the handler:
  * BPF agrees to share a function with one such handler. Livepatch and
  * kprobes with a post handler are IPMODIFY users too, and only one of
  * those may own a function, so for them both ways fail with -EBUSY: a
- * real conflict, which kcare_hook_report() names.
+ * real conflict, which kcare_batch_report() names.
  *
  * Locking: every function here except kcare_hook_set_target() is called
- * with kcare_mutex held, which protects the list and the counts; the arch
+ * with kcare_mutex held, which protects the lists and the counts; the arch
  * code relies on it too. Only the handler runs in the patched functions'
  * call path.
  */
@@ -37,6 +40,7 @@
 #include <linux/lockdep.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 
 #include <kcare/patch.h>
@@ -47,125 +51,187 @@
 #include "state.h"
 #include "symbols.h"
 
-/* Every installed hook; protected by kcare_mutex. */
+/**
+ * struct kcare_batch - one ftrace_ops redirecting many functions
+ * @ops:	registered with a filter of every hook's address in @table
+ *		that is still live
+ * @list:	in kcare_batches
+ * @live:	hooks of @table not removed yet; the ops goes with the last
+ * @nr:		entries in @table
+ * @table:	the hooks, sorted by address, for the handler's lookup; it
+ *		never changes once the ops is registered, so the handler
+ *		needs no lock, and the batch owns (frees) all its hooks
+ *
+ * Every ftrace update (registering an ops, changing its filter) rewrites
+ * call sites with breakpoints and synchronises every CPU: tens of
+ * milliseconds under emulation, whatever the number of sites. So all the
+ * hooks one operation installs share one ops, registered in one update,
+ * and all it removes leave in one update too.
+ */
+struct kcare_batch {
+	struct ftrace_ops ops;
+	struct list_head list;
+	unsigned int live;
+	unsigned int nr;
+	struct kcare_hook *table[];
+};
+
+/* Every installed or staged hook; protected by kcare_mutex. */
 static LIST_HEAD(kcare_hooks);
-/* Removed from ftrace, freed by kcare_hooks_sync() after a grace period. */
+/* Removed, waiting for kcare_hooks_sync(). */
 static LIST_HEAD(kcare_hooks_retired);
+/* Every registered batch; protected by kcare_mutex. */
+static LIST_HEAD(kcare_batches);
 
 /*
- * The handler runs on every call of the patched function, possibly with
- * preemption enabled. It takes no lock and calls nothing (the accessors
+ * The handler runs on every call of a function of its batch, possibly
+ * with preemption enabled. It takes no lock and calls nothing (the lookup
  * and kcare_arch_set_ip() are inline), so it cannot recurse into ftrace
- * and needs no recursion guard; the hook cannot go away under it because
+ * and needs no recursion guard; the batch cannot go away under it because
  * unregistering a module's ftrace_ops waits for every task to leave the
- * handler, and the hook is only freed after that.
+ * handler, and the batch is only freed after that.
+ *
+ * @ip is the function's ftrace call site: its entry on x86_64, a few
+ * instructions in on arm64. Either way the hook is the one with the
+ * highest address not above @ip, since no other function starts between
+ * a function's entry and its call site.
  */
 static void notrace kcare_ftrace_handler(unsigned long ip,
 					 unsigned long parent_ip,
 					 struct ftrace_ops *ops,
 					 struct ftrace_regs *fregs)
 {
-	struct kcare_hook *hook = container_of(ops, struct kcare_hook, ops);
-	void *target = READ_ONCE(hook->target);
+	struct kcare_batch *batch = container_of(ops, struct kcare_batch, ops);
+	unsigned int lo = 0, hi = batch->nr, mid;
+	void *target;
 
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (batch->table[mid]->addr <= ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (unlikely(!lo))
+		return;
+	target = READ_ONCE(batch->table[lo - 1]->target);
 	if (target)
 		kcare_arch_set_ip(fregs, (unsigned long)target);
 }
 
-static int kcare_handler_install(struct kcare_hook *hook)
+static void kcare_hook_free(struct kcare_hook *hook)
 {
-	struct ftrace_ops *ops = &hook->ops;
-	int ret;
+	kfree(hook->name);
+	kfree(hook->object);
+	kfree(hook);
+}
 
-	ops->func = kcare_ftrace_handler;
-	/*
-	 * PERMANENT: nobody can turn ftrace off (sysctl ftrace_enabled)
-	 * while we depend on it. The CPU adds the registers that its
-	 * kcare_arch_set_ip() needs saved.
-	 */
-	ops->flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT |
-		     KCARE_ARCH_FTRACE_FLAGS;
+static void kcare_batch_free(struct kcare_batch *batch)
+{
+	unsigned int i;
 
-	ret = ftrace_set_filter_ip(ops, hook->addr, 0, 0);
-	if (ret)
-		return ret;
-	ret = register_ftrace_function(ops);
-	if (ret) {
-		ftrace_free_filter(ops);
-		return ret;
-	}
-	hook->handler = true;
-	return 0;
+	for (i = 0; i < batch->nr; i++)
+		kcare_hook_free(batch->table[i]);
+	kfree(batch);
 }
 
 /*
- * Start redirecting calls of @hook->addr, pass-through until the hook gets
- * a target: with a direct-call trampoline unless the CPU has none or the
- * "redirect" parameter says otherwise, and with the ftrace handler when no
- * trampoline is free or another direct call (a BPF trampoline) holds the
- * function. Returns -EBUSY if another live patcher (or anything else that
- * changes the instruction pointer) owns the function, or ftrace is
- * switched off; -ENODEV or -EINVAL if ftrace cannot hook the function;
- * -ENOMEM.
+ * PERMANENT: nobody can turn ftrace off (sysctl ftrace_enabled) while we
+ * depend on it. The CPU adds the registers that its kcare_arch_set_ip()
+ * needs saved.
  */
-static int kcare_hook_install(struct kcare_hook *hook)
+static void kcare_ops_init(struct ftrace_ops *ops, ftrace_func_t func)
 {
-	const char *why = NULL;
-	int ret;
+	ops->func = func;
+	ops->flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT |
+		     KCARE_ARCH_FTRACE_FLAGS;
+}
 
-	if (kcare_arch_direct_wanted()) {
-		ret = kcare_arch_direct_install(&hook->arch, hook->addr);
-		if (!ret) {
-			hook->direct = true;
-			return 0;
-		}
-		if (ret == -ENOSPC)
-			why = "every direct-call trampoline is in use";
-		else if (ret == -EBUSY)
-			/*
-			 * Either someone else's direct call (a BPF
-			 * trampoline), which tolerates one IPMODIFY handler
-			 * beside it, or an IPMODIFY user, which the handler
-			 * runs into as well.
-			 */
-			why = "another direct call holds it";
-		else
-			return ret;
-	}
+static int kcare_hook_cmp(const void *a, const void *b)
+{
+	const struct kcare_hook *x = *(const struct kcare_hook **)a;
+	const struct kcare_hook *y = *(const struct kcare_hook **)b;
 
-	ret = kcare_handler_install(hook);
-	if (!ret && why)
-		pr_info("%s: %s, redirecting with an ftrace handler\n",
-			hook->name, why);
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/*
+ * Register one ops for the @nr hooks of @hooks (sorted here): one ftrace
+ * update. All or nothing: on error no call site changed.
+ */
+static int kcare_batch_install(struct kcare_hook **hooks, unsigned int nr)
+{
+	struct kcare_batch *batch;
+	unsigned long *ips;
+	unsigned int i;
+	int ret = -ENOMEM;
+
+	batch = kzalloc(struct_size(batch, table, nr), GFP_KERNEL);
+	ips = kmalloc_array(nr, sizeof(*ips), GFP_KERNEL);
+	if (!batch || !ips)
+		goto err;
+	memcpy(batch->table, hooks, nr * sizeof(*hooks));
+	sort(batch->table, nr, sizeof(*hooks), kcare_hook_cmp, NULL);
+	for (i = 0; i < nr; i++)
+		ips[i] = batch->table[i]->addr;
+	batch->nr = nr;
+	batch->live = nr;
+	kcare_ops_init(&batch->ops, kcare_ftrace_handler);
+
+	ret = ftrace_set_filter_ips(&batch->ops, ips, nr, 0, 1);
+	if (ret)
+		goto err_filter;
+	ret = register_ftrace_function(&batch->ops);
+	if (ret)
+		goto err_filter;
+	for (i = 0; i < nr; i++)
+		batch->table[i]->batch = batch;
+	list_add_tail(&batch->list, &kcare_batches);
+	kfree(ips);
+	return 0;
+
+err_filter:
+	ftrace_free_filter(&batch->ops);
+err:
+	kfree(ips);
+	kfree(batch);
 	return ret;
 }
 
-/*
- * Stop redirecting calls of @hook->addr. A CPU may still be running the
- * trampoline or handler: kcare_hooks_sync() frees what it used after a
- * grace period. Returns an error if ftrace refuses to let go (a bug): the
- * hook may then still be called and must be leaked.
- */
-static int kcare_hook_uninstall(struct kcare_hook *hook)
+/* Does nothing: kcare_hook_probe() only asks ftrace whether it may. */
+static void notrace kcare_probe_handler(unsigned long ip,
+					unsigned long parent_ip,
+					struct ftrace_ops *ops,
+					struct ftrace_regs *fregs)
 {
-	int ret = 0;
+}
 
-	if (hook->direct) {
-		ret = kcare_arch_direct_remove(&hook->arch, hook->addr);
-		if (ret)
-			/* The trampoline stays reserved: it may still be called. */
-			pr_err("%s: cannot remove the direct call (%d)\n",
-			       hook->name, ret);
-	} else if (hook->handler) {
-		ret = unregister_ftrace_function(&hook->ops);
-		if (ret) {
-			pr_err("%s: cannot remove the ftrace handler (%d)\n",
-			       hook->name, ret);
-			return ret;
+/*
+ * Whether ftrace lets us redirect @hook's function alone: how a batch that
+ * ftrace refused finds the function to blame. An error path, so one
+ * update per function probed is fine; meanwhile the probe changes nothing
+ * (its handler leaves the instruction pointer alone).
+ */
+static int kcare_hook_probe(struct kcare_hook *hook)
+{
+	struct ftrace_ops *probe;
+	int ret;
+
+	probe = kzalloc(sizeof(*probe), GFP_KERNEL);
+	if (!probe)
+		return -ENOMEM;
+	kcare_ops_init(probe, kcare_probe_handler);
+	ret = ftrace_set_filter_ip(probe, hook->addr, 0, 0);
+	if (!ret) {
+		ret = register_ftrace_function(probe);
+		if (!ret && unregister_ftrace_function(probe)) {
+			/* ftrace may still call it: better leak than crash. */
+			kcare_fail("ftrace refused to remove a probe");
+			return 0;
 		}
-		ftrace_free_filter(&hook->ops);
-		hook->handler = false;
 	}
+	ftrace_free_filter(probe);
+	kfree(probe);
 	return ret;
 }
 
@@ -177,13 +243,6 @@ static struct kcare_hook *kcare_hook_find(unsigned long addr)
 		if (hook->addr == addr)
 			return hook;
 	return NULL;
-}
-
-static void kcare_hook_free(struct kcare_hook *hook)
-{
-	kfree(hook->name);
-	kfree(hook->object);
-	kfree(hook);
 }
 
 /*
@@ -231,7 +290,11 @@ static void kcare_hook_report(struct kcare_hook *hook, int err)
 	}
 }
 
-/* Remove and free @hook; its target must be NULL. */
+/*
+ * Remove @hook; its target must be NULL. A direct call goes now; a hook
+ * of a batch leaves its ops in kcare_hooks_sync(), together with every
+ * other hook removed by the same operation. It is freed there too.
+ */
 static void kcare_hook_remove(struct kcare_hook *hook)
 {
 	/*
@@ -243,61 +306,155 @@ static void kcare_hook_remove(struct kcare_hook *hook)
 		pr_warn("%s: removing its hook while it still redirects\n",
 			hook->name);
 	list_del(&hook->list);
-	if (kcare_hook_uninstall(hook)) {
+	hook->staged = false;
+	if (hook->direct && kcare_arch_direct_remove(&hook->arch, hook->addr)) {
 		/* ftrace may still call into it: better leak than crash. */
-		pr_err("%s: leaking its hook\n", hook->name);
+		pr_err("%s: cannot remove the direct call, leaking its hook\n",
+		       hook->name);
 		kcare_fail("ftrace refused to remove a redirection");
 		return;
 	}
 	list_add_tail(&hook->list, &kcare_hooks_retired);
 }
 
+/* What kcare_batch_shrink() did. */
+enum kcare_shrink {
+	KCARE_SHRINK_NONE,	/* nothing of this batch retired, or leaked */
+	KCARE_SHRINK_ALL,	/* the ops is gone, and ftrace waited */
+	KCARE_SHRINK_SOME,	/* some call sites left: a grace period is due */
+};
+
+/*
+ * Take the retired hooks of @batch out of its ops, in one ftrace update:
+ * the whole ops when none stays.
+ */
+static enum kcare_shrink kcare_batch_shrink(struct kcare_batch *batch)
+{
+	struct kcare_hook *hook, *tmp;
+	unsigned long *ips;
+	unsigned int n = 0;
+	int ret;
+
+	list_for_each_entry(hook, &kcare_hooks_retired, list)
+		n += hook->batch == batch;
+	if (!n)
+		return KCARE_SHRINK_NONE;
+	if (n == batch->live) {
+		/* An empty filter would mean every function: drop the ops. */
+		ret = unregister_ftrace_function(&batch->ops);
+		if (ret)
+			goto fail;
+		ftrace_free_filter(&batch->ops);
+		batch->live = 0;
+		list_del(&batch->list);
+		return KCARE_SHRINK_ALL;
+	}
+
+	ips = kmalloc_array(n, sizeof(*ips), GFP_KERNEL);
+	if (!ips) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	n = 0;
+	list_for_each_entry(hook, &kcare_hooks_retired, list)
+		if (hook->batch == batch)
+			ips[n++] = hook->addr;
+	ret = ftrace_set_filter_ips(&batch->ops, ips, n, 1, 0);
+	kfree(ips);
+	if (ret)
+		goto fail;
+	batch->live -= n;
+	return KCARE_SHRINK_SOME;
+
+fail:
+	/*
+	 * The handler may still be called on them, and reads them through
+	 * the batch's table: keep them, and the batch, for ever.
+	 */
+	pr_err("cannot remove %u redirections from ftrace (%d), leaking them\n",
+	       n, ret);
+	kcare_fail("ftrace refused to remove a redirection");
+	list_for_each_entry_safe(hook, tmp, &kcare_hooks_retired, list)
+		if (hook->batch == batch)
+			list_del_init(&hook->list);
+	return KCARE_SHRINK_NONE;
+}
+
 /**
- * kcare_hooks_sync() - free the hooks removed since the last call
+ * kcare_hooks_sync() - remove from ftrace and free the hooks removed since
+ * the last call
  *
- * A task may have been preempted inside a trampoline or handler just before
- * its call site changed: one RCU-tasks grace period for all the hooks an
- * operation removed lets every such task leave before trampolines are
- * reused and handlers freed. Callers then may also release the payloads
- * whose code those hooks led to.
+ * Hooks of one batch leave ftrace in one update. Then a task may have been
+ * preempted inside a trampoline or handler just before its call site
+ * changed: one RCU-tasks grace period for all the hooks an operation
+ * removed lets every such task leave before trampolines are reused and
+ * handlers freed. Callers then may also release the payloads whose code
+ * those hooks led to.
  *
  * Context: process context, kcare_mutex held. Sleeps.
  */
 void kcare_hooks_sync(void)
 {
+	struct kcare_batch *batch, *btmp;
 	struct kcare_hook *hook, *tmp;
+	bool wait = false;
+	LIST_HEAD(dead);
 
 	lockdep_assert_held(&kcare_mutex);
 	if (list_empty(&kcare_hooks_retired))
 		return;
-	synchronize_rcu_tasks();
+	list_for_each_entry(hook, &kcare_hooks_retired, list)
+		wait |= hook->direct;
+	list_for_each_entry_safe(batch, btmp, &kcare_batches, list) {
+		switch (kcare_batch_shrink(batch)) {
+		case KCARE_SHRINK_ALL:
+			list_add_tail(&batch->list, &dead);
+			break;
+		case KCARE_SHRINK_SOME:
+			wait = true;
+			break;
+		case KCARE_SHRINK_NONE:
+			break;
+		}
+	}
+	/*
+	 * Unregistering an ops of a module (a "dynamic" one) already waited
+	 * for every task to leave ftrace's trampolines and handlers
+	 * (ftrace_shutdown(): RCU-tasks-rude, and RCU-tasks on a preemptible
+	 * kernel). A call site taken out of an ops that stays, or a direct
+	 * call, has no such wait: one for all of them here. Under emulation
+	 * a grace period costs as much as a whole ftrace update.
+	 */
+	if (wait)
+		synchronize_rcu_tasks();
 	list_for_each_entry_safe(hook, tmp, &kcare_hooks_retired, list) {
 		list_del(&hook->list);
 		if (hook->direct)
 			kcare_arch_direct_release(&hook->arch);
-		kcare_hook_free(hook);
+		/* The table of its batch still points to it. */
+		if (!hook->batch)
+			kcare_hook_free(hook);
 	}
+	list_for_each_entry_safe(batch, btmp, &dead, list)
+		kcare_batch_free(batch);
 }
 
 /**
- * kcare_hook_get() - get the hook of @func, installing one if needed
+ * kcare_hook_get() - get the hook of @func, staging a new one if needed
  * @func:	the function; @func->old_addr resolved, @func->hook NULL
  *
- * The first user installs the hook in pass-through state (its target is
- * NULL, so calls still run the original code); later users of the same
- * address share it. On success @func->hook is set.
+ * Later users of the same address share the hook. A new hook does nothing
+ * until kcare_hooks_commit() installs it with every other one staged
+ * meanwhile. On success @func->hook is set, and kcare_hook_put() undoes
+ * it whether the hook was committed or not.
  *
- * Context: process context, kcare_mutex held. Sleeps.
- * Return: 0; or an error, reported with kcare_error() naming the
- * function: -EBUSY if another live patcher or IPMODIFY user owns the
- * function (the message names it as well as it can), -ENODEV or -EINVAL
- * if ftrace cannot hook it, -ENOMEM, -EOPNOTSUPP.
+ * Context: process context, kcare_mutex held.
+ * Return: 0, -ENOMEM.
  */
 int kcare_hook_get(struct kcare_func *func)
 {
 	const char *object = func->object ?: "vmlinux";
 	struct kcare_hook *hook;
-	int ret;
 
 	lockdep_assert_held(&kcare_mutex);
 	if (WARN_ON_ONCE(func->hook || !func->old_addr))
@@ -320,18 +477,124 @@ int kcare_hook_get(struct kcare_func *func)
 		kcare_hook_free(hook);
 		return -ENOMEM;
 	}
-
-	ret = kcare_hook_install(hook);
-	if (ret) {
-		kcare_hook_report(hook, ret);
-		kcare_hook_free(hook);
-		return ret;
-	}
-
 	hook->users = 1;
+	hook->staged = true;
 	list_add_tail(&hook->list, &kcare_hooks);
 	func->hook = hook;
 	return 0;
+}
+
+/*
+ * Try a direct call for @hook, where the CPU has them and the "redirect"
+ * parameter asks for them. Returns 0 when it has one, 1 when the batch's
+ * handler is to redirect it instead, or an error.
+ */
+static int kcare_hook_try_direct(struct kcare_hook *hook)
+{
+	const char *why;
+	int ret;
+
+	if (!kcare_arch_direct_wanted())
+		return 1;
+	ret = kcare_arch_direct_install(&hook->arch, hook->addr);
+	if (!ret) {
+		hook->direct = true;
+		return 0;
+	}
+	if (ret == -ENOSPC)
+		why = "every direct-call trampoline is in use";
+	else if (ret == -EBUSY)
+		/*
+		 * Either someone else's direct call (a BPF trampoline), which
+		 * tolerates one IPMODIFY handler beside it, or an IPMODIFY
+		 * user, which the handler runs into as well.
+		 */
+		why = "another direct call holds it";
+	else
+		return ret;
+	pr_info("%s: %s, redirecting with an ftrace handler\n", hook->name,
+		why);
+	return 1;
+}
+
+/* Name the function of @hooks that ftrace refused with @err, and why. */
+static void kcare_batch_report(struct kcare_hook **hooks, unsigned int nr,
+			       int err)
+{
+	char owner[160];
+	unsigned int i;
+	int ret;
+
+	/* A livepatch module we can name needs no probing. */
+	if (err == -EBUSY && !kcare_ftrace_disabled())
+		for (i = 0; i < nr; i++)
+			if (kcare_conflict_owner(hooks[i]->addr, owner,
+						 sizeof(owner))) {
+				kcare_hook_report(hooks[i], err);
+				return;
+			}
+	/* Out of memory, nobody is to blame: probing would not tell. */
+	for (i = 0; err != -ENOMEM && i < nr; i++) {
+		ret = kcare_hook_probe(hooks[i]);
+		if (ret) {
+			kcare_hook_report(hooks[i], ret);
+			return;
+		}
+	}
+	kcare_error("cannot patch %u functions from %s on: error %d installing their redirections",
+		    nr, hooks[0]->name, err);
+}
+
+/**
+ * kcare_hooks_commit() - install every staged hook
+ *
+ * Each starts pass-through (its target is NULL, so calls still run the
+ * original code). Where the "redirect" parameter asks for direct calls,
+ * each gets its own; the others, all of them by default, share one
+ * ftrace_ops installed in a single ftrace update. All or nothing for the
+ * batch; a direct call installed before a failure goes with the callers'
+ * kcare_hook_put() of every function they got.
+ *
+ * Context: process context, kcare_mutex held. Sleeps.
+ * Return: 0; or an error, reported with kcare_error() naming the
+ * function: -EBUSY if another live patcher or IPMODIFY user owns the
+ * function (the message names it as well as it can), -ENODEV or -EINVAL
+ * if ftrace cannot hook it, -ENOMEM, -EOPNOTSUPP.
+ */
+int kcare_hooks_commit(void)
+{
+	struct kcare_hook *hook, **hooks;
+	unsigned int nr = 0, n = 0;
+	int ret = 0;
+
+	lockdep_assert_held(&kcare_mutex);
+	list_for_each_entry(hook, &kcare_hooks, list)
+		nr += hook->staged;
+	if (!nr)
+		return 0;
+	hooks = kmalloc_array(nr, sizeof(*hooks), GFP_KERNEL);
+	if (!hooks)
+		return -ENOMEM;
+	list_for_each_entry(hook, &kcare_hooks, list) {
+		if (!hook->staged)
+			continue;
+		ret = kcare_hook_try_direct(hook);
+		if (ret < 0) {
+			kcare_hook_report(hook, ret);
+			goto out;
+		}
+		if (ret)
+			hooks[n++] = hook;
+	}
+	ret = n ? kcare_batch_install(hooks, n) : 0;
+	if (ret)
+		kcare_batch_report(hooks, n, ret);
+out:
+	/* Staged no more: a failure is undone by kcare_hook_put(). */
+	list_for_each_entry(hook, &kcare_hooks, list)
+		hook->staged = false;
+	kfree(hooks);
+	return ret;
 }
 
 /**

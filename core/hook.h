@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Hooks: one redirection per patched function, shared by every patch that
- * replaces it (hook.c). Installed hooks start as pass-through (target
- * NULL: the original runs); switching only changes targets.
+ * replaces it (hook.c). Hooks are installed together, in one ftrace update
+ * for a whole patchset, and start as pass-through (target NULL: the
+ * original runs); switching only changes targets.
  */
 #ifndef _KCARE_HOOK_H
 #define _KCARE_HOOK_H
@@ -14,6 +15,7 @@
 #include "arch_hook.h"		/* struct kcare_arch_hook, from arch/<arch>/ */
 
 struct kcare_func;
+struct kcare_batch;
 
 /**
  * struct kcare_hook - the redirection of one function
@@ -23,9 +25,11 @@ struct kcare_func;
  * @target:	NULL: the original code runs
  * @users:	kcare_funcs that use this hook
  * @list:	in the list of installed or of retired hooks
+ * @staged:	got but not installed yet: kcare_hooks_commit() installs it
  * @direct:	calls go through a direct-call trampoline (@arch)
- * @handler:	@ops is registered: the ftrace handler redirects calls
- * @ops:	the ftrace_ops of the handler
+ * @batch:	the ftrace_ops whose handler redirects calls (hook.c), shared
+ *		with every hook installed in the same commit; it also owns
+ *		the hook's memory
  * @arch:	the CPU-specific state (the trampoline)
  */
 struct kcare_hook {
@@ -35,14 +39,16 @@ struct kcare_hook {
 	void *target;
 	unsigned int users;
 	struct list_head list;
+	bool staged;
 	bool direct;
-	bool handler;
-	struct ftrace_ops ops;
+	struct kcare_batch *batch;
 	struct kcare_arch_hook arch;
 };
 
-/* Get the hook of @func (installing one, pass-through, if needed). */
+/* Get the hook of @func; a new one is staged until kcare_hooks_commit(). */
 int kcare_hook_get(struct kcare_func *func);
+/* Install every staged hook, pass-through, in one ftrace update. */
+int kcare_hooks_commit(void);
 /* Drop @func's use of its hook; the last user removes it (must be idle). */
 void kcare_hook_put(struct kcare_func *func);
 /* Free removed hooks after one RCU-tasks grace period for all of them. */

@@ -31,7 +31,7 @@ static int __init kcare_init(void)
 		return ret;
 	ret = kcare_freezer_init();
 	if (ret)
-		return ret;
+		goto err_stack;
 	ret = kcare_patchset_init();
 	if (ret)
 		goto err_freezer;
@@ -41,6 +41,8 @@ static int __init kcare_init(void)
 
 err_freezer:
 	kcare_freezer_exit();
+err_stack:
+	kcare_stack_exit();
 	return ret;
 }
 
@@ -54,6 +56,7 @@ static void __exit kcare_exit(void)
 	kcare_patchset_exit();
 	kcare_shadow_exit();
 	kcare_freezer_exit();
+	kcare_stack_exit();
 	pr_info("engine unloaded\n");
 }
 

@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/ctype.h>
+#include <linux/kallsyms.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -21,6 +22,7 @@
 #include "error.h"
 #include "freezer.h"
 #include "hook.h"
+#include "linkaddr.h"
 #include "module.h"
 #include "patchset.h"
 #include "state.h"
@@ -187,18 +189,31 @@ static const char *kcare_lookup_failure(int ret)
  */
 static int kcare_resolve(struct kcare_patchset *set, const char *object)
 {
+	unsigned long addr, link, offset = 0;
+	char name[KSYM_NAME_LEN];
 	struct kcare_symbol *sym;
 	struct kcare_patch *p;
 	struct kcare_func *f;
-	unsigned long addr;
 	int ret;
 
+	/* Only vmlinux symbols have link-time addresses (linkaddr.c). */
+	if (!object) {
+		ret = kcare_link_offset(set->id, set->symbols, &offset);
+		if (ret)
+			return ret;
+	}
 	for (sym = set->symbols; sym && sym->name; sym++) {
 		const char *obj = kcare_obj(sym->object);
 
 		if (object ? strcmp(obj, object) : !kcare_object_loaded(obj))
 			continue;
-		ret = kcare_symbol_lookup(obj, sym->name, sym->sympos, &addr);
+		ret = kcare_link_split(sym->name, name, sizeof(name), &link);
+		if (!ret)
+			ret = kcare_symbol_lookup(obj, name, sym->sympos, &addr);
+		if (ret == -ENOENT && link) {
+			addr = link + offset;
+			ret = 0;
+		}
 		if (ret) {
 			kcare_error("patchset %s: cannot resolve symbol %s:%s%s (%d)",
 				    set->id, obj, sym->name,
@@ -232,7 +247,10 @@ static int kcare_resolve(struct kcare_patchset *set, const char *object)
 	return 0;
 }
 
-/* Install the hooks of every resolved function of @set in @object. */
+/*
+ * Install the hooks of every resolved function of @set in @object, all at
+ * once. On error some may have been got: kcare_uninstall() drops them.
+ */
 static int kcare_install(struct kcare_patchset *set, const char *object)
 {
 	struct kcare_patch *p;
@@ -245,13 +263,16 @@ static int kcare_install(struct kcare_patchset *set, const char *object)
 				continue;
 			if (object && strcmp(kcare_obj(f->object), object))
 				continue;
-			/* kcare_hook_get() says why it failed. */
 			ret = kcare_hook_get(f);
-			if (ret)
+			if (ret) {
+				kcare_error("patchset %s: out of memory for %s",
+					    set->id, f->name);
 				return ret;
+			}
 		}
 	}
-	return 0;
+	/* kcare_hooks_commit() says why it failed. */
+	return kcare_hooks_commit();
 }
 
 /* Undo kcare_install() for @object (NULL: all) and forget resolutions. */

@@ -35,6 +35,7 @@
 #include "arch.h"
 #include "error.h"
 #include "hook.h"
+#include "runlog.h"
 #include "stack.h"
 #include "switch.h"
 #include "symbols.h"
@@ -81,7 +82,14 @@ int kcare_stack_init(void)
 	}
 	if (!ret)
 		ret = kcare_arch_stack_init();
+	if (!ret && kcare_runlog_init())
+		pr_warn("cannot log which tasks run: the pause visits every thread\n");
 	return ret;
+}
+
+void kcare_stack_exit(void)
+{
+	kcare_runlog_exit();
 }
 
 static int kcare_range_cmp(const void *a, const void *b)
@@ -171,6 +179,7 @@ void kcare_stack_clear_blockers(struct kcare_stack_check *sc)
 
 void kcare_stack_free(struct kcare_stack_check *sc)
 {
+	kcare_runlog_stop();
 	kcare_stack_clear_blockers(sc);
 	kvfree(sc->ranges);
 	kvfree(sc->seen);
@@ -269,7 +278,10 @@ static int kcare_stack_scan_one(struct task_struct *t, void *arg)
 		return -EBUSY;
 	if (kcare_stack_check_task(sc, t))
 		return 1;
-	if (sc->nr_seen < sc->max_seen) {
+	if (sc->nr_seen == sc->max_seen) {
+		/* Nobody will know it was clean: the pause visits every thread. */
+		sc->partial = true;
+	} else {
 		s = &sc->seen[sc->nr_seen++];
 		s->task = t;
 		s->start_time = t->start_time;
@@ -297,10 +309,14 @@ unsigned int kcare_stack_scan(struct kcare_stack_check *sc)
 {
 	struct task_struct *g, *t;
 	unsigned int nr = 0;
+	int cpu;
 
 	kcare_stack_clear_blockers(sc);
 	sc->nr_seen = 0;
 	sc->tasks = 0;
+	sc->partial = false;
+	/* Before the first walk: whatever runs after it is noted. */
+	kcare_runlog_start();
 
 	/* Room for every thread, and some that may appear meanwhile. */
 	rcu_read_lock();
@@ -321,6 +337,16 @@ unsigned int kcare_stack_scan(struct kcare_stack_check *sc)
 		kcare_task_call_func(t, kcare_stack_scan_one, sc);
 	}
 	rcu_read_unlock();
+	/*
+	 * The idle tasks are not on the thread list. One not on its CPU now
+	 * is checked here, so that the pause need not walk it unless it runs
+	 * meanwhile, which the run log notes.
+	 */
+	for_each_online_cpu(cpu) {
+		t = kcare_idle_task ? kcare_idle_task(cpu) : NULL;
+		if (t)
+			kcare_task_call_func(t, kcare_stack_scan_one, sc);
+	}
 
 	sort(sc->seen, sc->nr_seen, sizeof(*sc->seen), kcare_seen_cmp, NULL);
 	return sc->total_blockers;
@@ -337,10 +363,21 @@ static bool kcare_stack_known_clean(const struct kcare_stack_check *sc,
 	       s->switches == kcare_task_switches(t);
 }
 
+/* kcare_runlog_for_each()'s callback: walk @t, which ran since the scan. */
+static bool kcare_stack_verify_one(struct task_struct *t, void *arg)
+{
+	struct kcare_stack_check *sc = arg;
+
+	if (READ_ONCE(t->on_cpu))
+		return false;
+	sc->walked_in_pause++;
+	return kcare_stack_check_task(sc, t);
+}
+
 unsigned int kcare_stack_verify(struct kcare_stack_check *sc)
 {
 	struct task_struct *g, *t;
-	int cpu;
+	int cpu, ret;
 
 	/* The blockers of the scan were cleared: it found none. */
 	sc->walked_in_pause = 0;
@@ -350,7 +387,20 @@ unsigned int kcare_stack_verify(struct kcare_stack_check *sc)
 	 * or runs: the thread list and every stack hold still. The tasks on
 	 * a CPU are the CPU stoppers (this one included), which run only
 	 * stop_machine()'s own code.
+	 *
+	 * A task the scan found clean and that did not run since is clean
+	 * still; the run log names those that ran, idle tasks included, so
+	 * only they are walked. A task that never ran since it was forked
+	 * has only its fork frame on its stack. Without a complete log,
+	 * every thread is visited.
 	 */
+	if (!sc->partial) {
+		ret = kcare_runlog_for_each(kcare_stack_verify_one, sc);
+		if (ret >= 0) {
+			sc->tasks = sc->nr_seen + sc->walked_in_pause;
+			return sc->total_blockers;
+		}
+	}
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
 		if (READ_ONCE(t->on_cpu))

@@ -3,8 +3,8 @@
  * The stack check (stack.c): whether any task has a function being
  * switched on its stack. Outside the pause, kcare_stack_scan() walks every
  * task it can pin and remembers those it found clean; in the pause,
- * kcare_stack_verify() walks only the tasks that ran since, so the pause
- * stays short.
+ * kcare_stack_verify() walks only the tasks that ran since (runlog.c
+ * names them), so the pause stays short however many threads exist.
  */
 #ifndef _KCARE_STACK_H
 #define _KCARE_STACK_H
@@ -42,6 +42,7 @@ struct kcare_stack_check {
 	unsigned int nr_ranges;
 	struct kcare_stack_seen *seen;
 	unsigned int nr_seen, max_seen;
+	bool partial;			/* a clean task is missing in seen */
 	struct kcare_blocker blockers[KCARE_MAX_BLOCKERS];
 	unsigned int nr_blockers;	/* stored in blockers[] */
 	unsigned int total_blockers;	/* found, may be more */
@@ -51,6 +52,7 @@ struct kcare_stack_check {
 };
 
 int kcare_stack_init(void);
+void kcare_stack_exit(void);
 /* Collect the code ranges @sw changes; -ENOMEM or -ENOENT (no symbol). */
 int kcare_stack_prepare(struct kcare_stack_check *sc,
 			const struct kcare_switch *sw);

@@ -155,6 +155,16 @@ unresolved_symbol_refused() {
 	EOT
 }
 
+link_addresses_refused() {
+	reset
+	target_load
+	kc_expect_fail apply badlink
+	expect_values "$ORIG"
+	expect_state idle "" 0
+	grep -q "patchset K_TEST_BAD: drop_slab@ffff800008100000 is at 0x[0-9a-f]*.*built for another kernel's symbol table" \
+		$KC_SYSFS/last_error || kc_fail "last_error: $(cat $KC_SYSFS/last_error)"
+}
+
 pre_apply_refusal_changes_nothing() {
 	reset
 	target_load
@@ -232,17 +242,35 @@ engine_pinned_while_active() {
 	modprobe kcare
 }
 
+# No call site of kcare_test_fn_b is redirected by anyone.
+expect_fn_b_untouched() {
+	! grep -q '^kcare_test_fn_b' /sys/kernel/tracing/enabled_functions ||
+		kc_fail "kcare_test_fn_b still hooked: $(grep kcare_test_fn_b /sys/kernel/tracing/enabled_functions)"
+}
+
+# One apply, refused: the batch's other function (b) is left untouched.
+refused_by_livepatch() {
+	kc_expect_fail apply t1
+	expect_values "a=100 b=2 c=3"
+	expect_state idle "" 0
+	expect_fn_b_untouched
+	grep -q "kcare_test_target:kcare_test_fn_a.*kcare_test_klp" $KC_SYSFS/last_error ||
+		kc_fail "last_error: $(cat $KC_SYSFS/last_error)"
+}
+
 livepatch_conflict_reported() {
 	reset
 	target_load
 	insmod $M/kcare_test_klp.ko
 	kc_wait_until 30 sh -c '[ "$(cat /sys/kernel/livepatch/kcare_test_klp/transition)" = 0 ]'
 	expect_values "a=100 b=2 c=3"
-	kc_expect_fail apply t1
-	expect_values "a=100 b=2 c=3"
-	expect_state idle "" 0
-	grep -q "kcare_test_target:kcare_test_fn_a.*kcare_test_klp" $KC_SYSFS/last_error ||
-		kc_fail "last_error: $(cat $KC_SYSFS/last_error)"
+	refused_by_livepatch
+	# Direct calls: b gets its own before a is refused, and loses it.
+	if [ -e /sys/module/kcare/parameters/redirect ]; then
+		echo direct >/sys/module/kcare/parameters/redirect
+		refused_by_livepatch
+		echo handler >/sys/module/kcare/parameters/redirect
+	fi
 	echo 0 >/sys/kernel/livepatch/kcare_test_klp/enabled
 	kc_wait_until 30 sh -c '[ ! -e /sys/kernel/livepatch/kcare_test_klp ]'
 	rmmod kcare_test_klp
@@ -308,6 +336,7 @@ kc_scenario "cumulative replace keeps, drops and adds functions" cumulative_repl
 kc_scenario "lower level refused unless forced" lower_level_refused
 kc_scenario "wrong kernel build-id refused" wrong_build_id_refused
 kc_scenario "unresolved symbol refused, naming it, nothing changed" unresolved_symbol_refused
+kc_scenario "link-time addresses that disagree with kallsyms refused" link_addresses_refused
 kc_scenario "pre-apply refusal changes nothing" pre_apply_refusal_changes_nothing
 kc_scenario "module target patched on load, reverted on unload" module_target_patched_on_load
 kc_scenario "sysctl toggle off and on" sysctl_toggle_off_and_on

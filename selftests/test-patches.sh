@@ -191,6 +191,19 @@ shadow_variable_and_static_call() {
 	kc_assert_eq "$(drop_caches_logs)" $((n + 5)) "log lines after revert"
 }
 
+# Writing 4 sets the kernel's static stfu, which silences drop_caches: the
+# patched copy stays silent only if it reads that very variable.
+kernel_variable_shared() {
+	local n
+	reset
+	echo 4 >/proc/sys/vm/drop_caches
+	apply_demo
+	n=$(drop_caches_logs)
+	sh -c 'echo 3 >/proc/sys/vm/drop_caches'
+	kc_assert_eq "$(drop_caches_logs)" "$n" "log lines with the kernel's stfu set"
+	revert_demo
+}
+
 kc_scenario "proc show function patched and reverted" proc_show_function
 kc_scenario "proc show function consistent under reads" proc_show_consistent_under_reads
 if [ "$KC_ARCH" = x86_64 ]; then
@@ -201,5 +214,8 @@ else
 	kc_scenario "module function patched before and after the module loads" module_entry_before_and_after_load
 fi
 kc_scenario "shadow variable and static call" shadow_variable_and_static_call
+# Last: writing 4 silences drop_caches for the rest of the boot.
+kc_scenario "the patch uses the kernel's own variable (arm64: by link-time address)" \
+	kernel_variable_shared
 reset
 kc_done

@@ -27,11 +27,14 @@
 static DECLARE_BITMAP(kcare_tramps_used, KCARE_NR_TRAMPS);
 
 /*
- * The module parameter "redirect": "direct" (the default) or "handler",
- * to force the ftrace handler everywhere, e.g. to compare the cost of the
- * two. Read when a hook is installed; hooks already there keep their way.
+ * The module parameter "redirect": "handler" (the default: core/hook.c's
+ * ftrace handler, one ftrace update for a whole patchset) or "direct" (a
+ * trampoline per function: cheaper calls, but one ftrace update each,
+ * about 40 ms to apply and 140 ms to remove per function under
+ * emulation; see Documentation/performance.md). Read when hooks are
+ * installed; hooks already there keep their way.
  */
-static bool kcare_redirect_handler;
+static bool kcare_redirect_handler = true;
 
 static int kcare_redirect_set(const char *val, const struct kernel_param *kp)
 {
@@ -57,7 +60,7 @@ static const struct kernel_param_ops kcare_redirect_ops = {
 
 module_param_cb(redirect, &kcare_redirect_ops, NULL, 0644);
 MODULE_PARM_DESC(redirect,
-		 "how calls reach replacements: direct (ftrace direct-call trampolines, default) or handler (ftrace IPMODIFY handler)");
+		 "how calls reach replacements: handler (one ftrace IPMODIFY handler for a whole patchset, default) or direct (an ftrace direct-call trampoline per function)");
 
 static unsigned long kcare_tramp_addr(int tramp)
 {

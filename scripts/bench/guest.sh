@@ -88,8 +88,9 @@ per_call() {
 		out call_ns_milli.unpatched "$(loop_ns)"
 		out getpid_cps.unpatched "$(getpid_rate)"
 
-		for way in direct handler; do
-			if [ $way = handler ] && [ "$ARCH" = x86_64 ]; then redirect handler; fi
+		# x86_64: the default (batched handler) and redirect=direct
+		for way in handler direct; do
+			[ "$ARCH" != x86_64 ] || redirect $way
 			x=kcare_$way
 			[ "$ARCH" = x86_64 ] || x=kcare_handler
 			kcare_apply bench1 >/dev/null || die "bench1 apply ($way): $(cat $K/last_error)"
@@ -103,8 +104,16 @@ per_call() {
 			kcare_revert >/dev/null || die "benchsys revert: $(cat $K/last_error)"
 			kcare_drop benchsys
 			[ "$ARCH" = x86_64 ] || break
-			redirect direct
 		done
+		[ "$ARCH" != x86_64 ] || redirect handler
+
+		# the floor of the handler path: an empty ftrace handler
+		if [ -e $M/kcare_bench_ftrace.ko ]; then
+			insmod $M/kcare_bench_ftrace.ko || die "cannot load kcare_bench_ftrace"
+			[ $r -gt 0 ] || show_hook ftrace_empty kcare_bench_fn_00
+			out call_ns_milli.ftrace_empty "$(loop_ns)"
+			rmmod kcare_bench_ftrace
+		fi
 
 		if [ -n "$KLP" ]; then
 			klp_apply kcare_bench_klp1 60000 >/dev/null || die "klp1 apply"
@@ -160,6 +169,19 @@ stop_sleepers() {
 	SLEEP_PIDS=
 }
 tasks() { ls -d /proc/[0-9]* | wc -l; }
+# threads: every task the freezer may have to check (loadavg's total)
+threads() { cut -d' ' -f4 /proc/loadavg | cut -d/ -f2; }
+# sleeper_threads N: N more threads asleep, in one process
+sleeper_threads() {
+	local want=$(($(threads) + $1)) i=0
+
+	$B sleeper-threads $1 &
+	SLEEP_PIDS="$SLEEP_PIDS $!"
+	while [ $(threads) -lt $want ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
 
 # ---- 2. apply latency --------------------------------------------------
 # latency WHEN: REPS applies and reverts of 1, 10 and 100 functions
@@ -240,11 +262,15 @@ success() {
 
 # ---- 3. pause ----------------------------------------------------------
 # pause TASKS: 2 * REPS switches of 10 functions with about TASKS tasks
+# (threads: what the freezer checks)
 pause() {
 	local want=$1 have r
-	have=$(tasks)
-	[ $have -ge $want ] || sleepers $((want - have))
-	note "pause: $(tasks) tasks"
+	# the default limit (memory / 128 KiB) stops near 3500 in this guest
+	[ $(cat /proc/sys/kernel/threads-max) -gt $((want * 2)) ] ||
+		echo $((want * 2)) >/proc/sys/kernel/threads-max
+	have=$(threads)
+	[ $have -ge $want ] || sleeper_threads $((want - have))
+	note "pause: $(threads) threads"
 	r=0
 	while [ $r -lt $((REPS * 2)) ]; do
 		kcare_apply bench10 >/dev/null || die "bench10 apply: $(cat $K/last_error)"
@@ -340,7 +366,7 @@ for step in ${BENCH_STEPS:-footprint per_call latency_idle pause success latency
 		success
 		stop_hammers
 		;;
-	pause) pause 100; pause 1000 ;;
+	pause) pause 100; pause 1000; pause 5000 ;;
 	*) $step ;;
 	esac
 	note "step $step took $(($(cut -d. -f1 /proc/uptime) - t0)) s of guest time"

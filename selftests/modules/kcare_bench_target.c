@@ -39,6 +39,8 @@ KCARE_BENCH_FUNCS100(BENCH_DECL)
 		return x + 1;						\
 	}
 KCARE_BENCH_FUNCS100(BENCH_FN)
+/* For kcare_bench_ftrace, the floor of the handler path. */
+EXPORT_SYMBOL_GPL(kcare_bench_fn_00);
 
 /* The last loop's figures; protected by kcare_bench_lock. */
 static DEFINE_MUTEX(kcare_bench_lock);

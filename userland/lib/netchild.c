@@ -30,6 +30,7 @@
 #include <curl/curl.h>
 #include <seccomp.h>
 
+#include "landlock.h"
 #include "netchild.h"
 #include "util.h"
 
@@ -175,6 +176,23 @@ int kc_netchild_decode(const unsigned char *buf, size_t len, int *rc,
 	return 0;
 }
 
+/*
+ * What the child may still read, whatever its uid: what the resolver,
+ * libcurl and OpenSSL open during a transfer (name service files, CA
+ * certificates, OpenSSL's configuration, time zones), the libraries they
+ * may load, and the random device. Nothing else: not /etc/shadow, not
+ * /root, not the cache or the keys.
+ */
+static const char *const kc_net_readable[] = {
+	"/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/host.conf",
+	"/etc/gai.conf", "/etc/services", "/etc/protocols", "/etc/localtime",
+	"/etc/ssl", "/etc/ca-certificates", "/etc/pki",
+	"/usr/lib/ssl", "/usr/share/ca-certificates",
+	"/usr/local/share/ca-certificates", "/usr/share/zoneinfo",
+	"/lib", "/lib64", "/usr/lib", "/usr/lib64",
+	"/dev/urandom", "/dev/null",
+};
+
 /* Who the child becomes: the dedicated user, else nobody. */
 static void kc_net_ids(uid_t *uid, gid_t *gid)
 {
@@ -254,6 +272,15 @@ kc_net_child(kc_netchild_fn fn, void *arg, const int *fds, int nfds,
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		kc_net_setup_failed(rfd, "prctl");
+	/*
+	 * seccomp cannot tell one path from another; Landlock can. Where the
+	 * kernel has none (before 5.13, or not enabled), the dropped uid is
+	 * what keeps root's files closed.
+	 */
+	if (kc_landlock_read_only(kc_net_readable,
+				  sizeof(kc_net_readable) / sizeof(kc_net_readable[0])) &&
+	    errno != ENOSYS && errno != EOPNOTSUPP)
+		kc_net_setup_failed(rfd, "landlock");
 	ctx = kc_net_filter();
 	if (!ctx)
 		kc_net_setup_failed(rfd, "seccomp rules");

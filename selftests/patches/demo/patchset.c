@@ -35,6 +35,20 @@ static struct kcare_patch demo_patches[] = {
 };
 
 /*
+ * DEMO_LINK(name, addr): on arm64, @name with its link-time address in
+ * the System.map of the kernel this patchset is for (Debian's
+ * linux-image-6.1.0-56-arm64-dbg; scripts/setup extracts it into
+ * .cache/arm64/): kallsyms there has no variables, and the engine
+ * relocates them by the KASLR offset the other addresses imply (the
+ * functions kallsyms knows vouch for it; Documentation/writing-patches.md).
+ */
+#ifdef CONFIG_X86_64
+#define DEMO_LINK(name, addr)	name
+#else
+#define DEMO_LINK(name, addr)	name "@" addr
+#endif
+
+/*
  * What the new functions use and the kernel does not export, each name as
  * /proc/kallsyms shows it in this kernel (all unique in their object).
  */
@@ -56,16 +70,18 @@ static struct kcare_symbol demo_symbols[] = {
 	{ "entries_lock", "binfmt_misc", 0, &demo_bm_entries_lock },
 #else
 	/* personality.c */
-	{ "system_32bit_el0_cpumask", "vmlinux", 0, &demo_system_32bit_el0_cpumask },
+	{ DEMO_LINK("system_32bit_el0_cpumask", "ffff8000080253e0"), "vmlinux",
+	  0, &demo_system_32bit_el0_cpumask },
 #endif
-	/* shadow_drop_caches.c */
-#ifdef CONFIG_X86_64
-	/* a variable: arm64's kallsyms has none (shadow_drop_caches.c) */
-	{ "stfu.0", "vmlinux", 0, &demo_drop_caches_stfu },
-#endif
-	{ "iterate_supers", "vmlinux", 0, &demo_iterate_supers },
-	{ "drop_slab", "vmlinux", 0, &demo_drop_slab },
-	{ "drop_pagecache_sb", "vmlinux", 0, &demo_drop_pagecache_sb },
+	/* shadow_drop_caches.c; stfu.0 is a variable */
+	{ DEMO_LINK("stfu.0", "ffff800009fc6344"), "vmlinux", 0,
+	  &demo_drop_caches_stfu },
+	{ DEMO_LINK("iterate_supers", "ffff8000083b1174"), "vmlinux", 0,
+	  &demo_iterate_supers },
+	{ DEMO_LINK("drop_slab", "ffff8000082d7884"), "vmlinux", 0,
+	  &demo_drop_slab },
+	{ DEMO_LINK("drop_pagecache_sb", "ffff800008443aa0"), "vmlinux", 0,
+	  &demo_drop_pagecache_sb },
 	{ }
 };
 

@@ -23,11 +23,11 @@
  * static drop_pagecache_sb() through iterate_supers(), reaches the value
  * written, sysctl_drop_caches, through the table it is given (table->data),
  * and uses its own static "stfu", named stfu.0 in /proc/kallsyms: the copy
- * uses the kernel's where it can, so that writing 4 before the patch still
- * silences it. Debian's arm64 kernel keeps no variables in kallsyms (no
- * CONFIG_KALLSYMS_ALL): there the patch has its own stfu, which starts
- * cleared, so after a 4 written before the patch each task logs once more.
- * The functions are reached through the pointers declared in demo.h.
+ * uses the kernel's, so that writing 4 before the patch still silences it.
+ * Debian's arm64 kernel keeps no variables in kallsyms (no
+ * CONFIG_KALLSYMS_ALL): there the patchset gives stfu.0's link-time
+ * address, which the engine relocates (patchset.c, DEMO_LINK). The
+ * functions are reached through the pointers declared in demo.h.
  *
  * Copied from fs/drop_caches.c of Linux 6.1.192 (Debian linux-source-6.1
  * 6.1.192-2). Changes: non-exported symbols through pointers or the table,
@@ -44,12 +44,7 @@
 /* ASCII "kcDC": the id of this patch's shadow variable. */
 #define DEMO_DROP_CACHES_SHADOW_ID	0x6b634443UL
 
-#ifdef CONFIG_X86_64
 int *demo_drop_caches_stfu;
-#else
-static int demo_drop_caches_own_stfu;
-int *demo_drop_caches_stfu = &demo_drop_caches_own_stfu;
-#endif
 typeof(iterate_supers) *demo_iterate_supers;
 typeof(drop_slab) *demo_drop_slab;
 void (*demo_drop_pagecache_sb)(struct super_block *sb, void *unused);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Test payloads the engine must refuse, changing nothing; which one is
- * chosen at build time (-DBAD_BUILD_ID, -DBAD_SYMBOL, -DBAD_PRE_APPLY).
+ * chosen at build time (-DBAD_BUILD_ID, -DBAD_SYMBOL, -DBAD_PRE_APPLY,
+ * -DBAD_LINK).
  * Each would patch a -> 31 if it were accepted.
  */
 #include "test.h"
@@ -38,6 +39,19 @@ static struct kcare_patch bad_patches[] = {
 static int (*bad_missing)(void);
 static struct kcare_symbol bad_symbols[] = {
 	{ "kcare_no_such_symbol", "vmlinux", 0, &bad_missing },
+	{ }
+};
+#elif defined(BAD_LINK)
+/*
+ * Link-time addresses from no kernel's symbol table: the two functions,
+ * which kallsyms knows everywhere, disagree on the KASLR offset.
+ */
+static unsigned long bad_anchor1, bad_anchor2;
+static int bad_variable;
+static struct kcare_symbol bad_symbols[] = {
+	{ "kcare_no_such_variable@ffff800009000000", "vmlinux", 0, &bad_variable },
+	{ "iterate_supers@ffff800008100000", "vmlinux", 0, &bad_anchor1 },
+	{ "drop_slab@ffff800008100000", "vmlinux", 0, &bad_anchor2 },
 	{ }
 };
 #else

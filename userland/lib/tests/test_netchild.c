@@ -70,6 +70,34 @@ static void test_shadow_unreadable(void **state)
 	assert_non_null(strstr(err, "cannot open /etc/shadow: Permission denied"));
 }
 
+/*
+ * /etc/passwd is readable by every uid: only Landlock keeps the child out
+ * of it. /etc/hosts is on the child's list: readable.
+ */
+static int job_read(void *arg, const int *fds, char *e, size_t elen)
+{
+	const char *path = arg;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return kc_fail(e, elen, "cannot open %s: %s", path, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+static void test_only_listed_files_readable(void **state)
+{
+	int rc;
+
+	rc = kc_netchild_run(job_read, "/etc/passwd", NULL, 0, 10000, err,
+			     sizeof(err));
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "cannot open /etc/passwd: Permission denied"));
+	rc = kc_netchild_run(job_read, "/etc/hosts", NULL, 0, 10000, err,
+			     sizeof(err));
+	assert_int_equal(rc, 0);
+}
+
 static int job_write_open(void *arg, const int *fds, char *e, size_t elen)
 {
 	int fd = open("/tmp/kc-netchild-must-not-exist", O_WRONLY | O_CREAT, 0600);
@@ -185,6 +213,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_job_runs_unprivileged),
 		cmocka_unit_test(test_shadow_unreadable),
+		cmocka_unit_test(test_only_listed_files_readable),
 		cmocka_unit_test(test_write_open_kills),
 		cmocka_unit_test(test_exec_kills),
 		cmocka_unit_test(test_fork_kills),
