@@ -228,8 +228,8 @@ usage_errors() {
 		--uname --check --status --set-sticky-patch --set-patch-type --import-key --doctor; do
 		grep -q -- "$v" $OUT || kc_fail "--help does not list $v"
 	done
-	run 1 kcarectl --register KEY
-	err_has '^kcarectl: --register is not available yet: registration comes in a later release'
+	run 1 kcarectl --tag T
+	err_has '^kcarectl: --tag is not available yet: registration comes in a later release'
 	# verbs that change the system say so to other users, before anything
 	run 1 su -s /bin/sh nobody -c 'kcarectl --update'
 	err_has '^kcarectl: --update changes the system: run it as root$'

@@ -6,10 +6,13 @@
 KCARECTL_LC_LIBS := $(shell $(PKG_CONFIG) --libs libdw libelf 2>/dev/null || echo -ldw -lelf)
 KCARECTL_SRCS := $(wildcard userland/kcarectl/*.c) $(LOADER_SRCS) $(LIBKC_SRCS)
 KCARECTL_HDRS := $(wildcard userland/kcarectl/*.h) $(LOADER_HDRS) $(LIBKC_HDRS)
+# json-c: the registration API's answers (register.c).
+KCARECTL_PKGS := json-c
 BINS += $(O)/kcarectl
 $(O)/kcarectl: $(KCARECTL_SRCS) $(KCARECTL_HDRS) $(LC_SRCS) $(LC_HDRS) VERSION
 	@mkdir -p $(O)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LC_CFLAGS) -o $@ $(KCARECTL_SRCS) $(LC_SRCS) $(PKG_LIBS) $(KCARECTL_LC_LIBS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LC_CFLAGS) $$($(PKG_CONFIG) --cflags $(KCARECTL_PKGS)) -o $@ \
+		$(KCARECTL_SRCS) $(LC_SRCS) $(PKG_LIBS) $(KCARECTL_LC_LIBS) $$($(PKG_CONFIG) --libs $(KCARECTL_PKGS))
 
 # The configuration's tests link the configuration files only.
 CTL_CONFIG_SRCS := userland/kcarectl/config.c userland/kcarectl/sysctl-conf.c

@@ -13,6 +13,7 @@
 #include "ctl.h"
 #include "json.h"
 #include "lock.h"
+#include "register.h"
 #include "state.h"
 #include "update.h"
 #include "util.h"
@@ -142,6 +143,8 @@ out_ix:
 	kcl_index_free(&ix);
 out_u:
 	kc_update_free(&u);
+	/* Registered: report the outcome; a failure here is only a warning. */
+	kc_reg_checkin_after_update(&cfg);
 	kc_config_free(&cfg);
 	return rc;
 }

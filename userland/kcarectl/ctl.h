@@ -2,7 +2,7 @@
 /*
  * kcarectl's verbs, by concern: updating and reverting (ctl-update.c),
  * reporting (ctl-info.c), the diagnostic report (ctl-doctor.c), user-space
- * patching (ctl-lib.c, ctl-lib-info.c), and the
+ * patching (ctl-lib.c, ctl-lib-info.c), registration (ctl-register.c), and the
  * rest with main() (kcarectl.c).
  */
 #ifndef _KCARE_CTL_H
@@ -23,6 +23,8 @@
 
 /* "kcarectl: MESSAGE" on stderr; returns KC_EXIT_ERROR. */
 __attribute__((format(printf, 1, 2))) int kc_error(const char *fmt, ...);
+/* The run's lock (lock.h) while a KC_LOCK verb runs, else -1. */
+extern int kc_lock_fd;
 /* kcare.conf, or a message and -1. */
 int kc_load_config(struct kc_config *cfg);
 /* PRETTY "ID VERSION_ID" of /etc/os-release, or "Linux". */
@@ -48,5 +50,11 @@ int kc_cmd_userspace_update(const char *arg, const struct kc_opts *opts);
 int kc_cmd_lib_unload(const char *arg, const struct kc_opts *opts);
 int kc_cmd_lib_info(const char *arg, const struct kc_opts *opts);
 int kc_cmd_lib_patch_info(const char *arg, const struct kc_opts *opts);
+
+/* Registration (ctl-register.c). */
+int kc_cmd_register(const char *arg, const struct kc_opts *opts);
+int kc_cmd_unregister(const char *arg, const struct kc_opts *opts);
+int kc_cmd_license_info(const char *arg, const struct kc_opts *opts);
+int kc_cmd_checkin(const char *arg, const struct kc_opts *opts);
 
 #endif /* _KCARE_CTL_H */

@@ -15,6 +15,7 @@
 #include "cache.h"
 #include "fetch.h"
 #include "netchild.h"
+#include "register.h"
 #include "sandbox-parse.h"
 #include "state.h"
 #include "sysctl-conf.h"
@@ -345,20 +346,21 @@ const struct kcl_index_level *kc_update_choose(struct kc_update *u,
 {
 	const struct kc_config *c = u->cfg;
 	struct kcl_select sel = { 0 };
-	char e[512];
+	char e[512], date[7] = "";
 
 	*failed = false;
 	sel.patch_type = c->patch_type[0] ? c->patch_type : "default";
 	sel.delay_hours = u->delay_hours;
-	if (c->sticky == KC_STICKY_KEY) {
+	/* STICKY_PATCH=KEY: the date the server sets for this machine's key. */
+	if (c->sticky == KC_STICKY_KEY &&
+	    kc_reg_sticky(c, date, u->log, why, whylen)) {
 		*failed = true;
-		kc_fail(why, whylen,
-			 "STICKY_PATCH=KEY pins to the registration key's date, and registration is not available yet: use STICKY_PATCH=DDMMYY");
 		return NULL;
 	}
-	if (c->sticky == KC_STICKY_DATE &&
-	    kcl_sticky_parse(c->sticky_date, u->now, &sel.sticky_until, e,
-			     sizeof(e))) {
+	if (c->sticky == KC_STICKY_DATE)
+		memcpy(date, c->sticky_date, sizeof(date));
+	if (*date &&
+	    kcl_sticky_parse(date, u->now, &sel.sticky_until, e, sizeof(e))) {
 		*failed = true;
 		kc_fail(why, whylen, "STICKY_PATCH: %s", e);
 		return NULL;

@@ -6,7 +6,8 @@
 
 #include "cli.h"
 
-enum kc_mod_id { KC_MOD_JSON, KC_MOD_FORCE, KC_MOD_FREEZER, KC_MOD_PREFIX, KC_MOD_TEST };
+enum kc_mod_id { KC_MOD_JSON, KC_MOD_FORCE, KC_MOD_FREEZER, KC_MOD_PREFIX, KC_MOD_TEST,
+		 KC_MOD_AUTORETRY };
 
 struct kc_mod {
 	const char *name;
@@ -24,6 +25,8 @@ static const struct kc_mod kc_mods[] = {
 	{ "prefix", "P", "use feed P instead of PREFIX: test, 12h, 24h, 48h or a feed name",
 	  KC_MOD_PREFIX },
 	{ "test", NULL, "use the test feed (the same as --prefix test)", KC_MOD_TEST },
+	{ "register-autoretry", NULL, "with --register: retry until the server answers (boot before the network)",
+	  KC_MOD_AUTORETRY },
 	{ NULL },
 };
 
@@ -118,6 +121,9 @@ static int kc_modifier(const struct kc_mod *m, const char *value, int argc,
 			return -1;
 		}
 		opts->prefix = m->id == KC_MOD_TEST ? "test" : a;
+		break;
+	case KC_MOD_AUTORETRY:
+		opts->register_autoretry = true;
 		break;
 	}
 	return 0;

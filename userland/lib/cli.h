@@ -2,7 +2,8 @@
 /*
  * Command-line dispatch for kcarectl: each verb is a table entry with its
  * own help line, and --help is generated from the table. Modifiers
- * (--json, --force, --freezer, --prefix, --test) may accompany any verb.
+ * (--json, --force, --freezer, --prefix, --test,
+ * --register-autoretry) may accompany any verb.
  */
 #ifndef _KCARE_CLI_H
 #define _KCARE_CLI_H
@@ -17,6 +18,7 @@ struct kc_opts {
 	bool force;			/* --force */
 	const char *freezer;		/* --freezer none|full|smart, or NULL */
 	const char *prefix;		/* --prefix P or --test ("test"), or NULL */
+	bool register_autoretry;	/* --register-autoretry */
 };
 
 /* kc_verb.flags */

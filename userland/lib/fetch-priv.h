@@ -2,7 +2,7 @@
 /*
  * What fetch.c (one transfer: options, callbacks, an attempt, retries)
  * shares with fetch-file.c (downloads into staging files, resumed) and
- * nothing else. Not an API.
+ * fetch-api.c (JSON API calls) and nothing else. Not an API.
  */
 #ifndef _KCARE_LIB_FETCH_PRIV_H
 #define _KCARE_LIB_FETCH_PRIV_H
@@ -47,6 +47,8 @@ struct kc_xfer {
 	int io_errno;
 	/* The .part info file, rewritten when a fresh body starts; -1: none. */
 	int info_fd;
+	/* A JSON body to POST (fetch-api.c), or NULL for a GET. */
+	const char *post;
 };
 
 /* What one attempt gave. */
@@ -82,6 +84,13 @@ bool kc_fetch_again(const struct kc_fetch_opts *o, enum kc_result res,
 		    unsigned int *restarts, unsigned int *attempt);
 /* Append ", after N attempts" when there was more than one. */
 void kc_fetch_attempts_note(char *err, size_t errlen, unsigned int n);
+/*
+ * Into memory, GET or (with @post) POST, retried as kc_fetch_mem() says;
+ * *@status is the server's last answer (0: none). 0 or -1.
+ */
+int kc_fetch_buf(const struct kc_fetch_opts *o, const char *url,
+		 const char *post, size_t max_size, char **buf, size_t *len,
+		 long *status, char *err, size_t errlen);
 /* An http(s) URL and a size limit, or -1 with a message. */
 int kc_fetch_check_args(const char *url, size_t max_size, char *err,
 			size_t errlen);

@@ -455,6 +455,14 @@ enum kc_result kc_fetch_attempt(const struct kc_fetch_opts *o,
 				curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 		}
 	}
+	if (x->post) {	/* kc_fetch_api(): a JSON request */
+		hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+		if (!hdrs || curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs) ||
+		    curl_easy_setopt(c, CURLOPT_POSTFIELDS, x->post)) {
+			kc_fail(err, errlen, "%s: cannot set the libcurl options", shown);
+			goto out;
+		}
+	}
 
 	r = curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
@@ -649,17 +657,17 @@ int kc_fetch_check_args(const char *url, size_t max_size, char *err,
 }
 
 
-int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
-		  size_t max_size, char **buf, size_t *len, char *err,
-		  size_t errlen)
+int kc_fetch_buf(const struct kc_fetch_opts *o, const char *url,
+		  const char *post, size_t max_size, char **buf, size_t *len,
+		  long *status, char *err, size_t errlen)
 {
 	unsigned int attempt = 0, restarts = 0;
 	struct kc_fetch_opts dflt;
 	enum kc_result res;
-	long status = 0;
 
 	*buf = NULL;
 	*len = 0;
+	*status = 0;
 	if (!o) {
 		kc_fetch_opts_init(&dflt);
 		o = &dflt;
@@ -668,10 +676,10 @@ int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 		return -1;
 	for (;;) {
 		struct kc_xfer x = { .url = url, .max = max_size, .fd = -1,
-				     .info_fd = -1 };
+				     .info_fd = -1, .post = post };
 
 		res = kc_fetch_attempt(o, url, &x, NULL, err, errlen);
-		status = x.status;
+		*status = x.status;
 		if (res == KC_OK) {
 			if (!x.buf) {
 				x.buf = malloc(1);
@@ -688,7 +696,19 @@ int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 			break;
 	}
 	kc_fetch_attempts_note(err, errlen, attempt + 1);
-	return kc_fetch_not_found(status) ? KC_FETCH_NOT_FOUND : -1;
+	return -1;
+}
+
+int kc_fetch_mem(const struct kc_fetch_opts *o, const char *url,
+		  size_t max_size, char **buf, size_t *len, char *err,
+		  size_t errlen)
+{
+	long status;
+	int rc;
+
+	rc = kc_fetch_buf(o, url, NULL, max_size, buf, len, &status, err,
+			  errlen);
+	return rc && kc_fetch_not_found(status) ? KC_FETCH_NOT_FOUND : rc;
 }
 
 int kc_fetch_parse_headers(const char *data, size_t len, size_t max,

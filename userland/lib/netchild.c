@@ -382,6 +382,8 @@ struct kc_net_fetch {
 	const char *url;
 	size_t max;
 	const struct kc_part_info *pi;
+	bool api;		/* kc_fetch_api() with json, not kc_fetch_mem() */
+	const char *json;
 };
 
 static int kc_net_mem_job(void *arg, const int *fds, char *err,
@@ -392,7 +394,9 @@ static int kc_net_mem_job(void *arg, const int *fds, char *err,
 	size_t len;
 	int rc;
 
-	rc = kc_fetch_mem(j->o, j->url, j->max, &buf, &len, err, errlen);
+	rc = j->api ? kc_fetch_api(j->o, j->url, j->json, j->max, &buf, &len,
+				   err, errlen) :
+		kc_fetch_mem(j->o, j->url, j->max, &buf, &len, err, errlen);
 	if (rc)
 		return rc;
 	if (kc_write_full(fds[0], buf, len)) {
@@ -423,11 +427,13 @@ static long long kc_net_timeout(const struct kc_fetch_opts *o)
 	return (left > 0 ? left : 0) + 10000;
 }
 
-int kc_net_fetch_mem(const struct kc_fetch_opts *o, const char *url,
-		      size_t max_size, char **buf, size_t *len, char *err,
-		      size_t errlen)
+/* kc_net_fetch_mem() and kc_net_fetch_api(): @j's bytes in memory. */
+static int kc_net_mem(const struct kc_net_fetch *j, char **buf, size_t *len,
+		      char *err, size_t errlen)
 {
-	struct kc_net_fetch j = { o, url, max_size, NULL };
+	const struct kc_fetch_opts *o = j->o;
+	const char *url = j->url;
+	size_t max_size = j->max;
 	struct stat st;
 	int fd, rc;
 
@@ -437,8 +443,8 @@ int kc_net_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 	if (fd < 0)
 		return kc_fail(err, errlen, "cannot stage a download: %s",
 				strerror(errno));
-	rc = kc_netchild_run(kc_net_mem_job, &j, &fd, 1, kc_net_timeout(o),
-			     err, errlen);
+	rc = kc_netchild_run(kc_net_mem_job, (void *)j, &fd, 1,
+			     kc_net_timeout(o), err, errlen);
 	if (rc)
 		goto out;
 	/* The child wrote it; the parent trusts only what the limit allows. */
@@ -464,6 +470,24 @@ int kc_net_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 out:
 	close(fd);
 	return rc;
+}
+
+int kc_net_fetch_mem(const struct kc_fetch_opts *o, const char *url,
+		      size_t max_size, char **buf, size_t *len, char *err,
+		      size_t errlen)
+{
+	struct kc_net_fetch j = { o, url, max_size, NULL };
+
+	return kc_net_mem(&j, buf, len, err, errlen);
+}
+
+int kc_net_fetch_api(const struct kc_fetch_opts *o, const char *url,
+		      const char *json, size_t max_size, char **buf,
+		      size_t *len, char *err, size_t errlen)
+{
+	struct kc_net_fetch j = { o, url, max_size, NULL, true, json };
+
+	return kc_net_mem(&j, buf, len, err, errlen);
 }
 
 int kc_net_fetch_fd(const struct kc_fetch_opts *o, const char *url, int fd,

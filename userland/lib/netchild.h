@@ -61,6 +61,11 @@ int kc_net_fetch_mem(const struct kc_fetch_opts *o, const char *url,
 		      size_t max_size, char **buf, size_t *len, char *err,
 		      size_t errlen);
 
+/* kc_fetch_api() in the child: its result, the answer in memory. */
+int kc_net_fetch_api(const struct kc_fetch_opts *o, const char *url,
+		      const char *json, size_t max_size, char **buf,
+		      size_t *len, char *err, size_t errlen);
+
 /*
  * kc_fetch_fd() in the child, into @fd and @info_fd that the caller
  * opened (the staging file and its resume info).

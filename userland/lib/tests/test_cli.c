@@ -112,6 +112,11 @@ static void modifiers(void **state)
 	assert_ptr_equal(parse(&arg, &o, "--prefix=24h", "--info", NULL), &verbs[0]);
 	assert_string_equal(o.prefix, "24h");
 	assert_null(o.freezer);
+	assert_false(o.register_autoretry);
+	assert_ptr_equal(parse(&arg, &o, "--import-key", "K", "--register-autoretry", NULL),
+			 &verbs[1]);
+	assert_true(o.register_autoretry);
+	assert_string_equal(arg, "K");
 
 	assert_null(parse(&arg, &o, "--info", "--freezer", "fast", NULL));
 	assert_string_equal(errbuf,

@@ -463,6 +463,20 @@ static void fetch_mem_ok(void **state)
 	free(buf);
 }
 
+static void api_post_refusal_not_retried(void **state)
+{
+	struct kc_fetch_opts o;
+	size_t len;
+	char *buf;
+
+	opts(&o, 2);
+	assert_int_equal(kc_fetch_api(&o, U("/ok"), "{}", 1 << 20, &buf, &len, err, sizeof(err)), 0);
+	free(buf);
+	assert_int_equal(kc_fetch_api(&o, U("/missing"), "{}", 1 << 20, &buf, &len, err,
+				      sizeof(err)), KC_FETCH_NOT_FOUND);
+	assert_int_equal(nsleeps, 0);
+}
+
 static void http_404_not_retried(void **state)
 {
 	struct kc_fetch_opts o;
@@ -810,6 +824,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(fetch_ok),
 		T(fetch_mem_ok),
+		T(api_post_refusal_not_retried),
 		T(http_404_not_retried),
 		T(http_500_retried_with_backoff),
 		T(http_500_then_ok),
