@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The manifest of a patchset file and the author's metadata file, and the
- * CVE list derived from a manifest (Documentation/formats.md).
+ * The manifest of a patchset file and the author's metadata file
+ * (Documentation/formats.md); the CVE list derived from it is
+ * manifest-cve.c.
  *
  * The parser accepts exactly one spelling of each manifest, give or take
  * comments and empty lines: every key in its place, once, with a value in
@@ -19,6 +20,7 @@
 
 #include "archive.h"
 #include "manifest.h"
+#include "manifest-int.h"
 #include "util.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -620,27 +622,24 @@ err:
 	return -1;
 }
 
-/* An author's file: none of the fields the build adds are set. */
-static bool kcl_manifest_is_author(const struct kcl_manifest *m)
+bool kcl_manifest_is_author(const struct kcl_manifest *m)
 {
 	return !m->level && !m->arch && !m->kernel_release &&
 	       !m->kernel_sha1 && !m->kernel_build_id && !m->npayloads;
 }
 
-static const char *str(const char *s)
+const char *kcl_mstr(const char *s)
 {
 	return s ? s : "";
 }
 
-/* "key: value", or "key:" when the value is empty. */
-static void put_kv(FILE *f, const char *key, const char *value)
+void kcl_mput_kv(FILE *f, const char *key, const char *value)
 {
-	value = str(value);
+	value = kcl_mstr(value);
 	fprintf(f, "%s:%s%s\n", key, *value ? " " : "", value);
 }
 
-/* Close the stream of open_memstream() and give its text, or NULL. */
-static char *kcl_mclose(FILE *f, char **buf)
+char *kcl_mclose(FILE *f, char **buf)
 {
 	bool bad = ferror(f);
 
@@ -661,22 +660,22 @@ char *kcl_manifest_format(const struct kcl_manifest *m)
 	if (!f)
 		return NULL;
 	fprintf(f, "format: %u\n", m->format);
-	put_kv(f, "id", m->id);
+	kcl_mput_kv(f, "id", m->id);
 	if (!kcl_manifest_is_author(m))
 		fprintf(f, "level: %u\n", m->level);
-	put_kv(f, "patch-type", m->patch_type);
-	put_kv(f, "effective-version", m->effective_version);
+	kcl_mput_kv(f, "patch-type", m->patch_type);
+	kcl_mput_kv(f, "effective-version", m->effective_version);
 	if (!kcl_manifest_is_author(m)) {
-		put_kv(f, "arch", m->arch);
-		put_kv(f, "kernel-release", m->kernel_release);
-		put_kv(f, "kernel-sha1", m->kernel_sha1);
-		put_kv(f, "kernel-build-id", m->kernel_build_id);
+		kcl_mput_kv(f, "arch", m->arch);
+		kcl_mput_kv(f, "kernel-release", m->kernel_release);
+		kcl_mput_kv(f, "kernel-sha1", m->kernel_sha1);
+		kcl_mput_kv(f, "kernel-build-id", m->kernel_build_id);
 		kc_time_format(m->build_time, t);
-		put_kv(f, "build-time", t);
+		kcl_mput_kv(f, "build-time", t);
 		kc_time_format(m->release_time, t);
-		put_kv(f, "release-time", t);
+		kcl_mput_kv(f, "release-time", t);
 		for (i = 0; i < m->npayloads; i++) {
-			fprintf(f, "payload: %s %zu ", str(m->payloads[i].file),
+			fprintf(f, "payload: %s %zu ", kcl_mstr(m->payloads[i].file),
 				m->payloads[i].size);
 			for (j = 0; j < 32; j++)
 				fprintf(f, "%02x", m->payloads[i].sha256[j]);
@@ -686,13 +685,13 @@ char *kcl_manifest_format(const struct kcl_manifest *m)
 	for (i = 0; i < m->npatches; i++) {
 		const struct kcl_patch_meta *pm = &m->patches[i];
 
-		fprintf(f, "\n[patch %s]\n", str(pm->name));
-		put_kv(f, "description", pm->description);
-		put_kv(f, "cve", pm->cve);
-		put_kv(f, "cvss", pm->cvss);
-		put_kv(f, "cve-url", pm->cve_url);
-		put_kv(f, "patch-url", pm->patch_url);
-		put_kv(f, "sysctl", pm->sysctl);
+		fprintf(f, "\n[patch %s]\n", kcl_mstr(pm->name));
+		kcl_mput_kv(f, "description", pm->description);
+		kcl_mput_kv(f, "cve", pm->cve);
+		kcl_mput_kv(f, "cvss", pm->cvss);
+		kcl_mput_kv(f, "cve-url", pm->cve_url);
+		kcl_mput_kv(f, "patch-url", pm->patch_url);
+		kcl_mput_kv(f, "sysctl", pm->sysctl);
 	}
 	return kcl_mclose(f, &buf);
 }
@@ -728,111 +727,4 @@ void kcl_manifest_free(struct kcl_manifest *m)
 		kcl_patch_meta_free(&m->patches[i]);
 	free(m->patches);
 	memset(m, 0, sizeof(*m));
-}
-
-char *kcl_manifest_cve_text(const struct kcl_manifest *m)
-{
-	char *buf = NULL;
-	size_t len, i;
-	FILE *f;
-
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
-	for (i = 0; i < m->npatches; i++) {
-		const struct kcl_patch_meta *pm = &m->patches[i];
-
-		if (i)
-			fputc('\n', f);
-		put_kv(f, "kpatch-name", pm->name);
-		put_kv(f, "kpatch-description", pm->description);
-		put_kv(f, "kpatch-kernel", m->kernel_release);
-		put_kv(f, "kpatch-cve", pm->cve);
-		put_kv(f, "kpatch-cvss", pm->cvss);
-		put_kv(f, "kpatch-cve-url", pm->cve_url);
-		put_kv(f, "kpatch-patch-url", pm->patch_url);
-	}
-	return kcl_mclose(f, &buf);
-}
-
-/* The @n bytes at @s as a JSON string; any byte outside printable ASCII is escaped. */
-static void json_strn(FILE *f, const char *s, size_t n)
-{
-	const unsigned char *c = (const unsigned char *)s;
-
-	fputc('"', f);
-	for (; n--; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(f, "\\%c", *c);
-		else if (*c == '\n')
-			fputs("\\n", f);
-		else if (*c == '\t')
-			fputs("\\t", f);
-		else if (*c < ' ' || *c > '~')
-			fprintf(f, "\\u%04x", *c);
-		else
-			fputc(*c, f);
-	}
-	fputc('"', f);
-}
-
-static void json_str(FILE *f, const char *s)
-{
-	s = str(s);
-	json_strn(f, s, strlen(s));
-}
-
-/* A key and a string value, after @sep. */
-static void json_kv(FILE *f, const char *sep, const char *key, const char *v)
-{
-	fprintf(f, "%s\"%s\": ", sep, key);
-	json_str(f, v);
-}
-
-char *kcl_manifest_cve_json(const struct kcl_manifest *m)
-{
-	bool author = kcl_manifest_is_author(m);
-	char *buf = NULL, t[21];
-	size_t len, i;
-	FILE *f;
-
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
-	json_kv(f, "{", "id", m->id);
-	fprintf(f, ", \"level\": %u", m->level);
-	json_kv(f, ", ", "kernel-release", m->kernel_release);
-	json_kv(f, ", ", "kernel-sha1", m->kernel_sha1);
-	if (author)
-		t[0] = '\0';
-	else
-		kc_time_format(m->release_time, t);
-	json_kv(f, ", ", "release-time", t);
-	fputs(", \"patches\": [", f);
-	for (i = 0; i < m->npatches; i++) {
-		const struct kcl_patch_meta *pm = &m->patches[i];
-		const char *c = str(pm->cve), *end;
-		bool first = true;
-
-		json_kv(f, i ? ", {" : "{", "name", pm->name);
-		json_kv(f, ", ", "description", pm->description);
-		fputs(", \"cve\": [", f);
-		/* the ids, split on spaces */
-		while (*c) {
-			end = strchrnul(c, ' ');
-			if (end > c) {
-				fputs(first ? "" : ", ", f);
-				json_strn(f, c, end - c);
-				first = false;
-			}
-			c = *end ? end + 1 : end;
-		}
-		fputc(']', f);
-		json_kv(f, ", ", "cvss", pm->cvss);
-		json_kv(f, ", ", "cve-url", pm->cve_url);
-		json_kv(f, ", ", "patch-url", pm->patch_url);
-		fputc('}', f);
-	}
-	fputs("]}\n", f);
-	return kcl_mclose(f, &buf);
 }

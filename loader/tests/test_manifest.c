@@ -792,7 +792,7 @@ static void cve_json(void **state)
 	text = kcl_manifest_cve_json(&m);
 	assert_non_null(strstr(text,
 		"{\"name\": \"odd\", "
-		"\"description\": \"q\\\" b\\\\ n\\n t\\t c\\u0001 del\\u007f u\\u00c3\\u00a9 /\", "
+		"\"description\": \"q\\\" b\\\\ n\\n t\\t c\\u0001 del\\u007f u\xc3\xa9 /\", "
 		"\"cve\": [\"CVE-1\", \"CVE-2\"], \"cvss\": \"\", \"cve-url\": \"\", \"patch-url\": \"\"}]}\n"));
 	free(text);
 	m.patches[1] = saved;

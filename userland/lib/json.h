@@ -10,6 +10,8 @@
 
 /* @s as a JSON string, quotes included; NULL as null. */
 void kc_json_str(FILE *f, const char *s);
+/* The @n bytes at @s as a JSON string. */
+void kc_json_strn(FILE *f, const char *s, size_t n);
 /* "KEY": "VALUE" (or null), with ", " before it unless @first. */
 void kc_json_kv(FILE *f, int first, const char *key, const char *value);
 
