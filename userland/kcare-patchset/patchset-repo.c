@@ -184,6 +184,20 @@ static int kcp_repo_args(const char *cmd, struct kcp_repo *r, const char *now_s,
 	return 0;
 }
 
+/*
+ * The feeds of user-space patchsets: "userspace", and "FEED-userspace" for
+ * a client whose PREFIX is FEED (test-userspace for --test).
+ */
+static bool kcp_feed_user(const char *feed)
+{
+	size_t n = strlen(feed), k = strlen("userspace");
+
+	if (!strcmp(feed, "userspace"))
+		return true;
+	return n > k + 1 && feed[n - k - 1] == '-' &&
+	       !strcmp(feed + n - k, "userspace");
+}
+
 int kcp_cmd_publish(int argc, char **argv)
 {
 	const char *now_s = NULL, *days_s = NULL;
@@ -225,8 +239,8 @@ int kcp_cmd_publish(int argc, char **argv)
 	/* User-space patchsets have a feed of their own (formats.md). */
 	if (kcl_patch_type_user(m.patch_type) && !*r.feed)
 		r.feed = "userspace";
-	if (kcl_patch_type_user(m.patch_type) != !strcmp(r.feed, "userspace")) {
-		kcp_fail("publish: a %s patchset goes %s the feed userspace",
+	if (kcl_patch_type_user(m.patch_type) != kcp_feed_user(r.feed)) {
+		kcp_fail("publish: a %s patchset goes %s the feed userspace (or FEED-userspace)",
 			 m.patch_type, kcl_patch_type_user(m.patch_type) ? "in" : "outside");
 		goto out;
 	}

@@ -15,9 +15,12 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ctl-lib.h"
@@ -27,6 +30,8 @@
 
 /* A bound on what one run looks at: distinct libraries mapped. */
 #define KC_LIB_MAX_LIBS		4096
+/* A bound on the processes patching at once (kc_lib_apply_all()). */
+#define KC_LIB_WORKERS_MAX	16
 
 /* One library (build-id) and the processes mapping it. */
 struct kc_lib {
@@ -200,130 +205,276 @@ static int kc_lib_open_payload(const struct kc_patchset *ps,
 	return 0;
 }
 
-static void kc_lib_apply_one(struct kc_lib_run *r, const struct kc_lib *l,
-			     size_t i, struct lc_patch *pt,
-			     const struct kc_patchset *ps)
-{
-	const char *id = ps->m.id, *comm = l->comms[i];
-	unsigned int lv = ps->m.level;
-	char text[160];
-	int e;
+/* One process to patch: a library's process @i with its opened patch. */
+struct kc_lib_job {
+	const struct kc_lib *lib;
+	size_t i;
+	struct lc_patch *pt;
+	const struct kc_patchset *ps;
+};
 
-	if (lc_blacklisted(&r->lo, comm)) {
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "blacklisted",
-			      "skipped: the process is in the blacklist");
-		return;
+/* A library whose patchset is fetched, verified and opened. */
+struct kc_lib_ready {
+	struct kc_patchset ps;
+	struct lc_patch *pt;
+	int fd;
+};
+
+/* lc_apply()'s result not yet known: the worker died before it. */
+#define KC_LIB_NO_RESULT	INT_MIN
+
+/*
+ * A process that exited (or is exiting: a zombie) between the scan and the
+ * attach fails its attach in many ways (ESRCH, EPERM, a read that comes
+ * short); whatever libcare said, it is gone, not a failure.
+ */
+static bool kc_lib_gone(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	bool gone = true;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	if (fgets(buf, sizeof(buf), f)) {
+		p = strrchr(buf, ')');
+		gone = p && (p[2] == 'Z' || p[2] == 'X');
 	}
-	e = -lc_apply(l->pids[i], pt, &r->lo);
+	fclose(f);
+	return gone;
+}
+
+static void kc_lib_result(struct kc_lib_run *r, const struct kc_lib_job *j,
+			  int e)
+{
+	const struct kc_lib *l = j->lib;
+	const char *id = j->ps->m.id, *comm = l->comms[j->i];
+	unsigned int lv = j->ps->m.level;
+	pid_t pid = l->pids[j->i];
+	char text[160];
+
+	if (e && e != LC_EALREADY && e != LC_EREFUSED && e != LC_EBUSY &&
+	    kc_lib_gone(pid))
+		e = ESRCH;
 	switch (e) {
 	case 0:
 		snprintf(text, sizeof(text), "patched to level %u (%s)", lv, id);
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "patched", text);
+		kc_lib_report(r, pid, comm, l, id, lv, "patched", text);
 		return;
 	case LC_EALREADY:
 		snprintf(text, sizeof(text), "already at level %u or newer", lv);
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "already", text);
+		kc_lib_report(r, pid, comm, l, id, lv, "already", text);
 		return;
 	case ESRCH:
 	case LC_ENOTARGET:
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "gone",
+		kc_lib_report(r, pid, comm, l, id, lv, "gone",
 			      "skipped: the process exited or no longer maps it");
 		return;
 	case LC_EREFUSED:
 		kc_lib_worse(r, KC_LIB_EXIT_REFUSED);
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "refused",
+		kc_lib_report(r, pid, comm, l, id, lv, "refused",
 			      "NOT patched: the process refused it (see the libcare message above)");
 		return;
 	case LC_EBUSY:
 		kc_lib_worse(r, KC_LIB_EXIT_BUSY);
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "busy",
+		kc_lib_report(r, pid, comm, l, id, lv, "busy",
 			      "NOT patched: a thread stayed inside a function being replaced; try again later");
 		return;
 	}
 	kc_lib_worse(r, KC_EXIT_ERROR);
-	kc_lib_report(r, l->pids[i], comm, l, id, lv, "failed",
+	kc_lib_report(r, pid, comm, l, id, lv, "failed",
 		      "NOT patched: libcare failed (see the message above)");
 }
 
-/* The verified patchset of @l, applied to each process mapping it. */
-static void kc_lib_update_one(struct kc_lib_run *r, struct kc_update *u,
-			      const struct kc_lib *l, unsigned int types)
+/* The verified patchset of @l, opened for libcare: 0, KC_LIB_NONE or -1. */
+static int kc_lib_prepare(struct kc_lib_run *r, struct kc_update *u,
+			  const struct kcl_select *sel, const struct kc_lib *l,
+			  unsigned int types, struct kc_lib_ready *rd)
 {
 	const struct lc_patch_info *in;
-	struct kc_patchset ps;
-	struct lc_patch *pt;
 	char err[4096], hex[2 * LC_BUILD_ID_MAX + 1];
-	size_t i;
-	int rc, fd = -1;
+	int rc;
 
-	rc = kc_lib_fetch(u, l->build_id, kc_lib_base(l->path), types, false,
-			  0, &ps, err, sizeof(err));
+	rc = kc_lib_fetch(u, l->build_id, kc_lib_base(l->path), sel, types,
+			  false, 0, &rd->ps, err, sizeof(err));
 	if (rc == KC_LIB_NONE)
-		return;
+		return rc;
 	if (rc) {
 		kc_lib_worse(r, KC_EXIT_ERROR);
 		kc_error("no user-space patch applied to %s (build-id %s): %s",
 			 l->path, l->build_id, err);
-		return;
+		return -1;
 	}
-	rc = kc_lib_open_payload(&ps, &pt, &fd);
-	if (rc) {
+	if (kc_lib_open_payload(&rd->ps, &rd->pt, &rd->fd)) {
 		kc_lib_worse(r, KC_EXIT_ERROR);
 		kc_error("patchset %s level %u for %s: libcare cannot use its payload %s",
-			 ps.m.id, ps.m.level, l->path, ps.m.payloads[0].file);
-		goto out;
+			 rd->ps.m.id, rd->ps.m.level, l->path,
+			 rd->ps.m.payloads[0].file);
+		kc_patchset_free(&rd->ps);
+		return -1;
 	}
-	in = lc_patch_info(pt);
+	in = lc_patch_info(rd->pt);
 	lc_hex(hex, in->build_id, in->build_id_len);
-	if (strcmp(hex, l->build_id)) {
-		kc_lib_worse(r, KC_EXIT_ERROR);
-		kc_error("patchset %s level %u: its payload is for build-id %s, not %s",
-			 ps.m.id, ps.m.level, hex, l->build_id);
-	} else {
-		for (i = 0; i < l->npids; i++)
-			kc_lib_apply_one(r, l, i, pt, &ps);
+	if (!strcmp(hex, l->build_id))
+		return 0;
+	kc_lib_worse(r, KC_EXIT_ERROR);
+	kc_error("patchset %s level %u: its payload is for build-id %s, not %s",
+		 rd->ps.m.id, rd->ps.m.level, hex, l->build_id);
+	lc_patch_close(rd->pt);
+	close(rd->fd);
+	rd->fd = -1;
+	kc_patchset_free(&rd->ps);
+	return -1;
+}
+
+/*
+ * Patch every job with a few worker processes: each attaches to one
+ * process at a time, so a process is stopped only while its own patch is
+ * written, and the slow part (attach, remote calls, the stack check) of
+ * one overlaps another's. Workers are forked, not threads: ptrace binds a
+ * tracee to one tracer thread, and libcare keeps no state to share. Jobs
+ * are taken from a shared counter (the quick ones do not wait behind a
+ * slow one) and each result goes to a shared slot; the parent reports in
+ * job order once every worker is reaped.
+ */
+static void kc_lib_apply_all(struct kc_lib_run *r, struct kc_lib_job *jobs,
+			     size_t n)
+{
+	struct { size_t next; int res[]; } *sh;
+	size_t i, size = sizeof(*sh) + n * sizeof(int);
+	unsigned int w, nw;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	pid_t kids[KC_LIB_WORKERS_MAX];
+
+	if (!n)
+		return;
+	sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		  -1, 0);
+	if (sh == MAP_FAILED) {
+		/* No shared memory: one at a time, in this process. */
+		for (i = 0; i < n; i++)
+			kc_lib_result(r, &jobs[i],
+				      -lc_apply(jobs[i].lib->pids[jobs[i].i],
+						jobs[i].pt, &r->lo));
+		return;
 	}
-	lc_patch_close(pt);
-	close(fd);
-out:
-	kc_patchset_free(&ps);
+	sh->next = 0;
+	for (i = 0; i < n; i++)
+		sh->res[i] = KC_LIB_NO_RESULT;
+	/* Bounded: a few per CPU (most of a patch is waiting on the kernel). */
+	nw = cpus > 0 ? (unsigned int)cpus * 2 : 2;
+	if (nw > KC_LIB_WORKERS_MAX)
+		nw = KC_LIB_WORKERS_MAX;
+	if (nw > n)
+		nw = n;
+	fflush(NULL);
+	for (w = 0; w < nw; w++) {
+		kids[w] = fork();
+		if (kids[w] < 0)
+			break;
+		if (kids[w])
+			continue;
+		while ((i = __atomic_fetch_add(&sh->next, 1,
+					       __ATOMIC_RELAXED)) < n)
+			sh->res[i] = -lc_apply(jobs[i].lib->pids[jobs[i].i],
+					       jobs[i].pt, &r->lo);
+		fflush(NULL);
+		_exit(0);
+	}
+	/* Not one worker: do it here. */
+	if (!w)
+		while ((i = sh->next++) < n)
+			sh->res[i] = -lc_apply(jobs[i].lib->pids[jobs[i].i],
+					       jobs[i].pt, &r->lo);
+	while (w--)
+		while (waitpid(kids[w], NULL, 0) < 0 && errno == EINTR)
+			;
+	for (i = 0; i < n; i++)
+		kc_lib_result(r, &jobs[i], sh->res[i] == KC_LIB_NO_RESULT ?
+			      -EIO : sh->res[i]);
+	munmap(sh, size);
 }
 
 static int kc_lib_update_types(unsigned int types, const struct kc_opts *opts)
 {
 	struct kc_lib_run r = { .opts = opts, .first = true };
+	struct kc_lib_ready *rd = NULL;
+	struct kc_lib_job *jobs = NULL;
+	struct kcl_select sel;
 	struct kc_config cfg;
 	struct kc_update u;
 	struct kc_lib_set s;
+	size_t i, k, nj = 0, nall = 0;
 	char err[1024];
-	size_t i;
+	int rc = KC_EXIT_ERROR;
 
 	if (kc_load_config(&cfg))
 		return KC_EXIT_ERROR;
-	if (kc_lib_update_init(&u, &cfg, err, sizeof(err))) {
+	if (kc_lib_update_init(&u, &cfg, opts->prefix, err, sizeof(err))) {
 		kc_config_free(&cfg);
 		return kc_error("%s", err);
 	}
 	/* The pipeline's notes would break the JSON document. */
 	u.log = opts->json ? stderr : stdout;
 	kc_lib_opts(&r.lo);
+	if (kc_lib_select_init(&u, &sel, err, sizeof(err))) {
+		kc_error("%s", err);
+		goto out_u;
+	}
 	if (kc_lib_scan(&s)) {
-		kc_update_free(&u);
-		kc_config_free(&cfg);
-		return kc_error("cannot list the processes' libraries: out of memory");
+		kc_error("cannot list the processes' libraries: out of memory");
+		goto out_u;
+	}
+	for (i = 0; i < s.n; i++)
+		nall += s.v[i].npids;
+	rd = calloc(s.n ? s.n : 1, sizeof(*rd));
+	jobs = calloc(nall ? nall : 1, sizeof(*jobs));
+	if (!rd || !jobs) {
+		kc_error("cannot patch the processes: out of memory");
+		goto out_s;
 	}
 	if (opts->json)
 		printf("{\"results\": [");
-	for (i = 0; i < s.n; i++)
-		kc_lib_update_one(&r, &u, &s.v[i], types);
+	for (i = 0; i < s.n; i++) {
+		struct kc_lib *l = &s.v[i];
+
+		rd[i].fd = -1;
+		if (kc_lib_prepare(&r, &u, &sel, l, types, &rd[i]))
+			continue;
+		for (k = 0; k < l->npids; k++) {
+			if (lc_blacklisted(&r.lo, l->comms[k])) {
+				kc_lib_report(&r, l->pids[k], l->comms[k], l,
+					      rd[i].ps.m.id, rd[i].ps.m.level,
+					      "blacklisted",
+					      "skipped: the process is in the blacklist");
+				continue;
+			}
+			jobs[nj++] = (struct kc_lib_job){ l, k, rd[i].pt, &rd[i].ps };
+		}
+	}
+	kc_lib_apply_all(&r, jobs, nj);
 	if (opts->json)
 		printf("\n]}\n");
 	else if (r.first && !r.worst)
 		printf("No user-space patch applies to the running processes\n");
+	rc = r.worst;
+	for (i = 0; i < s.n; i++) {
+		if (rd[i].fd < 0)
+			continue;
+		lc_patch_close(rd[i].pt);
+		close(rd[i].fd);
+		kc_patchset_free(&rd[i].ps);
+	}
+out_s:
+	free(jobs);
+	free(rd);
 	kc_lib_set_free(&s);
+out_u:
 	kc_update_free(&u);
 	kc_config_free(&cfg);
-	return r.worst;
+	return rc;
 }
 
 int kc_cmd_lib_update(const char *arg, const struct kc_opts *opts)

@@ -22,17 +22,43 @@ void kc_lib_types_text(unsigned int types, char *buf, size_t len)
 				      n ? "," : "", kc_lib_type_names[i]);
 }
 
-int kc_lib_update_init(struct kc_update *u, const struct kc_config *cfg,
-		       char *err, size_t errlen)
+int kc_lib_feed_name(const char *feed, char *out, size_t len)
 {
-	if (kc_update_init(u, cfg, NULL, err, errlen))
+	int n;
+
+	/* The default feed's user-space twin is "userspace", test's "test-userspace". */
+	n = snprintf(out, len, "%s%s%s", feed, *feed ? "-" : "", KC_LIB_FEED);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int kc_lib_update_init(struct kc_update *u, const struct kc_config *cfg,
+		       const char *prefix, char *err, size_t errlen)
+{
+	char feed[sizeof(u->feed)];
+
+	if (kc_update_init(u, cfg, prefix, err, errlen))
 		return -1;
 	/*
-	 * One feed for every user-space patchset: PREFIX's delay applies,
-	 * its test feed does not (formats.md).
+	 * PREFIX (or --prefix) names a feed and a delay, as for the kernel:
+	 * the feed's user-space twin, the same delay (formats.md).
 	 */
-	snprintf(u->feed, sizeof(u->feed), "%s", KC_LIB_FEED);
+	if (kc_lib_feed_name(u->feed, feed, sizeof(feed))) {
+		kc_update_free(u);
+		return kc_fail(err, errlen,
+				"PREFIX=%s: too long for its user-space feed %s-%s",
+				u->feed, u->feed, KC_LIB_FEED);
+	}
+	memcpy(u->feed, feed, sizeof(feed));
 	return 0;
+}
+
+int kc_lib_select_init(struct kc_update *u, struct kcl_select *sel,
+		       char *err, size_t errlen)
+{
+	memset(sel, 0, sizeof(*sel));
+	sel->delay_hours = u->delay_hours;
+	/* Once a run: STICKY_PATCH=KEY asks the registration server. */
+	return kc_update_sticky(u, &sel->sticky_until, err, errlen);
 }
 
 /* The pipeline compares a patchset's "kernel" with u->kernel: the library. */
@@ -52,10 +78,11 @@ static int kc_lib_identify(struct kc_update *u, const char *build_id,
 /* The highest level of any type in @types, as the kernel's choice is made. */
 static const struct kcl_index_level *kc_lib_choose(struct kc_update *u,
 						   const struct kcl_index *ix,
+						   const struct kcl_select *s,
 						   unsigned int types)
 {
 	const struct kcl_index_level *best = NULL, *l;
-	struct kcl_select sel = { .delay_hours = u->delay_hours };
+	struct kcl_select sel = *s;
 	char why[256];
 	size_t i;
 
@@ -72,8 +99,9 @@ static const struct kcl_index_level *kc_lib_choose(struct kc_update *u,
 }
 
 int kc_lib_fetch(struct kc_update *u, const char *build_id,
-		 const char *libname, unsigned int types, bool cache_only,
-		 unsigned int level, struct kc_patchset *ps, char *err,
+		 const char *libname, const struct kcl_select *sel,
+		 unsigned int types, bool cache_only, unsigned int level,
+		 struct kc_patchset *ps, char *err,
 		 size_t errlen)
 {
 	const struct kcl_index_level *l;
@@ -92,7 +120,7 @@ int kc_lib_fetch(struct kc_update *u, const char *build_id,
 			return KC_LIB_NONE;
 		if (rc)
 			return kc_fail(err, errlen, "%s", e);
-		l = kc_lib_choose(u, &ix, types);
+		l = kc_lib_choose(u, &ix, sel, types);
 		rc = l ? kc_update_patchset(u, l->level, l->sha256, false, ps,
 					    e, sizeof(e)) : KC_LIB_NONE;
 		kcl_index_free(&ix);

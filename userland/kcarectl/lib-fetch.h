@@ -2,7 +2,8 @@
 /*
  * User-space patchsets (Documentation/formats.md, "User-space patchsets"):
  * the patchset of one library, named by its GNU build-id, through the
- * kernel's update pipeline (update.h) in the feed "userspace", so that it
+ * kernel's update pipeline (update.h) in the feed "userspace" (or
+ * "FEED-userspace" under PREFIX=FEED), so that it
  * is verified exactly as a kernel patchset is: index signature, replay
  * and rollback state, patchset signature and SHA-256, unpacking and the
  * payload's ELF check in the sandbox.
@@ -19,6 +20,11 @@
 
 /* kc_update_init() for user-space patchsets; kc_update_free() it. */
 int kc_lib_update_init(struct kc_update *u, const struct kc_config *cfg,
+		       const char *prefix, char *err, size_t errlen);
+/* The user-space feed of kernel feed @feed ("" gives "userspace"). */
+int kc_lib_feed_name(const char *feed, char *out, size_t len);
+/* The selection of a run: PREFIX's delay and STICKY_PATCH (date or KEY). */
+int kc_lib_select_init(struct kc_update *u, struct kcl_select *sel,
 		       char *err, size_t errlen);
 
 /*
@@ -28,8 +34,9 @@ int kc_lib_update_init(struct kc_update *u, const struct kc_config *cfg,
  * only and takes @level (for --lib-patch-info).
  */
 int kc_lib_fetch(struct kc_update *u, const char *build_id,
-		 const char *libname, unsigned int types, bool cache_only,
-		 unsigned int level, struct kc_patchset *ps, char *err,
+		 const char *libname, const struct kcl_select *sel,
+		 unsigned int types, bool cache_only, unsigned int level,
+		 struct kc_patchset *ps, char *err,
 		 size_t errlen);
 
 /* KC_USERSPACE_* set as "libs,qemu,db" text. */
