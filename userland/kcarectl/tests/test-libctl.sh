@@ -249,6 +249,75 @@ expect "--lib-update --json reports each process" 3 \
 "$KC" --lib-unload >/dev/null
 lc_grows "$busy" old
 result "unloaded at the end" $?
+
+kill -9 "$sec_pid"
+
+# PREFIX and --test/--prefix reach the user-space feeds as they reach the
+# kernel's: --test reads test-userspace. STICKY_PATCH pins a date there too.
+expect "--lib-update --test with an empty test-userspace feed: nothing to do" 0 \
+	"No user-space patch applies" "$KC" --lib-update --test
+old=$(date -u -d '-10 days' +%Y-%m-%dT%H:%M:%SZ)
+meta "$T/meta" L20261201_01 lctest-1
+"$KP" pack --meta "$T/meta" --level 1 --arch x86_64 --kernel-release liblctest.so \
+	--build-id "$BID" --release-time "$old" -o "$T/old1.kcp" "$LCB/lctest-1.o" >/dev/null &&
+	"$KP" sign --key "$T/priv.pem" "$T/old1.kcp" >/dev/null &&
+	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" --feed test-userspace "$T/old1.kcp" >/dev/null &&
+	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" --feed test-userspace "$T/l2.kcp" >/dev/null &&
+	[ -f "$T/repo/test-userspace/$BID/2/patchset.kcp" ]
+result "levels 1 (10 days ago) and 2 (now) published in the feed test-userspace" $?
+expect "publish refuses a kernel patchset's feed for a user-space one" 1 "goes in the feed userspace" \
+	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" --feed userspace-x "$T/l2.kcp"
+cp /etc/sysconfig/kcare/kcare.conf "$T/conf"
+echo "STICKY_PATCH=$(date -u -d '-5 days' +%d%m%y)" >>/etc/sysconfig/kcare/kcare.conf
+expect "--lib-update --test under STICKY_PATCH=DDMMYY (5 days ago) takes level 1" 0 \
+	"^pid $busy_pid \(lc-busy\): liblctest.so patched to level 1" "$KC" --lib-update --test
+lc_grows "$busy" new1 && lc_sane "$busy_pid"
+result "level 1 runs" $?
+cp "$T/conf" /etc/sysconfig/kcare/kcare.conf
+echo "PREFIX=test" >>/etc/sysconfig/kcare/kcare.conf
+expect "--lib-update under PREFIX=test without sticky takes test-userspace's level 2" 0 \
+	"^pid $busy_pid \(lc-busy\): liblctest.so patched to level 2" "$KC" --lib-update
+lc_grows "$busy" new2 && lc_sane "$busy_pid"
+result "level 2 runs" $?
+expect "--lib-patch-info under PREFIX=test reads test-userspace's copy" 0 \
+	"^kpatch-name: lc_test_value$" "$KC" --lib-patch-info
+cp "$T/conf" /etc/sysconfig/kcare/kcare.conf
+"$KC" --lib-unload >/dev/null
+lc_grows "$busy" old
+result "unloaded" $?
+
+# Processes that exit between the scan and the patch are "gone", never a
+# failure: 40 short-lived ones (0.1 to 1.5 s) among the long-lived.
+short=
+for i in $(seq 40); do
+	"$LCB/lc-busy" 1 >/dev/null 2>&1 &
+	short="$short $!"
+	lc_pids="$lc_pids $!"
+done
+disown -a
+sleep 0.5
+# Each is killed within 1.2 s from now: during the scan, the download or the patch.
+for p in $short; do
+	d=$((RANDOM % 120))
+	(sleep "$((d / 100)).$((d % 100 / 10))$((d % 10))"; kill -9 "$p" 2>/dev/null) &
+done
+disown -a
+out=$(mktemp)
+"$KC" --lib-update >"$out" 2>&1
+rc=$?
+grep -c ': liblctest.so skipped: the process exited' "$out" | sed 's/^/# gone: /'
+grep -c ': liblctest.so patched to level 2' "$out" | sed 's/^/# patched: /'
+[ $rc = 0 ] && ! grep -q 'NOT patched\|failed' "$out" &&
+	grep -q "^pid $busy_pid (lc-busy): liblctest.so patched to level 2" "$out"
+result "--lib-update while 40 processes exit: status 0, each patched or gone, none failed" $?
+[ $rc = 0 ] || sed 's/^/# /' "$out" | head -20
+for p in $short; do kill -9 "$p" 2>/dev/null; done
+sleep 0.2
+bad=0
+for p in $short; do [ -d /proc/$p ] && [ "$(cut -d' ' -f3 /proc/$p/stat)" != Z ] && bad=1; done
+[ $bad = 0 ] && lc_sane "$busy_pid" && lc_grows "$busy" new2
+result "the short-lived processes are all gone, the others patched and running" $?
+"$KC" --lib-unload >/dev/null
 rm -f "$sec" "$bl" "$busy"
 
 done_testing
