@@ -402,11 +402,13 @@ static int kc_lib_update_types(unsigned int types, const struct kc_opts *opts)
 	struct kc_lib_run r = { .opts = opts, .first = true };
 	struct kc_lib_ready *rd = NULL;
 	struct kc_lib_job *jobs = NULL;
+	struct kcl_feedlist fl;
 	struct kcl_select sel;
 	struct kc_config cfg;
 	struct kc_update u;
 	struct kc_lib_set s;
 	size_t i, k, nj = 0, nall = 0;
+	bool have_list = false;
 	char err[1024];
 	int rc = KC_EXIT_ERROR;
 
@@ -427,6 +429,19 @@ static int kc_lib_update_types(unsigned int types, const struct kc_opts *opts)
 		kc_error("cannot list the processes' libraries: out of memory");
 		goto out_u;
 	}
+	/*
+	 * One list for the feed, then the indexes of the build-ids it names
+	 * only: not one request for every library mapped on the machine.
+	 * Without a list (an older repository, LOCAL) or with a refused one,
+	 * each library's own index is asked for, verified as ever.
+	 */
+	rc = kc_lib_feedlist(&u, &fl, err, sizeof(err));
+	have_list = !rc;
+	if (rc < 0) {
+		kc_lib_worse(&r, KC_EXIT_ERROR);
+		kc_error("%s; asking for each library's index instead", err);
+	}
+	rc = KC_EXIT_ERROR;
 	for (i = 0; i < s.n; i++)
 		nall += s.v[i].npids;
 	rd = calloc(s.n ? s.n : 1, sizeof(*rd));
@@ -441,6 +456,8 @@ static int kc_lib_update_types(unsigned int types, const struct kc_opts *opts)
 		struct kc_lib *l = &s.v[i];
 
 		rd[i].fd = -1;
+		if (have_list && !kcl_feedlist_find(&fl, l->build_id))
+			continue;
 		if (kc_lib_prepare(&r, &u, &sel, l, types, &rd[i]))
 			continue;
 		for (k = 0; k < l->npids; k++) {
@@ -470,6 +487,8 @@ static int kc_lib_update_types(unsigned int types, const struct kc_opts *opts)
 out_s:
 	free(jobs);
 	free(rd);
+	if (have_list)
+		kcl_feedlist_free(&fl);
 	kc_lib_set_free(&s);
 out_u:
 	kc_update_free(&u);

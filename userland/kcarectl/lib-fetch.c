@@ -4,9 +4,14 @@
  */
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "fetch.h"
 #include "lib-fetch.h"
+#include "netchild.h"
+#include "sign.h"
+#include "state.h"
 #include "util.h"
 
 static const char *const kc_lib_type_names[] = { "libs", "qemu", "db" };
@@ -135,6 +140,67 @@ int kc_lib_fetch(struct kc_update *u, const char *build_id,
 			 ps->m.id, ps->m.level, ps->m.patch_type);
 		kc_patchset_free(ps);
 		return -1;
+	}
+	return 0;
+}
+
+/* The seen state's key of a feed's list (no build-id is this word). */
+#define KC_LIB_LIST_KEY		"feed-list"
+
+int kc_lib_feedlist(struct kc_update *u, struct kcl_feedlist *fl, char *err,
+		    size_t errlen)
+{
+	const char *srv = u->cfg->patch_server;
+	char e[1024], *url = NULL, *buf = NULL;
+	struct kcl_index_seen seen = { 0 };
+	struct kc_fetch_opts o;
+	size_t len, body, n = strlen(srv);
+	int rc;
+
+	/* LOCAL reads the cache only: it has no list, only indexes. */
+	if (u->policy == KC_POLICY_LOCAL)
+		return KC_LIB_NONE;
+	if (asprintf(&url, "%s%s%s/index", srv, n && srv[n - 1] == '/' ? "" : "/",
+		     u->feed) < 0)
+		return kc_fail(err, errlen, "out of memory");
+	kc_fetch_opts_init(&o);
+	o.proxy = kc_config_proxy(u->cfg, !strncmp(url, "https:", 6), NULL);
+	o.no_proxy = u->cfg->no_proxy;
+	o.deadline_ms = u->deadline_ms;
+	o.deadline_s = u->cfg->download_timeout;
+	rc = kc_net_fetch_mem(&o, url, (size_t)KCL_INDEX_MAX_SIZE * 16, &buf,
+			      &len, e, sizeof(e));
+	free(url);
+	/* A repository from before the lists: ask per build-id. */
+	if (rc == KC_FETCH_NOT_FOUND)
+		return KC_LIB_NONE;
+	if (rc)
+		return kc_fail(err, errlen, "cannot download the list of feed %s: %s",
+			       u->feed, e);
+	/*
+	 * Only signed bytes are parsed: the signature is checked on the raw
+	 * file first, so the parser sees what a trusted key wrote.
+	 */
+	if (kcl_index_verify(&u->keys, buf, len, &body, e, sizeof(e)) ||
+	    kcl_feedlist_parse(buf, body, fl, e, sizeof(e))) {
+		free(buf);
+		return kc_fail(err, errlen, "the list of feed %s was rejected: %s",
+			       u->feed, e);
+	}
+	free(buf);
+	kcl_seen_read(KCL_STATE_SEEN, KC_LIB_LIST_KEY, u->feed, &seen, NULL, 0);
+	if (kcl_feedlist_check(fl, u->feed, u->now, seen.serial, e, sizeof(e))) {
+		kcl_feedlist_free(fl);
+		return kc_fail(err, errlen, "the list of feed %s was rejected: %s",
+			       u->feed, e);
+	}
+	if (!u->readonly && fl->serial > seen.serial) {
+		seen.serial = fl->serial;
+		if (kcl_seen_write(KCL_STATE_SEEN, KC_LIB_LIST_KEY, u->feed,
+				   &seen, e, sizeof(e))) {
+			kcl_feedlist_free(fl);
+			return kc_fail(err, errlen, "%s", e);
+		}
 	}
 	return 0;
 }

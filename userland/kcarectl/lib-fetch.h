@@ -11,6 +11,7 @@
 #ifndef _KCARE_CTL_LIB_FETCH_H
 #define _KCARE_CTL_LIB_FETCH_H
 
+#include "feedlist.h"
 #include "update.h"
 
 /* The repository folder (a feed) of every user-space patchset. */
@@ -38,6 +39,15 @@ int kc_lib_fetch(struct kc_update *u, const char *build_id,
 		 unsigned int types, bool cache_only, unsigned int level,
 		 struct kc_patchset *ps, char *err,
 		 size_t errlen);
+
+/*
+ * The verified list of the user-space feed (REPO/FEED/index): 0 with @fl
+ * filled (kcl_feedlist_free() it), KC_LIB_NONE when the repository has
+ * none (404: ask per build-id) or the policy is LOCAL, -1 with the reason.
+ * Replays are refused by the serial, remembered as an index's is.
+ */
+int kc_lib_feedlist(struct kc_update *u, struct kcl_feedlist *fl, char *err,
+		    size_t errlen);
 
 /* KC_USERSPACE_* set as "libs,qemu,db" text. */
 void kc_lib_types_text(unsigned int types, char *buf, size_t len);

@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The whole-machine figure of kcarectl's user-space update (not a test: it
+# measures): N small idle processes (lc-idle) map LibCare's test library,
+# a signed patchset for it is published in a repository served on
+# 127.0.0.1, and `kcarectl --lib-update` patches every one of them; then
+# `kcarectl --lib-unload` removes it. Prints the wall time of each and
+# the time per process, beside SUSE libpulp's published figure (4,000
+# processes in about 6 s, 1.5 ms a process, with libraries built for it).
+#
+# kcarectl's paths are fixed: as test-libctl.sh, the run happens in a
+# mount namespace of its own with an empty tmpfs on each of them.
+#
+# usage: bench-libupdate.sh [N...]   (default: 1000 4000)
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+O=${O:-$top/build/x86_64}
+KC_DIRS="/etc/sysconfig/kcare /var/lib/kcare /var/cache/kcare /var/lib/libcare /run/kcare"
+
+if [ -z "$KC_BENCH_NS" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "bench-libupdate: needs root (ptrace of other processes, mounts); skipped"
+		exit 0
+	fi
+	make -s -C "$top" libcare-tests "$O/kcarectl" "$O/kcare-patchset" >/dev/null || exit 1
+	created=
+	for d in $KC_DIRS; do
+		t=
+		p=$d
+		while [ ! -d "$p" ]; do t=$p; p=$(dirname "$p"); done
+		mkdir -p "$d"
+		[ -n "$t" ] && created="$created $t"
+	done
+	KC_BENCH_NS=1 unshare --mount --propagation private bash "$0" "$@"
+	rc=$?
+	for t in $created; do find "$t" -depth -type d -empty -delete; done
+	exit $rc
+fi
+
+for d in $KC_DIRS; do mount -t tmpfs -o mode=0755 kcare-bench "$d" || exit 1; done
+KC=$O/kcarectl
+KP=$O/kcare-patchset
+LCB=$O/libcare
+T=$(mktemp -d)
+PORT=$((20000 + $$ % 10000))
+httpd_pid=
+idle_pid=
+cleanup() {
+	[ -n "$idle_pid" ] && kill -9 "$idle_pid" 2>/dev/null
+	[ -n "$httpd_pid" ] && kill "$httpd_pid" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+gcc -O2 -Wall -Werror -o "$T/httpd" "$top/userland/kcarectl/tests/test-httpd.c" &&
+	gcc -O2 -Wall -Werror -I"$top/userland/libcare/tests" -o "$T/lc-idle" \
+		"$top/userland/kcarectl/tests/lc-idle.c" -L"$LCB" -llctest -Wl,-rpath,"$LCB" || exit 1
+mkdir "$T/repo"
+"$T/httpd" "$PORT" "$T/repo" 600 2>/dev/null &
+httpd_pid=$!
+printf 'PATCH_SERVER=http://127.0.0.1:%s/\nUPDATE_POLICY=REMOTE\n' "$PORT" \
+	>/etc/sysconfig/kcare/kcare.conf
+BID=$(readelf -n "$LCB/liblctest.so" | sed -n 's/.*Build ID: //p')
+printf 'format: 1\nid: L20261201_01\npatch-type: libs\neffective-version: bench\n\n[patch lc_test_value]\ndescription: bench\ncve:\ncvss:\ncve-url:\npatch-url:\nsysctl:\n' \
+	>"$T/meta"
+"$KP" keygen "$T/priv.pem" "$T/pub.pem" >/dev/null &&
+	"$KC" --import-key "$T/pub.pem" >/dev/null &&
+	"$KP" pack --meta "$T/meta" --level 1 --arch "$(uname -m)" --kernel-release liblctest.so \
+		--build-id "$BID" -o "$T/l1.kcp" "$LCB/lctest-1.o" >/dev/null &&
+	"$KP" sign --key "$T/priv.pem" "$T/l1.kcp" >/dev/null &&
+	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" "$T/l1.kcp" >/dev/null || exit 1
+
+ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# What a run costs before any process of ours: the scan of every process
+# and the index of every library mapped on this machine.
+t0=$(ms)
+"$KC" --lib-update >/dev/null 2>&1
+t1=$(ms)
+echo "no process to patch: --lib-update takes $(awk -v t=$((t1 - t0)) 'BEGIN { printf "%.2f", t / 1000 }') s (the scan, the feed list)"
+
+for n in ${@:-1000 4000}; do
+	"$T/lc-idle" "$n" >"$T/idle.out" &
+	idle_pid=$!
+	# Bounded: 2 minutes for the processes to start.
+	for i in $(seq 1200); do
+		grep -q ready "$T/idle.out" && break
+		sleep 0.1
+	done
+	sleep 0.5
+	t0=$(ms)
+	"$KC" --lib-update >"$T/up.out" 2>"$T/up.err"
+	t1=$(ms)
+	np=$(grep -c ' patched to level 1' "$T/up.out")
+	"$KC" --lib-unload >"$T/un.out" 2>&1
+	t2=$(ms)
+	nu=$(grep -c 'user-space patches removed' "$T/un.out")
+	awk -v n="$n" -v np="$np" -v nu="$nu" -v up=$((t1 - t0)) -v un=$((t2 - t1)) 'BEGIN {
+		printf "%d processes: --lib-update patched %d in %.2f s (%.2f ms a process); --lib-unload removed %d in %.2f s (%.2f ms a process)\n",
+			n, np, up / 1000, np ? up / np : 0, nu, un / 1000, nu ? un / nu : 0
+	}'
+	kill -9 "$idle_pid"
+	wait "$idle_pid" 2>/dev/null
+	idle_pid=
+	# The children die with their parent (PR_SET_PDEATHSIG): wait for them, bounded.
+	for i in $(seq 100); do
+		pgrep -x lc-idle >/dev/null || break
+		sleep 0.1
+	done
+done
+echo "reference: SUSE libpulp, 4000 processes in about 6 s (1.5 ms a process), libraries built and preloaded for it"
