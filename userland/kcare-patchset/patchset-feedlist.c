@@ -6,6 +6,7 @@
  * only the build-ids listed.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -58,6 +59,80 @@ static bool kcp_feedlist_name_ok(const char *name, size_t max)
 	return true;
 }
 
+/* The highest level of @ix not withdrawn, 0 when none. */
+static unsigned int kcp_feedlist_top(const struct kcl_index *ix)
+{
+	unsigned int top = 0;
+	size_t i;
+
+	for (i = 0; ix && i < ix->n; i++)
+		if (!ix->levels[i].withdrawn)
+			top = ix->levels[i].level;
+	return top;
+}
+
+/*
+ * refresh: the list made again from every REPO/FEED/BUILD-ID/index (so a
+ * repository from before the lists gets one), the names kept.
+ */
+static int kcp_feedlist_rebuild(const char *repo, const char *feed,
+				struct kcl_feedlist *fl, char *err,
+				size_t errlen)
+{
+	struct kcl_feedlist_object *old = fl->v, *nv;
+	size_t nold = fl->n, i, len, body;
+	char dir[PATH_MAX], path[PATH_MAX + 64], e[512];
+	unsigned char *buf;
+	struct kcl_index ix;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/%s", repo, feed);
+	d = opendir(dir);
+	if (!d)
+		return kc_fail(err, errlen, "cannot list %s: %s", dir, strerror(errno));
+	fl->v = NULL;
+	fl->n = 0;
+	while ((de = readdir(d))) {
+		if (strlen(de->d_name) != 40 || strspn(de->d_name, "0123456789abcdef") != 40)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/index", dir, de->d_name);
+		if (kcp_read(path, &buf, &len, KCL_INDEX_MAX_SIZE, e, sizeof(e)))
+			continue;
+		for (body = len ? len - 1 : 0; body > 0 && buf[body - 1] != '\n'; body--)
+			;
+		if (kcl_index_parse((char *)buf, body, &ix, e, sizeof(e))) {
+			free(buf);
+			closedir(d);
+			free(old);
+			return kc_fail(err, errlen, "%s: %s", path, e);
+		}
+		free(buf);
+		if (kcp_feedlist_top(&ix)) {
+			nv = realloc(fl->v, (fl->n + 1) * sizeof(*nv));
+			if (!nv) {
+				kcl_index_free(&ix);
+				closedir(d);
+				free(old);
+				return kc_fail(err, errlen, "out of memory");
+			}
+			fl->v = nv;
+			nv = &fl->v[fl->n++];
+			memset(nv, 0, sizeof(*nv));
+			memcpy(nv->build_id, de->d_name, 41);
+			nv->level = kcp_feedlist_top(&ix);
+			strcpy(nv->name, "-");
+			for (i = 0; i < nold; i++)
+				if (!strcmp(old[i].build_id, nv->build_id))
+					strcpy(nv->name, old[i].name);
+		}
+		kcl_index_free(&ix);
+	}
+	closedir(d);
+	free(old);
+	return 0;
+}
+
 int kcp_feedlist_update(const char *repo, const char *feed, const char *key,
 			const char *sha1, const struct kcl_index *ix,
 			const char *name, time_t now, unsigned long days,
@@ -77,9 +152,11 @@ int kcp_feedlist_update(const char *repo, const char *feed, const char *key,
 		kcl_feedlist_free(&fl);
 		return kc_fail(err, errlen, "%s is of feed %s", path, fl.feed);
 	}
-	for (i = 0; ix && i < ix->n; i++)
-		if (!ix->levels[i].withdrawn)
-			top = ix->levels[i].level;
+	if (!sha1 && kcp_feedlist_rebuild(repo, feed, &fl, err, errlen)) {
+		kcl_feedlist_free(&fl);
+		return -1;
+	}
+	top = kcp_feedlist_top(ix);
 	for (i = 0; sha1 && i < fl.n && !o; i++)
 		if (!strcmp(fl.v[i].build_id, sha1))
 			o = &fl.v[i];
@@ -104,7 +181,12 @@ int kcp_feedlist_update(const char *repo, const char *feed, const char *key,
 		/* Every level withdrawn: the build-id leaves the list. */
 		*o = fl.v[--fl.n];
 	}
-	fl.serial++;
+	/*
+	 * Never below the time: a list lost and made again (refresh) still
+	 * outranks every serial a client has seen.
+	 */
+	fl.serial = fl.serial + 1 > (unsigned long long)now ? fl.serial + 1 :
+		    (unsigned long long)now;
 	fl.generated = now;
 	fl.expires = now + (time_t)days * 86400;
 	text = kcl_feedlist_format(&fl);

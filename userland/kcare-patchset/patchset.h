@@ -45,7 +45,8 @@ struct kcl_index;
 /*
  * Rewrite the list of user-space feed @feed (REPO/FEED/index) after the
  * index @ix of @sha1 changed (@name: its library, or NULL to keep the
- * one listed); @sha1 NULL only re-signs it (refresh). Under the lock.
+ * one listed); @sha1 NULL makes it again from the feed's indexes
+ * (refresh). Under the lock.
  */
 int kcp_feedlist_update(const char *repo, const char *feed, const char *key,
 			const char *sha1, const struct kcl_index *ix,

@@ -59,7 +59,7 @@ trap kc_cleanup EXIT
 gcc -O2 -Wall -Werror -o "$T/httpd" "$top/userland/kcarectl/tests/test-httpd.c" ||
 	{ result "build the test server" 1; done_testing; exit 1; }
 mkdir "$T/repo"
-"$T/httpd" "$PORT" "$T/repo" 600 2>"$T/httpd.log" &
+"$T/httpd" "$PORT" "$T/repo" 600 2>>"$T/httpd.log" &
 httpd_pid=$!
 echo "PATCH_SERVER=http://127.0.0.1:$PORT/" >/etc/sysconfig/kcare/kcare.conf
 echo "UPDATE_POLICY=REMOTE" >>/etc/sysconfig/kcare/kcare.conf
@@ -189,6 +189,44 @@ expect "--lib-update takes level 2" 0 "^pid $pid \(lc-busy\): liblctest.so patch
 	"$KC" --lib-update
 lc_grows "$busy" new2 && ! lc_grows "$busy" new1 && lc_sane "$pid"
 result "level 2 runs" $?
+
+# The feed's list: one request a run, then the index of listed build-ids only.
+grep -q "^object: $BID 2 liblctest.so$" "$T/repo/userspace/index" &&
+	tail -n 1 "$T/repo/userspace/index" | grep -q '^signature: '
+result "publish wrote the signed list of the feed userspace (build-id, level 2, library)" $?
+: >"$T/httpd.log"
+"$KC" --lib-update >/dev/null 2>&1
+n_idx=$(grep -c ' /userspace/[0-9a-f]*/index' "$T/httpd.log")
+grep -q 'GET /userspace/index' "$T/httpd.log" && [ "$n_idx" = 1 ] &&
+	grep -q "GET /userspace/$BID/index" "$T/httpd.log"
+result "--lib-update reads the list, then one index: the listed build-id's (not every library's)" $?
+cp "$T/repo/userspace/index" "$T/list.2"
+"$KP" refresh --repo "$T/repo" --key "$T/priv.pem" --feed userspace >/dev/null &&
+	grep -q '^serial: ' "$T/repo/userspace/index" &&
+	! cmp -s "$T/repo/userspace/index" "$T/list.2"
+result "kcare-patchset refresh --feed userspace re-signs the list (new serial)" $?
+"$KC" --lib-update >/dev/null 2>&1
+cp "$T/repo/userspace/index" "$T/list.3"
+cp "$T/list.2" "$T/repo/userspace/index"
+expect "--lib-update refuses a replayed older list, and asks per build-id instead" 1 \
+	"list of feed userspace was rejected.*(serial|replay|roll)" "$KC" --lib-update
+grep -q "^pid $pid (lc-busy): liblctest.so already at level 2" "$out"
+result "the process is still checked through its own index" $?
+sed -i 's/^object: .*/&x/' "$T/list.3"
+cp "$T/list.3" "$T/repo/userspace/index"
+expect "--lib-update refuses a tampered list" 1 "list of feed userspace was rejected" "$KC" --lib-update
+rm "$T/repo/userspace/index"
+: >"$T/httpd.log"
+expect "--lib-update without a list (an older repository): per build-id, as before" 0 \
+	"^pid $pid \(lc-busy\): liblctest.so already at level 2" "$KC" --lib-update
+[ "$(grep -c ' /userspace/[0-9a-f]*/index' "$T/httpd.log")" -gt 1 ]
+result "and then every library mapped is asked for" $?
+"$KP" refresh --repo "$T/repo" --key "$T/priv.pem" --feed userspace >/dev/null
+grep -q "^object: $BID 2 " "$T/repo/userspace/index"
+result "refresh of a feed without a list makes one from its indexes" $?
+"$KP" refresh --repo "$T/repo" --key "$T/priv.pem" --feed userspace "$BID" >/dev/null &&
+	grep -q "^object: $BID 2 " "$T/repo/userspace/index"
+result "refresh of the build-id's index lists it again" $?
 
 cp "$T/repo/userspace/$BID/index" "$T/index.2"
 cp "$T/index.1" "$T/repo/userspace/$BID/index"
