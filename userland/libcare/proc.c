@@ -185,11 +185,16 @@ int lc_proc_check(struct lc_proc *p)
 		lc_msg(p->o, p->pid, "refused: %s is traced by pid %s", p->comm, v);
 		return -LC_EREFUSED;
 	}
-	/* A filter may kill the process for the syscalls we inject. */
+	/*
+	 * A filter may kill the process for the calls we inject (mmap,
+	 * mprotect with PROT_EXEC: what systemd's MemoryDenyWriteExecute=
+	 * forbids, with a seccomp filter); a filter cannot be read back
+	 * without CAP_SYS_ADMIN tricks, so any filter refuses.
+	 */
 	if (status_field(status, "Seccomp:", v, sizeof(v)) && atoi(v)) {
-		lc_msg(p->o, p->pid, "refused: %s runs under a seccomp filter (mode %s); injected system calls could kill it",
+		lc_msg(p->o, p->pid, "refused: %s runs under a seccomp filter (mode %s; MemoryDenyWriteExecute= of systemd is one); injected system calls could kill it",
 		       p->comm, v);
-		return -LC_EREFUSED;
+		return -LC_EPOLICY;
 	}
 	if (lc_blacklisted(p->o, p->comm)) {
 		lc_msg(p->o, p->pid, "refused: %s is in the blacklist", p->comm);

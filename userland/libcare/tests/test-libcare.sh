@@ -98,7 +98,7 @@ result "after every refusal: same mappings, running, untraced" $?
 
 sec=$(mktemp)
 lc_start "$sec" "$LCB/lc-busy" 2 --seccomp
-expect "a process under a seccomp filter" 3 "seccomp filter" \
+expect "a process under a seccomp filter: refused, status 6" 6 "seccomp filter" \
 	"$LC" patch -p "$pid" "$LCB/lctest-1.o"
 lc_sane "$pid"
 result "  ... left running, untraced" $?
