@@ -132,7 +132,32 @@ static int map_region(struct lc_proc *p, struct lc_obj *obj, struct lc_image *im
 	return r;
 }
 
-/* Leftovers of a patcher that died, for @id or for every library. */
+/*
+ * Leftovers of a patcher that died, for one library; the state file then
+ * tells what is in effect again (or goes).
+ */
+static int cleanup_one(struct lc_proc *p, const unsigned char *id, int len,
+		       struct lc_opts *o)
+{
+	static struct lc_marker m;
+	char hex[2 * LC_BUILD_ID_MAX + 1];
+	struct lc_obj *obj;
+	unsigned long addr;
+	int r = lc_switch_cleanup(p, id, len, o);
+
+	if (r)
+		return r;
+	obj = lc_proc_find(p, id, len);
+	if (obj && lc_switch_find(p, id, len, &m, &addr)) {
+		lc_state_save(o, p, obj, &m, addr, false);
+	} else {
+		lc_hex(hex, id, len);
+		lc_state_drop(o, p->pid, hex);
+	}
+	return 0;
+}
+
+/* The same for @id, or for every library of ours in @p. */
 static int cleanup(struct lc_proc *p, const unsigned char *id, int len,
 		   struct lc_opts *o)
 {
@@ -141,7 +166,7 @@ static int cleanup(struct lc_proc *p, const unsigned char *id, int len,
 	int n, i, r = 0;
 
 	if (len)
-		return lc_switch_cleanup(p, id, len, o);
+		return cleanup_one(p, id, len, o);
 	m = malloc(sizeof(*m));
 	if (!m)
 		return -ENOMEM;
@@ -149,7 +174,7 @@ static int cleanup(struct lc_proc *p, const unsigned char *id, int len,
 	for (i = 0; i < n && !r; i++)
 		if (!lc_mem_read(p, a[i], m, sizeof(*m)) &&
 		    m->version == LC_MARKER_VERSION)
-			r = lc_switch_cleanup(p, m->build_id, m->build_id_len, o);
+			r = cleanup_one(p, m->build_id, m->build_id_len, o);
 	free(m);
 	return r;
 }
@@ -186,7 +211,7 @@ int lc_apply(pid_t pid, struct lc_patch *pt, struct lc_opts *o)
 		r = -LC_ENOTARGET;
 		goto out;
 	}
-	r = lc_switch_cleanup(&p, in->build_id, in->build_id_len, o);
+	r = cleanup(&p, in->build_id, in->build_id_len, o);
 	if (r)
 		goto out;
 	have_old = lc_switch_find(&p, in->build_id, in->build_id_len, &old, &old_addr);
@@ -284,11 +309,18 @@ int lc_unapply(pid_t pid, const char *hexid, struct lc_opts *o)
 		static struct lc_switch sw;
 		char hex[2 * LC_BUILD_ID_MAX + 1];
 
+		struct lc_obj *obj = lc_proc_find(&p, m.build_id, m.build_id_len);
+
 		memset(&sw, 0, sizeof(sw));
 		lc_switch_plan_remove(&p, &m, addr, &sw);
+		if (obj)
+			lc_state_save(o, &p, obj, &m, addr, true);
 		r = lc_switch_run(&p, &sw, o);
-		if (r)
+		if (r) {
+			if (obj)
+				lc_state_save(o, &p, obj, &m, addr, false);
 			break;
+		}
 		lc_hex(hex, m.build_id, m.build_id_len);
 		lc_msg(o, pid, "%s removed (build-id %s, level %u)", m.id, hex, m.level);
 		lc_state_drop(o, pid, hex);

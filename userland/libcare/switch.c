@@ -114,16 +114,17 @@ static int switch_steps(struct lc_proc *p, struct lc_switch *sw)
 				     sw->before[i].len);
 		return r;
 	}
-	/* For the tests: die with the gates in place, switched off. */
-	if (lc_fault("kill-before-switch"))
-		raise(SIGKILL);
 	if (sw->flip_addr) {
+		/* For the tests: die with the gates in place, switched off... */
+		if (lc_fault("kill-before-switch"))
+			raise(SIGKILL);
 		r = lc_mem_write(p, sw->flip_addr, &sw->flip_val, 8);
 		if (r)
 			return r;
+		/* ...or right after the one write that switches. */
+		if (lc_fault("kill-after-switch"))
+			raise(SIGKILL);
 	}
-	if (lc_fault("kill-after-switch"))
-		raise(SIGKILL);
 	for (i = 0; i < sw->nafter; i++)
 		if (do_write(p, &sw->after[i]))
 			lc_msg(p->o, p->pid, "cannot write %d bytes at %#lx",
@@ -153,10 +154,8 @@ int lc_switch_run(struct lc_proc *p, struct lc_switch *sw, struct lc_opts *o)
 		if (try)
 			usleep(o->retry_ms * 1000);
 		r = lc_hold(p, &t0, true);
-		if (r) {
-			lc_unwind_close(u);
-			return r;
-		}
+		if (r)
+			break;
 		r = lc_unwind_check(p, u, sw->r, sw->nr, why, sizeof(why));
 		if (!r)
 			r = switch_steps(p, sw);
