@@ -37,31 +37,16 @@
 
 #ifdef __aarch64__
 
-#define B_RANGE (128L << 20)
 #define STR_X16_PRE 0xf81f0ff0U		/* str x16, [sp, #-16]! */
 #define LDR_X16_POST 0xf84107f0U	/* ldr x16, [sp], #16 */
 
-static void put(unsigned char *b, uint32_t insn)
-{
-	memcpy(b, &insn, 4);
-}
+#define put lc_arm64_put
+#define get lc_arm64_get
 
-static uint32_t get(const unsigned char *b)
-{
-	uint32_t insn;
-
-	memcpy(&insn, b, 4);
-	return insn;
-}
-
+/* A B from @from to @to, if it reaches. */
 static int b_to(unsigned char *buf, unsigned long from, unsigned long to)
 {
-	long d = (long)(to - from);
-
-	if (d < -B_RANGE || d >= B_RANGE || (d & 3))
-		return -ERANGE;
-	put(buf, 0x14000000 | ((d >> 2) & 0x3ffffff));
-	return 0;
+	return lc_arch_jump(buf, from, to, 4) == 4 ? 0 : -ERANGE;
 }
 
 /* ldr xT, literal at @lit (within 1 MiB of @at) */

@@ -136,6 +136,12 @@ struct lc_gate {
 	unsigned char jump[LC_JUMP_MAX];
 };
 
+#ifdef __aarch64__
+/* One instruction, in memory order (arch-arm64.c). */
+void lc_arm64_put(unsigned char *b, uint32_t insn);
+uint32_t lc_arm64_get(const unsigned char *b);
+#endif
+
 /* gate-<arch>.c */
 int lc_gate_skip(const unsigned char *code, unsigned long room);
 int lc_gate_jump(unsigned char *buf, unsigned long site, unsigned long gate);
