@@ -65,7 +65,8 @@ BINS :=
 # link). They add to BINS, UNIT_TESTS and FUZZERS.
 include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
 	bpf/build.mk userland/kcarectl/build.mk userland/kcare-uname/build.mk \
-	userland/kcare-patchset/build.mk userland/eportal/build.mk
+	userland/kcare-patchset/build.mk userland/uchecker/build.mk \
+	userland/eportal/build.mk
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
