@@ -33,8 +33,6 @@ static const char *const state_names[] = {
 
 static void json_finding(const struct uc_finding *f, struct run *r)
 {
-	char lvl[16];
-
 	printf("%s\n  {\"pid\": %d, ", r->findings++ ? "," : "", (int)f->pid);
 	kc_json_kv(stdout, 1, "comm", f->comm);
 	kc_json_kv(stdout, 0, "library", f->name);
@@ -44,9 +42,8 @@ static void json_finding(const struct uc_finding *f, struct run *r)
 	kc_json_kv(stdout, 0, "build_id", f->mem_id);
 	kc_json_kv(stdout, 0, "disk_build_id", f->disk_id[0] ? f->disk_id : NULL);
 	if (f->state == UC_PATCHED) {
-		snprintf(lvl, sizeof(lvl), "%u", f->level);
 		kc_json_kv(stdout, 0, "patch", f->patch);
-		printf(", \"patch_level\": %s", lvl);
+		printf(", \"patch_level\": %u", f->level);
 	}
 	printf("}");
 }
@@ -86,12 +83,15 @@ static int scan_one(pid_t pid, struct run *r, bool asked)
 		r->scanned++;
 		return 0;
 	}
-	if (e == -ECHILD || (e == -ESRCH && !asked))
+	if (!asked && (e == -ECHILD || e == -ESRCH))
 		return 0;
+	if (asked && e == -ECHILD) {
+		uc_log(UC_WARNING, "kcare-uchecker: pid %d: a kernel thread maps nothing", (int)pid);
+		return 0;
+	}
 	if (asked) {
-		uc_log(UC_CRITICAL, "kcare-uchecker: pid %d: %s", (int)pid,
-		       e == -ECHILD ? "a kernel thread maps nothing" : strerror(-e));
-		return e == -ECHILD ? 0 : -1;
+		uc_log(UC_CRITICAL, "kcare-uchecker: pid %d: %s", (int)pid, strerror(-e));
+		return -1;
 	}
 	r->unreadable++;
 	uc_log(UC_INFO, "Can't read process %d: %s", (int)pid, strerror(-e));
