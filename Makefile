@@ -65,7 +65,8 @@ BINS :=
 # link). They add to BINS, UNIT_TESTS and FUZZERS.
 include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
 	bpf/build.mk userland/kcarectl/build.mk userland/kcare-uname/build.mk \
-	userland/kcare-patchset/build.mk userland/eportal/build.mk
+	userland/kcare-patchset/build.mk userland/uchecker/build.mk \
+	userland/eportal/build.mk
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
@@ -223,6 +224,8 @@ bench:
 	@if [ "$(ARCH)" = "$(HOST_ARCH)" ]; then \
 		echo "== LibCare, on this machine"; \
 		userland/libcare/tests/bench-libcare.sh $(if $(filter --quick,$(BENCH_ARGS)),5,15) || exit 1; \
+		echo "== kcare-uchecker, on this machine"; \
+		userland/uchecker/tests/bench-uchecker.sh $(if $(filter --quick,$(BENCH_ARGS)),5,15) || exit 1; \
 		echo "== kcare-eportal, on this machine"; \
 		userland/eportal/tests/bench.sh $(filter --quick,$(BENCH_ARGS)) || exit 1; fi
 

@@ -5,6 +5,8 @@
  * (ctl.h). Here: main(), the configuration and key verbs, and the verbs
  * of later releases, which say so rather than pretend.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +138,26 @@ static int kc_import_key(const char *arg, const struct kc_opts *opts)
 
 static int kc_later_registration(const char *arg, const struct kc_opts *opts);
 
+/*
+ * The scanner is its own program (userland/uchecker): run the one
+ * installed beside us, else the first on PATH, with --json passed on.
+ */
+static int kc_uchecker(const char *arg, const struct kc_opts *opts)
+{
+	char *argv[] = { "kcare-uchecker", opts->json ? "--json" : NULL, NULL };
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 32);
+
+	if (n > 0) {
+		self[n] = 0;
+		slash = strrchr(self, '/');
+		strcpy(slash + 1, "kcare-uchecker");
+		execv(self, argv);
+	}
+	execvp(argv[0], argv);
+	return kc_error("cannot run kcare-uchecker: %s", strerror(errno));
+}
+
 static const struct kc_verb kc_verbs[] = {
 	{ "help", 'h', NULL, "show this help", kc_help },
 	{ "version", 0, NULL, "show the version and the libraries in use",
@@ -188,6 +210,8 @@ static const struct kc_verb kc_verbs[] = {
 	  kc_cmd_lib_patch_info },
 	{ "lib-unload", 0, NULL, "remove every user-space patch from running processes",
 	  kc_cmd_lib_unload, KC_ROOT | KC_LOCK },
+	{ "uchecker", 0, NULL, "list processes running outdated or deleted libraries (kcare-uchecker)",
+	  kc_uchecker },
 	{ NULL },
 };
 

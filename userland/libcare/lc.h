@@ -57,6 +57,7 @@ struct lc_proc {
 	pid_t pid;
 	char comm[32];
 	int mem_fd;
+	bool read_only;		/* a scanner (kcare-uchecker) only looks */
 	struct lc_thread *th;
 	int nth;
 	struct lc_obj *objs;

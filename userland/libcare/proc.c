@@ -143,7 +143,7 @@ static int open_mem(struct lc_proc *p)
 	if (p->mem_fd >= 0)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)p->pid);
-	p->mem_fd = open(path, O_RDWR | O_CLOEXEC);
+	p->mem_fd = open(path, (p->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (p->mem_fd < 0) {
 		lc_msg(p->o, p->pid, "cannot open %s: %s", path, strerror(errno));
 		return -errno;
