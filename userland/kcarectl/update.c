@@ -346,7 +346,7 @@ const struct kcl_index_level *kc_update_choose(struct kc_update *u,
 {
 	const struct kc_config *c = u->cfg;
 	struct kcl_select sel = { 0 };
-	char e[512], date[7] = "";
+	char e[512], date[9] = "";
 
 	*failed = false;
 	sel.patch_type = c->patch_type[0] ? c->patch_type : "default";
@@ -358,7 +358,7 @@ const struct kcl_index_level *kc_update_choose(struct kc_update *u,
 		return NULL;
 	}
 	if (c->sticky == KC_STICKY_DATE)
-		memcpy(date, c->sticky_date, sizeof(date));
+		snprintf(date, sizeof(date), "%s", c->sticky_date);
 	if (*date &&
 	    kcl_sticky_parse(date, u->now, &sel.sticky_until, e, sizeof(e))) {
 		*failed = true;
