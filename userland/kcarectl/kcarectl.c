@@ -166,6 +166,8 @@ static const struct kc_verb kc_verbs[] = {
 	  kc_cmd_check },
 	{ "status", 0, NULL, "exit 0 up to date, 1 no patches, 2 newer not applied, 3 unsupported kernel, 4 unknown, 5 index expired",
 	  kc_cmd_status },
+	{ "compat", 0, NULL, "is this kernel supported by the repository: COMPATIBLE (0), UNSUPPORTED (1), SYSTEM ERROR (2), CONNECTION ERROR (3); also as kc-compat",
+	  kc_cmd_compat },
 	{ "set-sticky-patch", 0, "DDMMYY|KEY|''", "pin updates to a date's patchset (STICKY_PATCH)",
 	  kc_set_sticky, KC_ROOT | KC_LOCK | KC_SETTER },
 	{ "set-patch-type", 0, "extra|free|default", "which patch types to take (PATCH_TYPE)",
@@ -222,13 +224,41 @@ static int kc_run(const char *arg, const struct kc_opts *opts)
 	return kc_current->run(arg, opts);
 }
 
+/*
+ * Called as kc-compat (a link to kcarectl), the seed's checker: the
+ * --compat verb, with the checker's own -q/--silent (only the exit code).
+ */
+static int kc_compat_main(int argc, char **argv)
+{
+	struct kc_opts opts = { 0 };
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--silent")) {
+			if (!freopen("/dev/null", "w", stdout))
+				return 2;
+		} else if (!strcmp(argv[i], "--json")) {
+			opts.json = true;
+		} else {
+			fprintf(stderr, "kc-compat: unknown argument '%s' (usage: kc-compat [-q|--silent] [--json])\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	return kc_cmd_compat(NULL, &opts);
+}
+
 int main(int argc, char **argv)
 {
 	struct kc_opts opts;
 	unsigned int flags;
-	const char *arg;
+	const char *arg, *me;
 	int i;
 
+	me = argc ? strrchr(argv[0], '/') : NULL;
+	me = me ? me + 1 : argc ? argv[0] : "";
+	if (!strcmp(me, "kc-compat"))
+		return kc_compat_main(argc, argv);
 	kc_current = kc_cli_parse(kc_verbs, argc, argv, &arg, &opts, stderr);
 	if (!kc_current)
 		return KC_EXIT_USAGE;
