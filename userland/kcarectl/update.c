@@ -708,5 +708,10 @@ int kc_update_apply(struct kc_update *u, const struct kc_patchset *ps,
 	if (u->cfg->load_kcare_sysctl &&
 	    kc_sysctl_conf_apply(NULL, NULL, msg, sizeof(msg), NULL) && u->log)
 		fprintf(u->log, "warning: %s\n", msg);
+	/* FORCE_GID is for the extra patch: silent when it is not applied. */
+	if (u->cfg->force_gid_set &&
+	    kc_sysctl_force_gid(NULL, u->cfg->force_gid, msg, sizeof(msg)) < 0 &&
+	    u->log)
+		fprintf(u->log, "warning: %s\n", msg);
 	return 0;
 }

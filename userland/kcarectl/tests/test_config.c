@@ -727,9 +727,9 @@ static void sysctl_refusals(void **state)
 			       "-kernel.kcare_gone = 1\n"
 			       "kernel.kcare_other = 1\n", &log), -1);
 	snprintf(want, sizeof(want),
-		 "%1$s:1: kernel.panic: not a kcare sysctl (expected kernel.kcare_*; set others in /etc/sysctl.d); "
+		 "%1$s:1: kernel.panic: not a kcare sysctl (expected kernel.kcare_* or fs.enforce_symlinksifowner; set others in /etc/sysctl.d); "
 		 "%1$s:3: kernel.kcare_missing: no such sysctl (expected the patch that adds it to be applied); "
-		 "%1$s:4: kernel.kcare_../panic: not a kcare sysctl (expected kernel.kcare_*; set others in /etc/sysctl.d); "
+		 "%1$s:4: kernel.kcare_../panic: not a kcare sysctl (expected kernel.kcare_* or fs.enforce_symlinksifowner; set others in /etc/sysctl.d); "
 		 "%1$s:5: kernel.kcare_dir: writing '1' to %2$s/kernel/kcare_dir: Is a directory; "
 		 "%1$s:6: expected name = value; "
 		 "%1$s:7: kernel.kcare_other: an empty value (expected name = value)",
@@ -740,10 +740,10 @@ static void sysctl_refusals(void **state)
 	assert_string_equal(sys("kernel/kcare_modify_ldt"), "0\n");
 	assert_string_equal(sys("kernel/kcare_other"), "1\n");
 	snprintf(want, sizeof(want),
-		 "%1$s:1: kernel.panic: not a kcare sysctl (expected kernel.kcare_*; set others in /etc/sysctl.d)\n"
+		 "%1$s:1: kernel.panic: not a kcare sysctl (expected kernel.kcare_* or fs.enforce_symlinksifowner; set others in /etc/sysctl.d)\n"
 		 "%1$s:2: kernel.kcare_modify_ldt = 0\n"
 		 "%1$s:3: kernel.kcare_missing: no such sysctl (expected the patch that adds it to be applied)\n"
-		 "%1$s:4: kernel.kcare_../panic: not a kcare sysctl (expected kernel.kcare_*; set others in /etc/sysctl.d)\n"
+		 "%1$s:4: kernel.kcare_../panic: not a kcare sysctl (expected kernel.kcare_* or fs.enforce_symlinksifowner; set others in /etc/sysctl.d)\n"
 		 "%1$s:5: kernel.kcare_dir: writing '1' to %2$s/kernel/kcare_dir: Is a directory\n"
 		 "%1$s:6: expected name = value\n"
 		 "%1$s:7: kernel.kcare_other: an empty value (expected name = value)\n"
@@ -754,6 +754,28 @@ static void sysctl_refusals(void **state)
 
 	/* Only optional failures: success. */
 	assert_int_equal(apply("-kernel.kcare_gone = 1\n", &log), 0);
+
+	/*
+	 * The seed's extra-patch line: without that patch applied a note,
+	 * not a failure (no warning after every update); with it, set.
+	 */
+	assert_int_equal(apply("fs.enforce_symlinksifowner=1\n", &log), 0);
+	assert_non_null(strstr(log, "fs.enforce_symlinksifowner: not set: the symlink owner match patch is not applied"));
+	{
+		char d[600];
+
+		snprintf(d, sizeof(d), "%s/fs", procsys);
+		mkdir(d, 0755);
+		snprintf(d, sizeof(d), "%s/fs/enforce_symlinksifowner", procsys);
+		put(d, "0\n");
+		snprintf(d, sizeof(d), "%s/fs/symlinkown_gid", procsys);
+		assert_int_equal(kc_sysctl_force_gid(procsys, 48, err, sizeof(err)), 1);
+		put(d, "99\n");
+		assert_int_equal(kc_sysctl_force_gid(procsys, 48, err, sizeof(err)), 0);
+		assert_string_equal(sys("fs/symlinkown_gid"), "48\n");
+	}
+	assert_int_equal(apply("fs.enforce_symlinksifowner = 1\n", &log), 0);
+	assert_string_equal(sys("fs/enforce_symlinksifowner"), "1\n");
 
 	/* Without a log. */
 	put(sysctl_conf, "kernel.kcare_missing=1\n");
