@@ -163,6 +163,9 @@ install: all
 	install -D -m 0644 $(O)/kcare.ko $(DESTDIR)$(MODDIR)/kcare.ko
 	install -D -m 0755 $(O)/kcarectl $(DESTDIR)$(PREFIX)/bin/kcarectl
 	install -D -m 0755 $(O)/kcare-uname $(DESTDIR)$(PREFIX)/bin/kcare-uname
+	@# The seed's checker and migration script (Documentation/kcarectl.md).
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/bin/kc-compat
+	install -D -m 0755 userland/ksplice2kcare/ksplice2kcare $(DESTDIR)$(PREFIX)/bin/ksplice2kcare
 	install -D -m 0755 $(O)/kcare-patchset $(DESTDIR)$(PREFIX)/bin/kcare-patchset
 	install -D -m 0755 $(O)/kcare-prescreen $(DESTDIR)$(PREFIX)/libexec/kcare/kcare-prescreen
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)

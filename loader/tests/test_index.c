@@ -603,22 +603,31 @@ static void sticky_parse(void **state)
 	assert_int_equal(kcl_sticky_parse("011126", now, &until, err,
 					  sizeof(err)), 0);
 	assert_int_equal(until, T("2026-11-02T00:00:00Z"));
-	/* Today. */
+	/* Today: refused, at any second of the day (the seed: yesterday at the latest). */
 	assert_int_equal(kcl_sticky_parse("251126", now, &until, err,
-					  sizeof(err)), 0);
-	assert_int_equal(until, T("2026-11-26T00:00:00Z"));
-	/* Today, at the last second of the day and at its first. */
+					  sizeof(err)), -1);
+	assert_string_equal(err,
+			    "STICKY_PATCH=251126 is today (expected yesterday or an earlier day)");
 	assert_int_equal(kcl_sticky_parse("251126", T("2026-11-25T23:59:59Z"),
-					  &until, err, sizeof(err)), 0);
+					  &until, err, sizeof(err)), -1);
 	assert_int_equal(kcl_sticky_parse("251126", T("2026-11-25T00:00:00Z"),
-					  &until, err, sizeof(err)), 0);
+					  &until, err, sizeof(err)), -1);
+	/* Yesterday, and its eight-digit spelling. */
+	assert_int_equal(kcl_sticky_parse("241126", now, &until, err,
+					  sizeof(err)), 0);
+	assert_int_equal(until, T("2026-11-25T00:00:00Z"));
+	assert_int_equal(kcl_sticky_parse("24112026", now, &until, err,
+					  sizeof(err)), 0);
+	assert_int_equal(until, T("2026-11-25T00:00:00Z"));
+	assert_int_equal(kcl_sticky_parse("24111926", now, &until, err,
+					  sizeof(err)), -1);
 	/* Tomorrow: the future. */
 	assert_int_equal(kcl_sticky_parse("261126", now, &until, err,
 					  sizeof(err)), -1);
 	assert_string_equal(err, "STICKY_PATCH=261126 is in the future");
 	assert_int_equal(kcl_sticky_parse("261126", T("2026-11-25T23:59:59Z"),
 					  &until, err, sizeof(err)), -1);
-	assert_int_equal(kcl_sticky_parse("261126", T("2026-11-26T00:00:00Z"),
+	assert_int_equal(kcl_sticky_parse("261126", T("2026-11-27T00:00:00Z"),
 					  &until, err, sizeof(err)), 0);
 	/* 60 days back: 2026-09-26; 61: 2026-09-25. */
 	assert_int_equal(kcl_sticky_parse("260926", now, &until, err,
