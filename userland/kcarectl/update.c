@@ -343,7 +343,7 @@ int kc_update_sticky(struct kc_update *u, time_t *until, char *why,
 		     size_t whylen)
 {
 	const struct kc_config *c = u->cfg;
-	char e[512], date[7] = "";
+	char e[512], date[9] = "";
 
 	*until = 0;
 	/* STICKY_PATCH=KEY: the date the server sets for this machine's key. */
@@ -351,7 +351,7 @@ int kc_update_sticky(struct kc_update *u, time_t *until, char *why,
 	    kc_reg_sticky(c, date, u->log, why, whylen))
 		return -1;
 	if (c->sticky == KC_STICKY_DATE)
-		memcpy(date, c->sticky_date, sizeof(date));
+		snprintf(date, sizeof(date), "%s", c->sticky_date);
 	if (*date && kcl_sticky_parse(date, u->now, until, e, sizeof(e)))
 		return kc_fail(why, whylen, "STICKY_PATCH: %s", e);
 	return 0;
@@ -714,6 +714,11 @@ int kc_update_apply(struct kc_update *u, const struct kc_patchset *ps,
 	free(text);
 	if (u->cfg->load_kcare_sysctl &&
 	    kc_sysctl_conf_apply(NULL, NULL, msg, sizeof(msg), NULL) && u->log)
+		fprintf(u->log, "warning: %s\n", msg);
+	/* FORCE_GID is for the extra patch: silent when it is not applied. */
+	if (u->cfg->force_gid_set &&
+	    kc_sysctl_force_gid(NULL, u->cfg->force_gid, msg, sizeof(msg)) < 0 &&
+	    u->log)
 		fprintf(u->log, "warning: %s\n", msg);
 	return 0;
 }
