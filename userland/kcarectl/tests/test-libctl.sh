@@ -8,39 +8,16 @@
 # --lib-info and --lib-patch-info, refused when untrusted or tampered,
 # the blacklist honoured, and removed by --lib-unload.
 #
-# kcarectl's paths are fixed (/etc/sysconfig/kcare, /var/lib/kcare,
-# /var/cache/kcare, /var/lib/libcare, /run/kcare): the test re-runs itself
-# in a mount namespace of its own where each is an empty tmpfs, so the
-# machine's own are neither read nor changed (a missing one is created
-# empty as a mount point and removed afterwards).
+# kcarectl's paths are fixed: the test re-runs itself in a mount namespace
+# of its own where they are empty and private (kc-ns.sh).
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/userland/kcarectl/tests/kc-ns.sh"
+kc_ns_enter KC_LIBCTL_NS "$0" "$@"
 . "$top/scripts/tests/lib.sh"
 
 O=${O:-$top/build/x86_64}
-KC_DIRS="/etc/sysconfig/kcare /var/lib/kcare /var/cache/kcare /var/lib/libcare /run/kcare"
-
-if [ -z "$KC_LIBCTL_NS" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "1..0 # SKIP needs root (ptrace of other processes, mounts)"
-		exit 0
-	fi
-	make -s -C "$top" libcare-tests "$O/kcarectl" "$O/kcare-patchset" >/dev/null ||
-		{ result "build" 1; done_testing; exit 1; }
-	created=
-	for d in $KC_DIRS; do
-		t=
-		p=$d
-		while [ ! -d "$p" ]; do t=$p; p=$(dirname "$p"); done
-		mkdir -p "$d"
-		[ -n "$t" ] && created="$created $t"
-	done
-	KC_LIBCTL_NS=1 unshare --mount --propagation private bash "$0" "$@"
-	rc=$?
-	for t in $created; do find "$t" -depth -type d -empty -delete; done
-	exit $rc
-fi
-
-for d in $KC_DIRS; do mount -t tmpfs -o mode=0755 kcare-test "$d" || exit 1; done
+make -s -C "$top" libcare-tests "$O/kcarectl" "$O/kcare-patchset" >/dev/null ||
+	{ result "build" 1; done_testing; exit 1; }
 
 . "$top/userland/libcare/tests/lc-lib.sh"
 KC=$O/kcarectl
@@ -334,9 +311,10 @@ for i in $(seq 40); do
 done
 disown -a
 sleep 0.5
-# Each is killed within 1.2 s from now: during the scan, the download or the patch.
+# Each is killed within 2.5 s from now: before the scan, during it, the
+# download or the patch (the run takes about that long here).
 for p in $short; do
-	d=$((RANDOM % 120))
+	d=$((RANDOM % 250))
 	(sleep "$((d / 100)).$((d % 100 / 10))$((d % 10))"; kill -9 "$p" 2>/dev/null) &
 done
 disown -a

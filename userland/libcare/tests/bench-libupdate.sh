@@ -10,34 +10,15 @@
 # processes in about 6 s, 1.5 ms a process, with libraries built for it).
 #
 # kcarectl's paths are fixed: as test-libctl.sh, the run happens in a
-# mount namespace of its own with an empty tmpfs on each of them.
+# mount namespace of its own where they are empty and private (kc-ns.sh).
 #
 # usage: bench-libupdate.sh [N...]   (default: 1000 4000)
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 O=${O:-$top/build/x86_64}
-KC_DIRS="/etc/sysconfig/kcare /var/lib/kcare /var/cache/kcare /var/lib/libcare /run/kcare"
+. "$top/userland/kcarectl/tests/kc-ns.sh"
+kc_ns_enter KC_BENCH_NS "$0" "$@"
+make -s -C "$top" libcare-tests "$O/kcarectl" "$O/kcare-patchset" >/dev/null || exit 1
 
-if [ -z "$KC_BENCH_NS" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "bench-libupdate: needs root (ptrace of other processes, mounts); skipped"
-		exit 0
-	fi
-	make -s -C "$top" libcare-tests "$O/kcarectl" "$O/kcare-patchset" >/dev/null || exit 1
-	created=
-	for d in $KC_DIRS; do
-		t=
-		p=$d
-		while [ ! -d "$p" ]; do t=$p; p=$(dirname "$p"); done
-		mkdir -p "$d"
-		[ -n "$t" ] && created="$created $t"
-	done
-	KC_BENCH_NS=1 unshare --mount --propagation private bash "$0" "$@"
-	rc=$?
-	for t in $created; do find "$t" -depth -type d -empty -delete; done
-	exit $rc
-fi
-
-for d in $KC_DIRS; do mount -t tmpfs -o mode=0755 kcare-bench "$d" || exit 1; done
 KC=$O/kcarectl
 KP=$O/kcare-patchset
 LCB=$O/libcare
