@@ -175,8 +175,9 @@ install: all
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
 	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 Documentation/man/kcarectl.8
 	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man1 Documentation/man/kcare-uname.1
-	@# LibCare's periodic job switch and the audit exemption of its ptrace.
+	@# LibCare's periodic job switch, its blacklist, the audit exemption of its ptrace.
 	install -D -m 0755 userland/libcare/libcare-cron $(DESTDIR)$(PREFIX)/bin/libcare-cron
+	install -D -m 0644 userland/libcare/blacklist $(DESTDIR)/var/lib/libcare/blacklist
 	install -d -m 0750 $(DESTDIR)/etc/audit/rules.d
 	sed 's|/usr/bin/kcarectl|$(PREFIX)/bin/kcarectl|g' userland/libcare/kernelcare.rules \
 		>$(DESTDIR)/etc/audit/rules.d/kernelcare.rules
@@ -219,7 +220,8 @@ demo:
 # Not part of check: a benchmark measures, it does not pass or fail
 # (Documentation/performance.md). BENCH_ARGS=--quick for a short run.
 # Then, on this machine's own architecture, the user-space figures:
-# LibCare's stop times and call cost (Documentation/libcare.md) and the
+# LibCare's stop times and call cost, kcarectl --lib-update over 1,000
+# processes (Documentation/libcare.md) and the
 # server's check-ins per second (Documentation/eportal.md).
 bench:
 	@scripts/setup --kernel $(KERNEL)
@@ -227,6 +229,7 @@ bench:
 	@if [ "$(ARCH)" = "$(HOST_ARCH)" ]; then \
 		echo "== LibCare, on this machine"; \
 		userland/libcare/tests/bench-libcare.sh $(if $(filter --quick,$(BENCH_ARGS)),5,15) || exit 1; \
+		userland/libcare/tests/bench-libupdate.sh $(if $(filter --quick,$(BENCH_ARGS)),200,1000) || exit 1; \
 		echo "== kcare-uchecker, on this machine"; \
 		userland/uchecker/tests/bench-uchecker.sh $(if $(filter --quick,$(BENCH_ARGS)),5,15) || exit 1; \
 		echo "== kcare-eportal, on this machine"; \

@@ -28,7 +28,7 @@ httpd_pid=
 kc_cleanup() {
 	[ -n "$httpd_pid" ] && kill "$httpd_pid" 2>/dev/null
 	lc_cleanup
-	rm -f "$LCB/lc-bl"
+	rm -f "$LCB/lc-bl" "$LCB/gdb"
 	rm -rf "$T"
 }
 trap kc_cleanup EXIT
@@ -241,8 +241,30 @@ expect "/var/cache/kcare/userspace/blacklist overrides /var/lib/libcare/blacklis
 	"^pid $bl_pid \(lc-bl\): liblctest.so patched to level 2" "$KC" --lib-update
 lc_grows "$bl" new2 && lc_sane "$bl_pid"
 result "the process no longer blacklisted is patched" $?
-expect "--lib-unload removes every process's patches" 0 "^pid $bl_pid: user-space patches removed" \
-	"$KC" --lib-unload
+
+# The list the package installs as /var/lib/libcare/blacklist: a debugger
+# (here a copy of lc-busy named gdb) is never patched. Its names must fit
+# in a comm (15 characters), or they would never match.
+rm /var/cache/kcare/userspace/blacklist
+cp "$top/userland/libcare/blacklist" /var/lib/libcare/blacklist
+[ -z "$(grep -v '^#' /var/lib/libcare/blacklist | awk 'length > 15 || /[[:space:]]/')" ] &&
+	grep -qx gdb /var/lib/libcare/blacklist
+result "the shipped blacklist: one comm name a line, each 15 characters at most" $?
+cp "$LCB/lc-busy" "$LCB/gdb"
+gdbf=$(mktemp)
+lc_start "$gdbf" "$LCB/gdb" 1
+gdb_pid=$pid
+pid=$busy_pid
+expect "with the shipped blacklist a process named gdb is skipped" 0 \
+	"^pid $gdb_pid \(gdb\): liblctest.so skipped: the process is in the blacklist" "$KC" --lib-update
+grep -q "^pid $busy_pid (lc-busy): liblctest.so already at level 2" "$out" && lc_grows "$gdbf" old
+result "the others stay patched, gdb runs the original" $?
+kill -9 "$gdb_pid"
+rm -f "$LCB/gdb" "$gdbf"
+expect "--lib-unload --json removes every process's patches" 0 \
+	"^    \{\"pid\": $bl_pid, \"result\": \"unpatched\"\}" "$KC" --lib-unload --json
+grep -q "^    {\"pid\": $busy_pid, \"result\": \"unpatched\"}" "$out" && grep -qx '{"results": \[' "$out"
+result "one result per process, in a JSON document" $?
 lc_grows "$bl" old && lc_grows "$busy" old
 result "both run the original again" $?
 
