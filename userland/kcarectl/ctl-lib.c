@@ -15,23 +15,20 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ctl-lib.h"
+#include "lib-pool.h"
 #include "json.h"
 #include "lib-fetch.h"
 #include "util.h"
 
 /* A bound on what one run looks at: distinct libraries mapped. */
 #define KC_LIB_MAX_LIBS		4096
-/* A bound on the processes patching at once (kc_lib_apply_all()). */
-#define KC_LIB_WORKERS_MAX	16
 
 /* One library (build-id) and the processes mapping it. */
 struct kc_lib {
@@ -213,15 +210,18 @@ struct kc_lib_job {
 	const struct kc_patchset *ps;
 };
 
+/* The jobs of a run, as the pool's workers see them. */
+struct kc_lib_jobs {
+	struct kc_lib_run *r;
+	const struct kc_lib_job *v;
+};
+
 /* A library whose patchset is fetched, verified and opened. */
 struct kc_lib_ready {
 	struct kc_patchset ps;
 	struct lc_patch *pt;
 	int fd;
 };
-
-/* lc_apply()'s result not yet known: the worker died before it. */
-#define KC_LIB_NO_RESULT	INT_MIN
 
 /*
  * A process that exited (or is exiting: a zombie) between the scan and the
@@ -330,72 +330,36 @@ static int kc_lib_prepare(struct kc_lib_run *r, struct kc_update *u,
 	return -1;
 }
 
-/*
- * Patch every job with a few worker processes: each attaches to one
- * process at a time, so a process is stopped only while its own patch is
- * written, and the slow part (attach, remote calls, the stack check) of
- * one overlaps another's. Workers are forked, not threads: ptrace binds a
- * tracee to one tracer thread, and libcare keeps no state to share. Jobs
- * are taken from a shared counter (the quick ones do not wait behind a
- * slow one) and each result goes to a shared slot; the parent reports in
- * job order once every worker is reaped.
- */
+/* A pool job: patch one process. */
+static int kc_lib_apply_job(size_t i, void *arg)
+{
+	struct kc_lib_jobs *js = arg;
+	const struct kc_lib_job *j = &js->v[i];
+
+	return -lc_apply(j->lib->pids[j->i], j->pt, &js->r->lo);
+}
+
+/* Every job through the worker pool, then reported in the scan's order. */
 static void kc_lib_apply_all(struct kc_lib_run *r, struct kc_lib_job *jobs,
 			     size_t n)
 {
-	struct { size_t next; int res[]; } *sh;
-	size_t i, size = sizeof(*sh) + n * sizeof(int);
-	unsigned int w, nw;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	pid_t kids[KC_LIB_WORKERS_MAX];
+	struct kc_lib_jobs js = { r, jobs };
+	int *res;
+	size_t i;
 
 	if (!n)
 		return;
-	sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		  -1, 0);
-	if (sh == MAP_FAILED) {
-		/* No shared memory: one at a time, in this process. */
+	res = calloc(n, sizeof(*res));
+	if (!res) {
 		for (i = 0; i < n; i++)
-			kc_lib_result(r, &jobs[i],
-				      -lc_apply(jobs[i].lib->pids[jobs[i].i],
-						jobs[i].pt, &r->lo));
+			kc_lib_result(r, &jobs[i], kc_lib_apply_job(i, &js));
 		return;
 	}
-	sh->next = 0;
+	kc_pool_run(n, kc_lib_apply_job, &js, res);
 	for (i = 0; i < n; i++)
-		sh->res[i] = KC_LIB_NO_RESULT;
-	/* Bounded: a few per CPU (most of a patch is waiting on the kernel). */
-	nw = cpus > 0 ? (unsigned int)cpus * 2 : 2;
-	if (nw > KC_LIB_WORKERS_MAX)
-		nw = KC_LIB_WORKERS_MAX;
-	if (nw > n)
-		nw = n;
-	fflush(NULL);
-	for (w = 0; w < nw; w++) {
-		kids[w] = fork();
-		if (kids[w] < 0)
-			break;
-		if (kids[w])
-			continue;
-		while ((i = __atomic_fetch_add(&sh->next, 1,
-					       __ATOMIC_RELAXED)) < n)
-			sh->res[i] = -lc_apply(jobs[i].lib->pids[jobs[i].i],
-					       jobs[i].pt, &r->lo);
-		fflush(NULL);
-		_exit(0);
-	}
-	/* Not one worker: do it here. */
-	if (!w)
-		while ((i = sh->next++) < n)
-			sh->res[i] = -lc_apply(jobs[i].lib->pids[jobs[i].i],
-					       jobs[i].pt, &r->lo);
-	while (w--)
-		while (waitpid(kids[w], NULL, 0) < 0 && errno == EINTR)
-			;
-	for (i = 0; i < n; i++)
-		kc_lib_result(r, &jobs[i], sh->res[i] == KC_LIB_NO_RESULT ?
-			      -EIO : sh->res[i]);
-	munmap(sh, size);
+		kc_lib_result(r, &jobs[i], res[i] == KC_POOL_NO_RESULT ?
+			      -EIO : res[i]);
+	free(res);
 }
 
 static int kc_lib_update_types(unsigned int types, const struct kc_opts *opts)
@@ -529,6 +493,7 @@ int kc_cmd_userspace_update(const char *arg, const struct kc_opts *opts)
 struct kc_lib_patched {
 	pid_t *pids;
 	size_t n;
+	struct lc_opts lo;
 };
 
 static int kc_lib_collect(const struct lc_applied *a, void *arg)
@@ -548,26 +513,39 @@ static int kc_lib_collect(const struct lc_applied *a, void *arg)
 	return 0;
 }
 
+/* A pool job: every patch out of one process. */
+static int kc_lib_unapply_job(size_t i, void *arg)
+{
+	struct kc_lib_patched *p = arg;
+
+	return -lc_unapply(p->pids[i], NULL, &p->lo);
+}
+
 int kc_cmd_lib_unload(const char *arg, const struct kc_opts *opts)
 {
 	struct kc_lib_patched p = { 0 };
-	struct lc_opts lo;
-	int worst = 0, e;
+	int worst = 0, e, *results;
 	size_t i;
 
-	kc_lib_opts(&lo);
-	e = lc_info(&lo, kc_lib_collect, &p);
+	kc_lib_opts(&p.lo);
+	e = lc_info(&p.lo, kc_lib_collect, &p);
 	if (e) {
 		free(p.pids);
 		return kc_error("cannot read the user-space patch state %s: %s",
-				lo.state_dir, strerror(-e));
+				p.lo.state_dir, strerror(-e));
 	}
+	results = calloc(p.n ? p.n : 1, sizeof(*results));
+	if (!results) {
+		free(p.pids);
+		return kc_error("cannot unpatch the processes: out of memory");
+	}
+	kc_pool_run(p.n, kc_lib_unapply_job, &p, results);
 	if (opts->json)
 		printf("{\"results\": [");
 	for (i = 0; i < p.n; i++) {
 		const char *res, *text;
 
-		e = -lc_unapply(p.pids[i], NULL, &lo);
+		e = results[i] == KC_POOL_NO_RESULT ? EIO : results[i];
 		if (!e) {
 			res = "unpatched";
 			text = "user-space patches removed";
@@ -593,6 +571,7 @@ int kc_cmd_lib_unload(const char *arg, const struct kc_opts *opts)
 		printf("\n]}\n");
 	else if (!p.n)
 		printf("No user-space patch is applied\n");
+	free(results);
 	free(p.pids);
 	return worst;
 }

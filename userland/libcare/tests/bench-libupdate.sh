@@ -70,17 +70,26 @@ for n in ${@:-1000}; do
 		sleep 0.1
 	done
 	sleep 0.5
-	t0=$(ms)
-	"$KC" --lib-update >"$T/up.out" 2>"$T/up.err"
-	t1=$(ms)
+	# Wall time, and the CPU time of kcarectl and its workers (user and
+	# system): on a machine others load, the CPU time is what a run costs.
+	TIMEFORMAT='%R %U %S'
+	{ time "$KC" --lib-update >"$T/up.out" 2>"$T/up.err"; } 2>"$T/up.t"
 	np=$(grep -c ' patched to level 1' "$T/up.out")
-	"$KC" --lib-unload >"$T/un.out" 2>&1
-	t2=$(ms)
+	{ time "$KC" --lib-unload >"$T/un.out" 2>"$T/un.err"; } 2>"$T/un.t"
 	nu=$(grep -c 'user-space patches removed' "$T/un.out")
-	awk -v n="$n" -v np="$np" -v nu="$nu" -v up=$((t1 - t0)) -v un=$((t2 - t1)) 'BEGIN {
-		printf "%d processes: --lib-update patched %d in %.2f s (%.2f ms a process); --lib-unload removed %d in %.2f s (%.2f ms a process)\n",
-			n, np, up / 1000, np ? up / np : 0, nu, un / 1000, nu ? un / nu : 0
-	}'
+	for v in up un; do
+		read -r real user sys <"$T/$v.t"
+		awk -v what="$v" -v n="$([ $v = up ] && echo "$np" || echo "$nu")" \
+			-v real="$real" -v cpu="$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" 'BEGIN {
+			printf "  %s: %d processes in %.2f s, %.2f ms a process (CPU %.2f s, %.2f ms a process)\n",
+				what == "up" ? "--lib-update patched" : "--lib-unload removed",
+				n, real, n ? real * 1000 / n : 0, cpu, n ? cpu * 1000 / n : 0
+		}'
+	done
+	echo "$n processes mapping the library (and their parent): $np patched, $nu unpatched; load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs"
+	# What was neither patched nor removed, said (a few lines).
+	grep -h 'NOT\|failed\|skipped\|cannot' "$T/up.out" "$T/up.err" "$T/un.out" "$T/un.err" |
+		head -n 5 | sed 's/^/  not done: /'
 	kill -9 "$idle_pid"
 	wait "$idle_pid" 2>/dev/null
 	idle_pid=
