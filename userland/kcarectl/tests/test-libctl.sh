@@ -356,6 +356,29 @@ for p in $short; do [ -d /proc/$p ] && [ "$(cut -d' ' -f3 /proc/$p/stat)" != Z ]
 [ $bad = 0 ] && lc_sane "$busy_pid" && lc_grows "$busy" new2
 result "the short-lived processes are all gone, the others patched and running" $?
 "$KC" --lib-unload >/dev/null
+
+# The patch types: a qemu patchset (in a feed of its own, qa-userspace) is
+# applied by --userspace-update qemu, not by libs nor by the default
+# USERSPACE_PATCHES=db names.
+meta "$T/meta" L20261201_01 lctest-qemu
+sed -i 's/^patch-type: libs$/patch-type: qemu/' "$T/meta"
+"$KP" pack --meta "$T/meta" --level 1 --arch x86_64 --kernel-release liblctest.so \
+	--build-id "$BID" -o "$T/q1.kcp" "$LCB/lctest-1.o" >/dev/null &&
+	"$KP" sign --key "$T/priv.pem" "$T/q1.kcp" >/dev/null &&
+	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" --feed qa-userspace "$T/q1.kcp" >/dev/null
+result "a patchset of type qemu published in the feed qa-userspace" $?
+expect "--userspace-update libs --prefix qa: a qemu patchset is not for libs" 0 \
+	"No user-space patch applies" "$KC" --userspace-update libs --prefix qa
+echo "USERSPACE_PATCHES=db" >>/etc/sysconfig/kcare/kcare.conf
+expect "--userspace-update --prefix qa under USERSPACE_PATCHES=db: nothing" 0 \
+	"No user-space patch applies" "$KC" --userspace-update --prefix qa
+expect "--userspace-update qemu --prefix qa applies it" 0 \
+	"^pid $busy_pid \(lc-busy\): liblctest.so patched to level 1 \(L20261201_01\)" \
+	"$KC" --userspace-update qemu --prefix qa
+lc_grows "$busy" new1 && lc_sane "$busy_pid"
+result "level 1 of type qemu runs" $?
+cp "$T/conf" /etc/sysconfig/kcare/kcare.conf
+"$KC" --lib-unload >/dev/null
 rm -f "$sec" "$bl" "$busy"
 
 done_testing
