@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "feedlist.h"
+#include "index.h"
 #include "util.h"
 
 /* "KEY: value" on one line of @len bytes: 0 and the value, or -1. */
@@ -26,49 +27,6 @@ static int fl_field(const char *line, size_t len, const char *key,
 	return 0;
 }
 
-static int fl_uint(const char *s, size_t len, unsigned long long max,
-		   unsigned long long *out)
-{
-	unsigned long long v = 0;
-	size_t i;
-
-	if (!len || len > 20 || (s[0] == '0' && len > 1))
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		if (v > (max - (s[i] - '0')) / 10)
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-static int fl_time(const char *s, size_t len, time_t *t)
-{
-	char buf[21];
-
-	if (len != 20)
-		return -1;
-	memcpy(buf, s, 20);
-	buf[20] = '\0';
-	return kc_time_parse(buf, t);
-}
-
-static bool fl_feed_ok(const char *s, size_t len)
-{
-	size_t i;
-
-	if (!len || len > 32)
-		return false;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
-			return false;
-	return true;
-}
-
 /* "BUILDID LEVEL NAME": a name of printable bytes without spaces. */
 static int fl_object(const char *s, size_t len, struct kcl_feedlist_object *o)
 {
@@ -82,7 +40,7 @@ static int fl_object(const char *s, size_t len, struct kcl_feedlist_object *o)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return -1;
 	sp = memchr(s + 41, ' ', len - 41);
-	if (!sp || fl_uint(s + 41, sp - s - 41, 0xffffffffULL, &lv) || !lv)
+	if (!sp || kcl_parse_u64(s + 41, sp - s - 41, 0xffffffffULL, &lv) || !lv)
 		return -1;
 	nl = len - (sp + 1 - s);
 	if (!nl || nl >= sizeof(o->name))
@@ -131,7 +89,7 @@ int kcl_feedlist_parse(const char *text, size_t len, struct kcl_feedlist *fl,
 		}
 		switch (line) {
 		case 1:
-			if (fl_uint(v, vlen, 1000, &u) || u != KCL_FEEDLIST_FORMAT) {
+			if (kcl_parse_u64(v, vlen, 1000, &u) || u != KCL_FEEDLIST_FORMAT) {
 				kc_fail(err, errlen, "feed list format is not %d",
 					KCL_FEEDLIST_FORMAT);
 				goto err;
@@ -139,21 +97,21 @@ int kcl_feedlist_parse(const char *text, size_t len, struct kcl_feedlist *fl,
 			fl->format = u;
 			continue;
 		case 2:
-			if (!fl_feed_ok(v, vlen)) {
+			if (!vlen || !kcl_feed_name_ok(v, vlen)) {
 				kc_fail(err, errlen, "feed list line 2: bad feed name");
 				goto err;
 			}
 			memcpy(fl->feed, v, vlen);
 			continue;
 		case 3:
-			if (fl_uint(v, vlen, ~0ULL, &fl->serial) || !fl->serial) {
+			if (kcl_parse_u64(v, vlen, ~0ULL, &fl->serial) || !fl->serial) {
 				kc_fail(err, errlen, "feed list line 3: bad serial");
 				goto err;
 			}
 			continue;
 		case 4:
 		case 5:
-			if (fl_time(v, vlen, line == 4 ? &fl->generated : &fl->expires)) {
+			if (kcl_parse_time(v, vlen, line == 4 ? &fl->generated : &fl->expires)) {
 				kc_fail(err, errlen, "feed list line %u: bad time (YYYY-MM-DDTHH:MM:SSZ)",
 					line);
 				goto err;

@@ -17,10 +17,8 @@
 #include "sign.h"
 #include "util.h"
 
-
-/* Decimal, no sign, no leading zero, at most @max. */
-static int parse_u64(const char *s, size_t len, unsigned long long max,
-		     unsigned long long *v)
+int kcl_parse_u64(const char *s, size_t len, unsigned long long max,
+		  unsigned long long *v)
 {
 	unsigned long long x = 0;
 	size_t i;
@@ -41,7 +39,7 @@ static int parse_u64(const char *s, size_t len, unsigned long long max,
 	return 0;
 }
 
-static int parse_time(const char *s, size_t len, time_t *t)
+int kcl_parse_time(const char *s, size_t len, time_t *t)
 {
 	char buf[21];
 
@@ -52,7 +50,7 @@ static int parse_time(const char *s, size_t len, time_t *t)
 	return kc_time_parse(buf, t);
 }
 
-static int valid_feed(const char *s, size_t len)
+int kcl_feed_name_ok(const char *s, size_t len)
 {
 	size_t i;
 
@@ -136,7 +134,7 @@ static int parse_level(const char *v, size_t vlen, struct kcl_index_level *l,
 			    "index line %u: expected LEVEL ID RELEASE-TIME PATCH-TYPE SHA256|withdrawn, separated by single spaces",
 			    lineno);
 	if (next_field(&p, end, &f, &flen, 0) ||
-	    parse_u64(f, flen, 4294967295ull, &num) || num == 0)
+	    kcl_parse_u64(f, flen, 4294967295ull, &num) || num == 0)
 		return kc_fail(err, errlen,
 			    "index line %u: the level number must be 1..4294967295, without leading zero",
 			    lineno);
@@ -148,7 +146,7 @@ static int parse_level(const char *v, size_t vlen, struct kcl_index_level *l,
 	memcpy(l->id, f, flen);
 	l->id[flen] = '\0';
 	if (next_field(&p, end, &f, &flen, 0) ||
-	    parse_time(f, flen, &l->release_time))
+	    kcl_parse_time(f, flen, &l->release_time))
 		return kc_fail(err, errlen,
 			    "index line %u: bad release time (YYYY-MM-DDTHH:MM:SSZ)",
 			    lineno);
@@ -184,7 +182,7 @@ static int parse_header(struct kcl_index *ix, size_t k, const char *v,
 
 	switch (k) {
 	case 0:
-		if (parse_u64(v, vlen, 4294967295ull, &num))
+		if (kcl_parse_u64(v, vlen, 4294967295ull, &num))
 			return kc_fail(err, errlen, "index line %u: bad format",
 				    lineno);
 		if (num != KCL_INDEX_FORMAT)
@@ -202,7 +200,7 @@ static int parse_header(struct kcl_index *ix, size_t k, const char *v,
 		ix->kernel_sha1[40] = '\0';
 		return 0;
 	case 2:
-		if (!valid_feed(v, vlen))
+		if (!kcl_feed_name_ok(v, vlen))
 			return kc_fail(err, errlen,
 				    "index line %u: the feed must be empty or [a-z0-9-], 1..32",
 				    lineno);
@@ -210,20 +208,20 @@ static int parse_header(struct kcl_index *ix, size_t k, const char *v,
 		ix->feed[vlen] = '\0';
 		return 0;
 	case 3:
-		if (parse_u64(v, vlen, UINT64_MAX, &num))
+		if (kcl_parse_u64(v, vlen, UINT64_MAX, &num))
 			return kc_fail(err, errlen,
 				    "index line %u: the serial must be a decimal number without leading zero",
 				    lineno);
 		ix->serial = num;
 		return 0;
 	case 4:
-		if (parse_time(v, vlen, &ix->generated))
+		if (kcl_parse_time(v, vlen, &ix->generated))
 			return kc_fail(err, errlen,
 				    "index line %u: bad generated time (YYYY-MM-DDTHH:MM:SSZ)",
 				    lineno);
 		return 0;
 	default:
-		if (parse_time(v, vlen, &ix->expires))
+		if (kcl_parse_time(v, vlen, &ix->expires))
 			return kc_fail(err, errlen,
 				    "index line %u: bad expires time (YYYY-MM-DDTHH:MM:SSZ)",
 				    lineno);
@@ -520,7 +518,7 @@ int kcl_prefix_parse(const char *prefix, char *feed, size_t feedlen,
 			len = 0;
 		}
 	}
-	if (!valid_feed(prefix, len))
+	if (!kcl_feed_name_ok(prefix, len))
 		return kc_fail(err, errlen,
 			    "PREFIX=%s: a feed name is [a-z0-9-], 1..32 (or 12h, 24h, 48h)",
 			    prefix);

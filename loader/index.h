@@ -54,6 +54,17 @@ struct kcl_keyring;
 #define KCL_INDEX_SIG_LINE_LEN	(sizeof(KCL_INDEX_SIG_PREFIX) - 1 + 16 + 1 + 128 + 1)
 
 /* Parse the unsigned text (the bytes before the signature line). */
+/*
+ * Fields of loader's strict text formats (the index, the feed list): a
+ * decimal of @len bytes (no sign, no leading zero, at most @max); a time
+ * YYYY-MM-DDTHH:MM:SSZ; a feed name (a-z, 0-9, '-', at most 32; empty is
+ * the default feed). 0 (1 for the name) when good.
+ */
+int kcl_parse_u64(const char *s, size_t len, unsigned long long max,
+		  unsigned long long *v);
+int kcl_parse_time(const char *s, size_t len, time_t *t);
+int kcl_feed_name_ok(const char *s, size_t len);
+
 int kcl_index_parse(const char *text, size_t len, struct kcl_index *ix,
 		    char *err, size_t errlen);
 char *kcl_index_format(const struct kcl_index *ix);	/* malloc'd */

@@ -226,26 +226,8 @@ struct kc_lib_ready {
 /*
  * A process that exited (or is exiting: a zombie) between the scan and the
  * attach fails its attach in many ways (ESRCH, EPERM, a read that comes
- * short); whatever libcare said, it is gone, not a failure.
+ * short); whatever libcare said, it is gone (lc_gone()), not a failure.
  */
-static bool kc_lib_gone(pid_t pid)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-	bool gone = true;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return true;
-	if (fgets(buf, sizeof(buf), f)) {
-		p = strrchr(buf, ')');
-		gone = p && (p[2] == 'Z' || p[2] == 'X');
-	}
-	fclose(f);
-	return gone;
-}
-
 static void kc_lib_result(struct kc_lib_run *r, const struct kc_lib_job *j,
 			  int e)
 {
@@ -256,7 +238,7 @@ static void kc_lib_result(struct kc_lib_run *r, const struct kc_lib_job *j,
 	char text[160];
 
 	if (e && e != LC_EALREADY && e != LC_EREFUSED && e != LC_EBUSY &&
-	    kc_lib_gone(pid))
+	    lc_gone(pid))
 		e = ESRCH;
 	switch (e) {
 	case 0:

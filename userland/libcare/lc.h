@@ -267,7 +267,6 @@ struct lc_switch {
 
 int lc_hold(struct lc_proc *p, long *t0, bool all);
 void lc_release(struct lc_proc *p, long t0, struct lc_opts *o);
-bool lc_gone(pid_t pid);
 int lc_switch_run(struct lc_proc *p, struct lc_switch *sw, struct lc_opts *o);
 int lc_switch_plan_apply(struct lc_proc *p, const struct lc_patch_info *in,
 			 struct lc_syms *syms, struct lc_image *img,

@@ -103,6 +103,11 @@ int lc_process_objects(pid_t pid,
 		       int (*fn)(pid_t pid, const char *comm, const char *path,
 				 const unsigned char *id, int len, void *arg),
 		       void *arg);
+/*
+ * Whether @pid exited or is exiting (a zombie): a failure to attach to it
+ * then means it is gone, whatever the error said.
+ */
+bool lc_gone(pid_t pid);
 /* Whether a process named @comm is in the blacklist that @o names. */
 bool lc_blacklisted(const struct lc_opts *o, const char *comm);
 
