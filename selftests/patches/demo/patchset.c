@@ -11,8 +11,9 @@
  * scripts/build-patchset passes -DKCARE_LEVEL and -DKCARE_BUILD_TIME, the
  * selftests' build (make patches) neither, which gives level 1.
  *
- * ../extra/ links it too, with -DKCPATCH_EXTRA: the extra patchset is
- * this one plus the symlink owner match protection (../extra/symlinkown.h).
+ * ../extra/ and ../extra-arm64/ link it too, with -DKCPATCH_EXTRA: the
+ * extra patchset is this one plus the symlink owner match protection
+ * (../extra/symlinkown.h).
  */
 #include "demo.h"
 #ifdef KCPATCH_EXTRA
@@ -114,7 +115,7 @@ static struct kcare_patchset demo_set = {
 };
 #ifdef KCPATCH_EXTRA
 KCARE_PATCHSET_EXIT(demo_set, symlinkown_exit);
-MODULE_DESCRIPTION("kcare extra patchset (demo and symlink owner match) for Debian 12 6.1.0-56-amd64");
+MODULE_DESCRIPTION("kcare extra patchset (demo and symlink owner match) for Debian 12 6.1.0-56");
 #else
 KCARE_PATCHSET(demo_set);
 #ifdef CONFIG_X86_64

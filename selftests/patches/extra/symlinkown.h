@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Symlink owner match protection for Debian 12's kernel 6.1.0-56-amd64
- * (6.1.192-2): the "extra" patch of the seed's KernelCare Extra patchset.
+ * Symlink owner match protection for Debian 12's kernels 6.1.0-56-amd64
+ * and 6.1.0-56-arm64 (6.1.192-2): the "extra" patch of the seed's
+ * KernelCare Extra patchset (this directory for x86_64, ../extra-arm64/,
+ * which links these files, for arm64).
  *
  * With fs.enforce_symlinksifowner = 1, a process in the group
  * fs.symlinkown_gid may not follow a symbolic link whose owner is not the

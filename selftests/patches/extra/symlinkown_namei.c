@@ -14,11 +14,12 @@
  * - terminate_walk(): the end of every walk; kcare: drops the walk's
  *   record.
  *
- * In /proc/kallsyms of 6.1.0-56-amd64 these three are functions of their
- * own; lookup_slow(), put_link(), drop_links() and leave_rcu() are
- * inlined, so they are copied along; step_into(), handle_dots(),
- * lookup_fast(), __lookup_slow() and try_to_unlazy() are called through
- * pointers the engine fills.
+ * In /proc/kallsyms of 6.1.0-56-amd64, and in the System.map of
+ * 6.1.0-56-arm64, these three are functions of their own (unique names);
+ * lookup_slow(), put_link(), drop_links() and leave_rcu() are inlined, so
+ * they are copied along; step_into(), handle_dots(), lookup_fast(),
+ * __lookup_slow() and try_to_unlazy() are called through pointers the
+ * engine fills (functions, which arm64's kallsyms lists too).
  */
 #include <linux/fs.h>
 #include <linux/namei.h>
