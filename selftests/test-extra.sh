@@ -38,8 +38,10 @@ tree() {
 	ln -s evil $T/u1/chain				# u1 -> u1's link -> u2's file
 	ln -s good $T/u1/chain_good			# u1 -> u1 -> u1's file
 	ln -s / $T/u1/root				# a link that is only a jump
+	echo "u2's upload" >$T/u1/upload && chown $U2:$U2 $T/u1/upload
+	ln -s upload $T/u1/near				# one name: the same directory
 	chown -h $U1:$U1 $T/u1/evil $T/u1/good $T/u1/dir $T/u1/chain \
-		$T/u1/chain_good $T/u1/root
+		$T/u1/chain_good $T/u1/root $T/u1/near
 	ln -s $T/u2/conf/secret $T/rootlink		# root's link: trusted
 }
 
@@ -109,6 +111,8 @@ refused_and_allowed() {
 		expect allowed $how 33 $WEB $T/u1/chain_good
 		# a link that only jumps to /
 		expect refused $how 33 $WEB $T/u1/root/srv/web/u2/conf/secret
+		# a one-name link to another owner's file beside it
+		expect refused $how 33 $WEB $T/u1/near
 		# not in the group: not restricted
 		expect allowed $how 33 33 $T/u1/evil
 		# the group as a supplementary group

@@ -94,7 +94,9 @@ static struct kcare_symbol demo_symbols[] = {
 	  &demo_drop_pagecache_sb },
 #ifdef KCPATCH_EXTRA
 	/* ../extra/symlinkown_namei.c */
-	{ "lookup_fast", "vmlinux", 0, &symlinkown_lookup_fast },
+	{ "__d_lookup_rcu", "vmlinux", 0, &symlinkown___d_lookup_rcu },
+	{ "__d_lookup", "vmlinux", 0, &symlinkown___d_lookup },
+	{ "try_to_unlazy_next", "vmlinux", 0, &symlinkown_try_to_unlazy_next },
 	{ "__lookup_slow", "vmlinux", 0, &symlinkown___lookup_slow },
 	{ "handle_dots", "vmlinux", 0, &symlinkown_handle_dots },
 	{ "step_into", "vmlinux", 0, &symlinkown_step_into },

@@ -14,11 +14,11 @@
  * Path walking (fs/namei.c) follows a link by pushing it on the walk's
  * stack of links, walking its body and popping it when the body's last
  * component is reached; only then is the link's target known. The patch
- * replaces the functions where that happens, or right after it
- * (walk_component(), complete_walk()), and the one that ends every walk
- * (terminate_walk()), and keeps a small record per walk (a shadow variable
- * of the walk's struct nameidata) of the links on the stack and whose
- * owner their target must have. symlinkown.c is the policy and the
+ * replaces the functions where that happens, or right before or after it
+ * (walk_component(), lookup_fast(), complete_walk()), and the one that
+ * ends every walk (terminate_walk()), and keeps a small record per walk
+ * (a shadow variable of the walk's struct nameidata) of the links on the
+ * stack and whose owner their target must have. symlinkown.c is the policy and the
  * record; symlinkown_namei.c the copied functions.
  * Documentation/symlink-owner-match.md tells the rules and the choices.
  */
@@ -102,7 +102,10 @@ void symlinkown_exit(void);
 
 /* symlinkown_namei.c: the copied functions and what they call */
 extern struct kcare_func symlinkown_funcs[];
-extern struct dentry *(*symlinkown_lookup_fast)(struct symlinkown_nameidata *nd);
+extern typeof(__d_lookup_rcu) *symlinkown___d_lookup_rcu;
+extern typeof(__d_lookup) *symlinkown___d_lookup;
+extern bool (*symlinkown_try_to_unlazy_next)(struct symlinkown_nameidata *nd,
+					     struct dentry *dentry);
 extern struct dentry *(*symlinkown___lookup_slow)(const struct qstr *name,
 						  struct dentry *dir,
 						  unsigned int flags);

@@ -8,18 +8,23 @@
  * - walk_component(): steps to the next component, popping the link whose
  *   body ends there; kcare: checks the links it popped or pushed against
  *   where the step led (symlinkown_sync()).
+ * - lookup_fast(): looks a component up in the dcache; kcare: open()'s
+ *   last component is looked up by open_last_lookups(), inlined into
+ *   path_openat(), which calls it while the link whose body ends there is
+ *   still on the stack: the record learns of that link here.
  * - complete_walk(): the end of a successful walk; kcare: checks the links
- *   popped by steps made elsewhere (open()'s last component is stepped on
- *   by open_last_lookups(), inlined into path_openat()).
+ *   popped by steps made elsewhere (open_last_lookups() pops that link
+ *   and steps on its target).
  * - terminate_walk(): the end of every walk; kcare: drops the walk's
  *   record.
  *
  * In /proc/kallsyms of 6.1.0-56-amd64, and in the System.map of
- * 6.1.0-56-arm64, these three are functions of their own (unique names);
- * lookup_slow(), put_link(), drop_links() and leave_rcu() are inlined, so
- * they are copied along; step_into(), handle_dots(), lookup_fast(),
- * __lookup_slow() and try_to_unlazy() are called through pointers the
- * engine fills (functions, which arm64's kallsyms lists too).
+ * 6.1.0-56-arm64, these four are functions of their own (unique names);
+ * lookup_slow(), d_revalidate(), put_link(), drop_links() and leave_rcu()
+ * are inlined, so they are copied along; step_into(), handle_dots(),
+ * __lookup_slow(), __d_lookup(), __d_lookup_rcu(), try_to_unlazy() and
+ * try_to_unlazy_next() are called through pointers the engine fills
+ * (functions, which arm64's kallsyms lists too).
  */
 #include <linux/fs.h>
 #include <linux/namei.h>
@@ -28,7 +33,10 @@
 
 #include "symlinkown.h"
 
-struct dentry *(*symlinkown_lookup_fast)(struct symlinkown_nameidata *nd);
+typeof(__d_lookup_rcu) *symlinkown___d_lookup_rcu;
+typeof(__d_lookup) *symlinkown___d_lookup;
+bool (*symlinkown_try_to_unlazy_next)(struct symlinkown_nameidata *nd,
+				      struct dentry *dentry);
 struct dentry *(*symlinkown___lookup_slow)(const struct qstr *name,
 					   struct dentry *dir,
 					   unsigned int flags);
@@ -37,6 +45,70 @@ const char *(*symlinkown_handle_dots)(struct symlinkown_nameidata *nd,
 const char *(*symlinkown_step_into)(struct symlinkown_nameidata *nd,
 				    int flags, struct dentry *dentry);
 bool (*symlinkown_try_to_unlazy)(struct symlinkown_nameidata *nd);
+
+static inline int symlinkown_d_revalidate(struct dentry *dentry,
+					  unsigned int flags)
+{
+	if (unlikely(dentry->d_flags & DCACHE_OP_REVALIDATE))
+		return dentry->d_op->d_revalidate(dentry, flags);
+	else
+		return 1;
+}
+
+static struct dentry *symlinkown_lookup_fast(struct symlinkown_nameidata *nd)
+{
+	struct dentry *dentry, *parent = nd->path.dentry;
+	int status = 1;
+
+	/* kcare: the trailing link open() is about to pop is on the stack */
+	if (symlinkown_restricted()) {
+		status = symlinkown_sync(nd, NULL);
+		if (status)
+			return ERR_PTR(status);
+	}
+	/*
+	 * Rename seqlock is not required here because in the off chance
+	 * of a false negative due to a concurrent rename, the caller is
+	 * going to fall back to non-racy lookup.
+	 */
+	if (nd->flags & LOOKUP_RCU) {
+		dentry = symlinkown___d_lookup_rcu(parent, &nd->last,
+						   &nd->next_seq);
+		if (unlikely(!dentry)) {
+			if (!symlinkown_try_to_unlazy(nd))
+				return ERR_PTR(-ECHILD);
+			return NULL;
+		}
+
+		/*
+		 * This sequence count validates that the parent had no
+		 * changes while we did the lookup of the dentry above.
+		 */
+		if (read_seqcount_retry(&parent->d_seq, nd->seq))
+			return ERR_PTR(-ECHILD);
+
+		status = symlinkown_d_revalidate(dentry, nd->flags);
+		if (likely(status > 0))
+			return dentry;
+		if (!symlinkown_try_to_unlazy_next(nd, dentry))
+			return ERR_PTR(-ECHILD);
+		if (status == -ECHILD)
+			/* we'd been told to redo it in non-rcu mode */
+			status = symlinkown_d_revalidate(dentry, nd->flags);
+	} else {
+		dentry = symlinkown___d_lookup(parent, &nd->last);
+		if (unlikely(!dentry))
+			return NULL;
+		status = symlinkown_d_revalidate(dentry, nd->flags);
+	}
+	if (unlikely(status <= 0)) {
+		if (!status)
+			d_invalidate(dentry);
+		dput(dentry);
+		return ERR_PTR(status);
+	}
+	return dentry;
+}
 
 static struct dentry *symlinkown_lookup_slow(const struct qstr *name,
 					     struct dentry *dir,
@@ -232,6 +304,11 @@ struct kcare_func symlinkown_funcs[] = {
 		.name = "walk_component",
 		.object = "vmlinux",
 		.new_func = symlinkown_walk_component,
+	},
+	{
+		.name = "lookup_fast",
+		.object = "vmlinux",
+		.new_func = symlinkown_lookup_fast,
 	},
 	{
 		.name = "complete_walk",
