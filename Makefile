@@ -118,7 +118,7 @@ $(O)/patches/.built: $(O)/kcare.ko $(HOST_PATCHSET) $(shell find selftests/patch
 	@# The payloads' symbol versions come from kcare.ko's Module.symvers,
 	@# which kbuild does not track: relink them whenever this rule runs.
 	@rm -f $(O)/patches/*.ko $(O)/patches/*.mod.o
-	@for d in demo demo-arm64; do \
+	@for d in demo demo-arm64 extra extra-arm64; do \
 		$(HOST_PATCHSET) header selftests/patches/$$d/patchset.meta >$(O)/patches/$$d/patchset-meta.h.tmp && \
 		mv $(O)/patches/$$d/patchset-meta.h.tmp $(O)/patches/$$d/patchset-meta.h || exit 1; done
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/patches ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \

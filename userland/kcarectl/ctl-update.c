@@ -53,6 +53,18 @@ static void kc_applied(const struct kc_patchset *ps, const char *how)
  * index to check it against, as at boot) and apply it; errors are
  * prefixed with @what.
  */
+/*
+ * Whether the applied patchset, of type @type, is of a stream the client
+ * takes: "default", or its PATCH_TYPE (Documentation/formats.md). An
+ * engine without a patchset, or one that names no type, counts as in.
+ */
+static bool kc_update_in_stream(const char *type, const struct kc_config *cfg)
+{
+	const char *want = cfg->patch_type[0] ? cfg->patch_type : "default";
+
+	return !*type || !strcmp(type, "default") || !strcmp(type, want);
+}
+
 static int kc_fetch_and_apply(struct kc_update *u, unsigned int level,
 			      const unsigned char *sha256,
 			      const struct kc_opts *opts, const char *what,
@@ -131,7 +143,13 @@ static int kc_update(enum kc_mode mode, const struct kc_opts *opts)
 		rc = KC_EXIT_OK;
 		goto out_ix;
 	}
-	if (eng.level > lv->level && !opts->force) {
+	/*
+	 * A higher level of a stream the client no longer takes (PATCH_TYPE
+	 * changed, --set-patch-type) is replaced by this stream's newest: the
+	 * engine accepts a lower level of another type.
+	 */
+	if (eng.level > lv->level && !opts->force &&
+	    kc_update_in_stream(eng.patch_type, &cfg)) {
 		printf("Level %u is applied, newer than level %u, the newest this feed offers: nothing to do\n"
 		       "(kcarectl --unload, then --update, goes back to level %u)\n",
 		       eng.level, lv->level, lv->level);
