@@ -3,6 +3,7 @@
 # make                  build kcare.ko and the userland for x86_64
 # make ARCH=arm64       cross-build both for arm64
 # make install          install as a package would (DESTDIR= for staging)
+# make deb              Debian packages kcare, kcare-dkms, kcare-eportal, kcare-dev
 # make check            unit tests, then selftests in x86_64 and arm64 guests
 # make demo             boot a guest and show the engine at work
 # make bench            benchmarks beside upstream livepatch, in one guest boot
@@ -70,7 +71,7 @@ include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland host-patchset install check check-latest unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
+.PHONY: all module userland host-patchset install install-userland deb check check-latest unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
 
 all: module userland
 
@@ -158,8 +159,13 @@ selftest-root: selftest-modules selftest-progs patches e2e-repo
 
 userland: $(BINS)
 
-install: all
+install: all install-userland
 	install -D -m 0644 $(O)/kcare.ko $(DESTDIR)$(MODDIR)/kcare.ko
+	$(if $(DESTDIR),,depmod -a $(KREL))
+
+# Everything but the module: what the kcare package installs (its module
+# comes from kcare-dkms, built on the target for each kernel).
+install-userland: userland
 	install -D -m 0755 $(O)/kcarectl $(DESTDIR)$(PREFIX)/bin/kcarectl
 	install -D -m 0755 $(O)/kcare-uname $(DESTDIR)$(PREFIX)/bin/kcare-uname
 	install -D -m 0755 $(O)/kcare-patchset $(DESTDIR)$(PREFIX)/bin/kcare-patchset
@@ -180,7 +186,15 @@ install: all
 	@# kcarectl reads these fixed paths, whatever PREFIX is.
 	install -d -m 0755 $(DESTDIR)/etc/sysconfig/kcare/keys $(DESTDIR)/usr/share/kcare/keys
 	install -d -m 0700 $(DESTDIR)/var/cache/kcare $(DESTDIR)/var/lib/kcare
-	$(if $(DESTDIR),,depmod -a $(KREL))
+	install -D -m 0644 userland/completion/kcare $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcarectl
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-uname
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-patchset
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-eportal
+
+# Debian packages (Documentation/install.md) into build/deb/, from a
+# scratch copy of the tree: dpkg-buildpackage writes beside its sources.
+deb:
+	scripts/deb-build
 
 # Host unit tests (cmocka), reported as TAP: each folder's tests/test_*.c,
 # listed in UNIT_TESTS by the fragments above.
