@@ -71,7 +71,7 @@ include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland host-patchset install install-userland deb check check-latest unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
+.PHONY: all module userland host-patchset install install-userland deb sign check check-latest unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
 
 all: module userland
 
@@ -190,6 +190,11 @@ install-userland: userland
 	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-uname
 	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-patchset
 	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-eportal
+
+# Secure Boot: kcare.ko and the payload modules signed with the project
+# key (scripts/sign-modules; Documentation/install.md).
+sign: module
+	scripts/sign-modules sign $(O)/kcare.ko $(shell find $(O)/patches -name '*.ko' 2>/dev/null)
 
 # Debian packages (Documentation/install.md) into build/deb/, from a
 # scratch copy of the tree: dpkg-buildpackage writes beside its sources.
