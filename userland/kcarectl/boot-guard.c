@@ -74,6 +74,9 @@ int kc_guard_begin(const struct kc_guard *g, unsigned int level, char *err,
 	kc_guard_boot_id(g, id, sizeof(id));
 	n = snprintf(line, sizeof(line), "%s %u %lld\n", id, level,
 		     (long long)time(NULL));
+	/* The first apply on a fresh machine may come before any state. */
+	if (kc_mkdirs(g->dir, 0700, err, len))
+		return -1;
 	/* Atomic and synced: it must be on disk before the switch starts. */
 	return kc_write_atomic(path, line, n, 0600, err, len);
 }
