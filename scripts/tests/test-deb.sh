@@ -52,23 +52,46 @@ result "the certificate is scripts/sign-modules' and parses as X.509 DER" \
 	openssl x509 -inform DER -in "$tmp/usr/libexec/kcare/kernelcare_pub.der" -noout; echo $?)"
 
 c=$tmp/kcare.ctl
-result "postinst enables kcare.service and kcare-auto-update.timer" \
-	"$(grep -q "deb-systemd-helper enable 'kcare.service'" "$c/postinst" &&
-	grep -q "deb-systemd-helper enable 'kcare-auto-update.timer'" "$c/postinst" &&
-	! grep -q "deb-systemd-helper enable 'kcare-libcare" "$c/postinst"; echo $?)"
-result "prerm unloads on remove only, and says so" \
-	"$(grep -q 'if \[ "$1" = remove \]' "$c/prerm" && grep -q 'kcarectl --unload' "$c/prerm" &&
-	grep -q 'removing the kernel live patches' "$c/prerm"; echo $?)"
-result "postrm purge removes the cache and the state" \
-	"$(grep -q 'rm -rf /var/cache/kcare /var/lib/kcare' "$c/postrm"; echo $?)"
-result "the eportal server is installed but neither enabled nor started" \
-	"$(! grep -q "deb-systemd-helper enable 'kcare-eportal" "$tmp/kcare-eportal.ctl/postinst" 2>/dev/null; echo $?)"
-
-# The maintainer scripts run for real against a stub kcarectl and a fake
-# /sys/kernel/kcare are what the boot test does; here, their shell syntax.
-for s in "$c"/postinst "$c"/prerm "$c"/postrm "$tmp"/kcare-eportal.ctl/postinst; do
-	sh -n "$s" || { result "$s parses" 1; }
+# run_stubbed SCRIPT ARGS...: the maintainer script with every command that
+# would change this machine replaced by a stub that logs its arguments (as
+# on a fresh install: no unit was enabled before, no user exists yet).
+mkdir -p "$tmp/stub"
+for cmd in deb-systemd-helper deb-systemd-invoke systemctl install adduser runuser getent \
+	kcarectl rmmod rm rmdir; do
+	cat >"$tmp/stub/$cmd" <<STUB
+#!/bin/sh
+echo "$cmd \$*" >>"$tmp/calls"
+case "$cmd \$1" in "deb-systemd-helper debian-installed"|"getent "*) exit 1 ;; esac
+exit 0
+STUB
+	chmod +x "$tmp/stub/$cmd"
 done
+run_stubbed() { : >"$tmp/calls"; PATH=$tmp/stub:$PATH sh "$@" >/dev/null 2>&1; }
+# enabled: the units the last run enabled, one a line, sorted.
+enabled() { sed -n "s/^deb-systemd-helper enable '\(.*\)'$/\1/p; s/^deb-systemd-helper enable \(.*\)$/\1/p" \
+	"$tmp/calls" | sort -u | paste -sd' '; }
+
+run_stubbed "$c/postinst" configure
+result "postinst enables kcare.service and kcare-auto-update.timer, nothing else" \
+	"$([ "$(enabled)" = "kcare-auto-update.timer kcare.service" ] &&
+	grep -q '^install -d -m 0700 /var/cache/kcare /var/lib/kcare$' "$tmp/calls"; echo $?)" \
+	"enabled: $(enabled)"
+run_stubbed "$tmp/kcare-eportal.ctl/postinst" configure
+result "the eportal server is installed but neither enabled nor started" \
+	"$([ -z "$(enabled)" ] && ! grep -q '^deb-systemd-invoke' "$tmp/calls" &&
+	grep -q '^adduser --system' "$tmp/calls"; echo $?)" "enabled: $(enabled)"
+run_stubbed "$c/prerm" upgrade
+result "prerm on upgrade unloads nothing" "$(! grep -q '^kcarectl' "$tmp/calls"; echo $?)"
+run_stubbed "$c/postrm" remove
+result "postrm on remove keeps the cache and the state" "$(! grep -q '^rm ' "$tmp/calls"; echo $?)"
+run_stubbed "$c/postrm" purge
+result "postrm purge removes the cache, the state and the metrics file" \
+	"$(grep -q '^rm -rf /var/cache/kcare /var/lib/kcare' "$tmp/calls" &&
+	grep -q '^rm -f /var/lib/prometheus/node-exporter/kcare.prom' "$tmp/calls"; echo $?)"
+# prerm on remove needs /sys/kernel/kcare: the guest test (make check-deb)
+# runs it for real.
+result "prerm on remove unloads and says so" \
+	"$(grep -q 'kcarectl --unload' "$c/prerm" && grep -q 'removing the kernel live patches' "$c/prerm"; echo $?)"
 
 # DKMS, as its kernel postinst hook would run it, in scratch trees.
 kver=$(sed -n 's/^KREL_x86_64 := //p' "$top/.cache/kernel.mk" 2>/dev/null)
