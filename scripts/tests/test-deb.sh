@@ -33,8 +33,9 @@ done
 
 # has PACKAGE PATH...: every PATH is in PACKAGE.
 has() { local p=$1 f; shift; for f; do grep -qxF "$f" "$tmp/$p.list" || { echo "# $p lacks $f"; return 1; }; done; }
-result "kcare: agent, uname, units, man pages, completion, certificate" "$(has kcare \
-	/usr/bin/kcarectl /usr/bin/kcare-uname /usr/libexec/kcare/kcare-prescreen \
+result "kcare: agent, uname, uchecker, units, man pages, completion, certificate" "$(has kcare \
+	/usr/bin/kcarectl /usr/bin/kcare-uname /usr/bin/kcare-uchecker /usr/bin/kc-compat \
+	/usr/bin/ksplice2kcare /usr/share/man/man8/kcare-uchecker.8.gz /usr/libexec/kcare/kcare-prescreen \
 	/usr/libexec/kcare/kernelcare_pub.der /lib/systemd/system/kcare.service \
 	/lib/systemd/system/kcare-auto-update.timer /usr/share/man/man8/kcarectl.8.gz \
 	/usr/share/man/man1/kcare-uname.1.gz /usr/share/bash-completion/completions/kcarectl \

@@ -11,7 +11,7 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$top/scripts/tests/lib.sh"
 
 bin=${KCARE_BIN:-$top/build/x86_64}
-for p in kcarectl kcare-uname kcare-patchset kcare-eportal; do
+for p in kcarectl kcare-uname kcare-uchecker kcare-patchset kcare-eportal; do
 	[ -x "$bin/$p" ] || { echo "Bail out! $bin/$p is not built (make userland)"; exit 1; }
 done
 PATH=$bin:$PATH
@@ -42,10 +42,10 @@ all_options() {
 	echo "${missing:-none}"
 }
 
-for p in kcarectl kcare-uname; do
+for p in kcarectl kcare-uname kcare-uchecker; do
 	lines=$("$p" --help 2>&1 | grep -cE -- '--[a-z]')
 	m=$(all_options "$p")
-	result "$p: all $lines option lines of --help complete (missing: $m)" "$([ "$m" = none ] && [ "$lines" -gt 5 ]; echo $?)"
+	result "$p: all $lines option lines of --help complete (missing: $m)" "$([ "$m" = none ] && [ "$lines" -ge 4 ]; echo $?)"
 done
 result "kcarectl --freezer <TAB>: none full smart" \
 	"$([ "$(complete_line 'kcarectl --update --freezer ' | tr '\n' ' ')" = "none full smart " ]; echo $?)"
