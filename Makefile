@@ -3,6 +3,8 @@
 # make                  build kcare.ko and the userland for x86_64
 # make ARCH=arm64       cross-build both for arm64
 # make install          install as a package would (DESTDIR= for staging)
+# make deb              Debian packages kcare, kcare-dkms, kcare-eportal, kcare-dev
+# make check-deb        the packages installed and booted in a Debian 12 guest
 # make check            unit tests, then selftests in x86_64 and arm64 guests
 # make demo             boot a guest and show the engine at work
 # make bench            benchmarks beside upstream livepatch, in one guest boot
@@ -71,7 +73,7 @@ include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland host-patchset install check check-latest unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
+.PHONY: all module userland host-patchset install install-userland deb check-deb sign check check-latest unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
 
 all: module userland
 
@@ -159,8 +161,13 @@ selftest-root: selftest-modules selftest-progs patches e2e-repo
 
 userland: $(BINS)
 
-install: all
+install: all install-userland
 	install -D -m 0644 $(O)/kcare.ko $(DESTDIR)$(MODDIR)/kcare.ko
+	$(if $(DESTDIR),,depmod -a $(KREL))
+
+# Everything but the module: what the kcare package installs (its module
+# comes from kcare-dkms, built on the target for each kernel).
+install-userland: userland
 	install -D -m 0755 $(O)/kcarectl $(DESTDIR)$(PREFIX)/bin/kcarectl
 	install -D -m 0755 $(O)/kcare-uname $(DESTDIR)$(PREFIX)/bin/kcare-uname
 	@# The seed's checker and migration script (Documentation/kcarectl.md).
@@ -173,7 +180,8 @@ install: all
 	for u in $(UNITS); do \
 		sed 's|/usr/bin/kcarectl|$(PREFIX)/bin/kcarectl|g' $$u >$(DESTDIR)$(UNITDIR)/$${u##*/} && \
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
-	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 Documentation/man/kcarectl.8
+	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 Documentation/man/kcarectl.8 \
+		Documentation/man/kc-compat.8 Documentation/man/ksplice2kcare.8
 	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man1 Documentation/man/kcare-uname.1
 	@# LibCare's periodic job switch, its blacklist, the audit exemption of its ptrace.
 	install -D -m 0755 userland/libcare/libcare-cron $(DESTDIR)$(PREFIX)/bin/libcare-cron
@@ -185,7 +193,27 @@ install: all
 	@# kcarectl reads these fixed paths, whatever PREFIX is.
 	install -d -m 0755 $(DESTDIR)/etc/sysconfig/kcare/keys $(DESTDIR)/usr/share/kcare/keys
 	install -d -m 0700 $(DESTDIR)/var/cache/kcare $(DESTDIR)/var/lib/kcare
-	$(if $(DESTDIR),,depmod -a $(KREL))
+	install -D -m 0644 userland/completion/kcare $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcarectl
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-uname
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-uchecker
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-patchset
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-eportal
+
+# Secure Boot: kcare.ko and the payload modules signed with the project
+# key (scripts/sign-modules; Documentation/install.md).
+sign: module
+	scripts/sign-modules sign $(O)/kcare.ko $(shell find $(O)/patches -name '*.ko' 2>/dev/null)
+
+# Debian packages (Documentation/install.md) into build/deb/, from a
+# scratch copy of the tree: dpkg-buildpackage writes beside its sources.
+deb:
+	scripts/deb-build
+
+# Not part of check (seven systemd boots under emulation, a quarter of an
+# hour): the packages in a booted Debian 12 system (scripts/deb-guest/).
+check-deb:
+	@scripts/setup --kernel $(KERNEL)
+	@scripts/deb-guest/check
 
 # Host unit tests (cmocka), reported as TAP: each folder's tests/test_*.c,
 # listed in UNIT_TESTS by the fragments above.
