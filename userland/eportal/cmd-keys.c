@@ -127,6 +127,10 @@ int ep_cmd_key(struct ep_cli *cli, int argc, char **argv)
 	if (feed) {
 		if (!ep_valid_feed(feed))
 			return ep_usage("key: --feed %s: no such feed name", feed);
+		/* A key's feed becomes the machines' PREFIX: a kernel feed. */
+		if (!strcmp(feed, EP_USERSPACE_FEED))
+			return ep_usage("key: --feed %s: that feed holds user-space patchsets, which every machine reads whatever its key",
+					feed);
 		ep_fmt(k.feed, sizeof(k.feed), "%s", feed);
 	}
 	if (limit) {
