@@ -23,6 +23,7 @@
 #include "ctl-lib.h"
 #include "json.h"
 #include "lib-fetch.h"
+#include "register.h"
 #include "util.h"
 
 /* A bound on what one run looks at: distinct libraries mapped. */
@@ -322,6 +323,8 @@ static int kc_lib_update_types(unsigned int types, const struct kc_opts *opts)
 		printf("No user-space patch applies to the running processes\n");
 	kc_lib_set_free(&s);
 	kc_update_free(&u);
+	/* Registered: the server learns the user-space levels, as after --update. */
+	kc_reg_checkin_after_update(&cfg);
 	kc_config_free(&cfg);
 	return r.worst;
 }

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "ctl-lib.h"
 #include "ctl.h"
 #include "engine.h"
 #include "fetch.h"
@@ -433,10 +434,10 @@ static const char kc_reg_gone[] =
 int kc_reg_checkin(const struct kc_config *cfg, struct kc_reg_terms *t,
 		    char *err, size_t errlen)
 {
+	char id[33], e[256], user[KC_LIB_LEVELS_MAX];
 	struct json_object *req;
 	struct kcl_engine eng;
 	struct kcl_kernel k;
-	char id[33], e[256];
 	int rc;
 
 	rc = kc_reg_server_id(id, err, errlen);
@@ -457,6 +458,8 @@ int kc_reg_checkin(const struct kc_config *cfg, struct kc_reg_terms *t,
 		   k.release);
 	json_object_object_add(req, "patch_level",
 			       json_object_new_int64(eng.loaded ? eng.level : 0));
+	kc_lib_levels_text(user);
+	kc_reg_add(req, "userspace", user);
 	rc = kc_reg_call(cfg, "checkin", req, NULL, 1, kc_reg_gone, t, err,
 			 errlen);
 	if (!rc)
