@@ -35,6 +35,7 @@ static const struct ep_route ep_routes[] = {
 	  "key-machines" },
 	{ "GET", "/api/kcare/patchset/*", ep_api_key_machines,
 	  "key-machines", true },
+	{ "GET", "/install-kernelcare", ep_api_install, "install" },
 	{ "GET", "/api/*", NULL, "unknown" },
 	{ "GET", "/admin/*", NULL, "unknown" },
 	{ "GET", "/*", ep_api_file, "file" },

@@ -204,3 +204,19 @@ __printf(3, 4) void ep_reply_error(struct ep_response *rs, unsigned int status,
 						JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
+
+bool ep_valid_public_url(const char *u)
+{
+	const char *h;
+	size_t n = strlen(u);
+
+	if (!strncmp(u, "https://", 8))
+		h = u + 8;
+	else if (!strncmp(u, "http://", 7))
+		h = u + 7;
+	else
+		return false;
+	/* A path is allowed (a server behind a prefix); never a quote. */
+	return *h && *h != '/' && n < EP_PUBLIC_URL_MAX && u[n - 1] != '/' &&
+	       strspn(h, EP_ALNUM ".-:[]/_~") == strlen(h);
+}

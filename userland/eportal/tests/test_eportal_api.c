@@ -4,7 +4,7 @@
  * SQLite file: registration, its limit and its refusals of bad input
  * (leaving the database as it was), check-in, license, the scanners'
  * list of a key's machines, the original's plain answers, static files
- * and path traversal, and the route table.
+ * and path traversal, the agents' set-up script, and the route table.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -288,6 +289,58 @@ static void test_files(void **state)
 	}
 }
 
+/* install-kernelcare: the address from public_url or the Host, never shell. */
+static void test_install(void **state)
+{
+	static const char *const host[] = { "Host", "ep.example:8443", NULL };
+	static const char *const evil[] = { "Host", "x';id;'", NULL };
+	struct fx *f = *state;
+	char out[4096], path[128];
+	FILE *k;
+
+	/* No key yet (init makes it): an error, not a script without one. */
+	fake_headers = host;
+	assert_int_equal(call(f, ep_api_install, "/install-kernelcare", NULL,
+			      out, sizeof(out)), 500);
+	snprintf(path, sizeof(path), "%s/keys", f->dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/keys/eportal.pub.pem", f->dir);
+	k = fopen(path, "w");
+	assert_non_null(k);
+	fputs("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", k);
+	fclose(k);
+	assert_int_equal(call(f, ep_api_install, "/install-kernelcare", NULL,
+			      out, sizeof(out)), 200);
+	assert_non_null(strstr(out, "\nurl='https://ep.example:8443'\n"));
+	/* The key, and the here-document's end on a line of its own. */
+	assert_non_null(strstr(out, "-----END PUBLIC KEY-----\nKCARE_EPORTAL_KEY\n"));
+	f->cfg.plain_http = true;
+	assert_int_equal(call(f, ep_api_install, "/install-kernelcare", NULL,
+			      out, sizeof(out)), 200);
+	assert_non_null(strstr(out, "\nurl='http://ep.example:8443'\n"));
+	fake_headers = evil;
+	assert_int_equal(call(f, ep_api_install, "/install-kernelcare", NULL,
+			      out, sizeof(out)), 400);
+	fake_headers = NULL;
+	assert_int_equal(call(f, ep_api_install, "/install-kernelcare", NULL,
+			      out, sizeof(out)), 400);
+	/* public_url wins over any Host. */
+	strcpy(f->cfg.public_url, "https://patches.example/kc");
+	fake_headers = evil;
+	assert_int_equal(call(f, ep_api_install, "/install-kernelcare", NULL,
+			      out, sizeof(out)), 200);
+	assert_non_null(strstr(out, "\nurl='https://patches.example/kc'\n"));
+
+	assert_true(ep_valid_public_url("https://ep.example"));
+	assert_true(ep_valid_public_url("http://[::1]:8080/p"));
+	assert_false(ep_valid_public_url("https://ep.example/"));
+	assert_false(ep_valid_public_url("ftp://ep.example"));
+	assert_false(ep_valid_public_url("https://"));
+	assert_false(ep_valid_public_url("https://e'p"));
+	assert_false(ep_valid_public_url("https://ep|x"));
+	assert_false(ep_valid_public_url("https://ep x"));
+}
+
 static void test_routes(void **state)
 {
 	const struct ep_route *r;
@@ -311,6 +364,9 @@ static void test_routes(void **state)
 	assert_ptr_equal(r->handler, ep_api_file);
 	assert_null(ep_route_find("DELETE", "/abc/index", &arg, &mm));
 	assert_true(mm);
+	r = ep_route_find("GET", "/install-kernelcare", &arg, &mm);
+	assert_non_null(r);
+	assert_ptr_equal(r->handler, ep_api_install);
 }
 
 int main(void)
@@ -321,6 +377,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_checkin_license, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compat_register, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_install, setup, teardown),
 		cmocka_unit_test(test_routes),
 	};
 

@@ -6,6 +6,7 @@
 # two machines registered, a retry taking no second slot, the third
 # refused with exactly "Key limit reached", unregistering freeing a slot,
 # --license-info in text and JSON, a check-in in "servers list",
+# install-kernelcare run as "| bash -s -- KEY" on a fresh machine,
 # --register-autoretry against a server that comes up 3 s late (letting
 # the run's lock go while it waits), and the messages of a wrong key, an
 # unreachable server and a machine the server forgot.
@@ -81,8 +82,8 @@ machine() {
 		>"$r/etc/sysconfig/kcare/kcare.conf"
 }
 
-# kc NAME ARGS...: kcarectl as machine NAME.
-kc() {
+# on NAME CMD...: CMD as machine NAME.
+on() {
 	local r=$tmp/$1
 
 	shift
@@ -91,7 +92,14 @@ kc() {
 		mount --bind "$1/etc/machine-id" /etc/machine-id &&
 		mount --bind "$1/var/lib/kcare" /var/lib/kcare || exit 99
 		shift
-		exec timeout 60 "$@"' sh "$r" "$K" "$@"
+		exec timeout 60 "$@"' sh "$r" "$@"
+}
+# kc NAME ARGS...: kcarectl as machine NAME.
+kc() {
+	local m=$1
+
+	shift
+	on "$m" "$K" "$@"
 }
 
 for m in m1 m2 m3 m4; do machine $m; done
@@ -159,6 +167,40 @@ expect "... --license-info too" 1 "Unknown server id" kc m4 --license-info
 sed -i 's/^REGISTRATION_URL=.*/REGISTRATION_URL=/' "$tmp/m4/etc/sysconfig/kcare/kcare.conf"
 expect "no REGISTRATION_URL: says what to set" 1 "REGISTRATION_URL is not set" \
 	kc m4 --register webkey
+
+# ---- curl -s https://HOST/install-kernelcare | bash ------------------------
+
+"$E" key create --feed web --limit 1 instkey >/dev/null
+machine m6
+: >"$tmp/m6/etc/sysconfig/kcare/kcare.conf"
+curl -s -o "$tmp/install.sh" "http://127.0.0.1:$port/install-kernelcare"
+result "GET /install-kernelcare: a shell script naming this server" \
+	"$(sh -n "$tmp/install.sh" && grep -qx "url='http://127.0.0.1:$port'" "$tmp/install.sh"; echo $?)"
+# "| bash": the script on standard input, kcarectl found on PATH.
+install_on() {
+	on "$1" env PATH="$(dirname "$K"):$PATH" bash -s -- "${@:2}" <"$tmp/install.sh"
+}
+c6=$tmp/m6/etc/sysconfig/kcare/kcare.conf
+expect "a malformed key: refused before anything changes" 1 "not a registration key: a;b; nothing changed" \
+	install_on m6 'a;b'
+result "... kcare.conf untouched, no key trusted" \
+	"$(test ! -s "$c6" -a ! -e "$tmp/m6/etc/sysconfig/kcare/keys"; echo $?)"
+expect "| bash -s -- KEY: the server's key trusted, kcare.conf set, registered" 0 \
+	"^Server registered: server id [0-9a-f]{32} \(feed web, sticky date none, 1 of 1 machines\)$" install_on m6 instkey
+result "... PATCH_SERVER and REGISTRATION_URL name this server" \
+	"$(grep -qx "PATCH_SERVER=http://127.0.0.1:$port/" "$c6" &&
+		grep -qx "REGISTRATION_URL=http://127.0.0.1:$port/admin/api/kcare" "$c6"; echo $?)"
+result "... the trusted key is the server's" \
+	"$(cmp -s "$tmp/m6/etc/sysconfig/kcare/keys/"*.pem "$A/keys/eportal.pub.pem"; echo $?)"
+expect "run again: the same slot, nothing added twice" 0 "1 of 1 machines" install_on m6 instkey
+result "... one PATCH_SERVER line, one REGISTRATION_URL line" \
+	"$(test "$(grep -c '^PATCH_SERVER=' "$c6")$(grep -c '^REGISTRATION_URL=' "$c6")" = 11; echo $?)"
+bad_host() {
+	curl -s -w '%{http_code} ' -o "$tmp/body" -H "Host: x'\$(id)" \
+		"http://127.0.0.1:$port/install-kernelcare"
+	cat "$tmp/body"
+}
+check "a Host header with shell in it is refused" '^400 .*no usable Host header' bad_host
 
 # ---- a server that comes up late -----------------------------------------
 
