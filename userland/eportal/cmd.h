@@ -36,6 +36,8 @@ int ep_stream_feed(const struct ep_cli *cli, const char *cmd,
 		   const char **feed);
 /* A user-space stream's feed is created at its first use; 0 or exit code. */
 int ep_stream_open(struct ep_cli *cli);
+/* @fn for the kernel's stream, then each user-space one: 0, or the error exit. */
+int ep_stream_for_each(struct ep_cli *cli, int (*fn)(struct ep_cli *cli));
 /* Whether levels of @patch_type belong to @stream (a mirror's filter). */
 bool ep_stream_wants(const char *stream, const char *patch_type);
 /* Refuse a patchset of another stream, or in the wrong feed: -1, @err. */

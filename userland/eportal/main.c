@@ -33,7 +33,7 @@ static const struct ep_cmd ep_cmds[] = {
 	{ "servers", ep_cmd_servers, true, false, "servers list [--key KEY] [--json]" },
 	{ "mirror", ep_cmd_mirror, true, true, "mirror --from URL [--feed F] [--kernel SHA1]..." },
 	{ "update", ep_cmd_update, true, true, "update [--feed F]" },
-	{ "auto-update", ep_cmd_auto_update, true, true, "auto-update" },
+	{ "auto-update", ep_cmd_auto_update, true, true, "auto-update [--all-streams]" },
 	{ "refresh", ep_cmd_refresh, true, false, "refresh" },
 	{ NULL },
 };

@@ -410,14 +410,13 @@ static int ep_auto_cb(const struct ep_feed *f, void *arg)
 	return 0;
 }
 
-int ep_cmd_auto_update(struct ep_cli *cli, int argc, char **argv)
+/* The auto-update feeds of cli->stream, each mirrored from its upstream. */
+static int ep_auto_update_stream(struct ep_cli *cli)
 {
 	static struct ep_feeds fs;
 	size_t i;
 	int rc = 0;
 
-	if (argc != 1)
-		return ep_usage("auto-update: no argument expected");
 	fs.n = 0;
 	fs.stream = cli->stream;
 	if (cli->store.ops->feed_list(&cli->store, ep_auto_cb, &fs))
@@ -426,4 +425,14 @@ int ep_cmd_auto_update(struct ep_cli *cli, int argc, char **argv)
 		if (ep_update_feed(cli, &fs.v[i]))
 			rc = EP_EXIT_ERROR;
 	return rc;
+}
+
+int ep_cmd_auto_update(struct ep_cli *cli, int argc, char **argv)
+{
+	/* --all-streams: one timer for every stream, one failing no other. */
+	if (argc == 2 && !strcmp(argv[1], "--all-streams") && !cli->stream)
+		return ep_stream_for_each(cli, ep_auto_update_stream);
+	if (argc != 1)
+		return ep_usage("auto-update: expected [--all-streams] (without a stream word)");
+	return ep_auto_update_stream(cli);
 }

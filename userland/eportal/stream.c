@@ -104,3 +104,20 @@ int ep_stream_check(const char *stream, const char *feed,
 	}
 	return 0;
 }
+
+int ep_stream_for_each(struct ep_cli *cli, int (*fn)(struct ep_cli *cli))
+{
+	const char *was = cli->stream;
+	size_t i;
+	int rc;
+
+	cli->stream = NULL;
+	rc = fn(cli);
+	for (i = 0; i < ARRAY_SIZE(ep_streams); i++) {
+		cli->stream = ep_streams[i].type;
+		if (fn(cli))
+			rc = EP_EXIT_ERROR;
+	}
+	cli->stream = was;
+	return rc;
+}

@@ -7,7 +7,9 @@
 # kcarectl --lib-update reads it (REPO/userspace/BUILD-ID/, formats.md),
 # its index re-signed by the server and verified by kcare-patchset
 # select; the kernel and qemu streams refuse it, as does another feed;
-# a check-in's user-space levels show in "servers list".
+# "auto-update --all-streams" (the timer's) mirrors the feed userspace
+# even when a kernel feed's upstream is down; a check-in's user-space
+# levels show in "servers list".
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$top/scripts/tests/lib.sh"
 . "$top/userland/eportal/tests/lib-eportal.sh"
@@ -84,6 +86,22 @@ check "its level 1, type libs" "^level: 1 L20261201_01 [^ ]+ libs [0-9a-f]{64}$"
 check "and its kpatch.info names the CVE" '^200 .*kpatch-cve: CVE-2026-99901' \
 	api GET "/userspace/$BID/1/kpatch.info"
 check "the feed's list names the library's build-id" "^200 $BID$" api GET /userspace/kernels
+
+# A second server whose timer mirrors every stream: its kernel feed's
+# upstream is down, its feed userspace is still mirrored.
+B=$tmp/b
+"$E" init "$B" >/dev/null && cp "$A/keys/eportal.pub.pem" "$B/keys/trusted/upstream.pem" &&
+	"$E" -d "$B" libcare list >/dev/null &&
+	"$E" -d "$B" feed set userspace --auto-update --upstream "http://127.0.0.1:$port/userspace" >/dev/null &&
+	"$E" -d "$B" feed set default --auto-update --upstream "http://127.0.0.1:1/" >/dev/null
+result "a mirror server, its feeds userspace and default on auto-update" $?
+expect "auto-update --all-streams: the kernel's upstream down fails the run" 1 \
+	"mirrored http://127.0.0.1:$port/userspace into feed userspace: 1 new patchset file" \
+	"$E" -d "$B" auto-update --all-streams
+check "... yet the libcare stream's level was mirrored" "^userspace +L20261201_01 +level 1 +libs +enabled" \
+	"$E" -d "$B" libcare list
+expect "auto-update --all-streams is for the command without a stream word" 2 "expected \[--all-streams\]" \
+	"$E" -d "$B" qemu auto-update --all-streams
 
 "$E" key create --feed default k2 >/dev/null
 id=$(api POST /api/v1/register '{"key":"k2","hostname":"h"}' | sed -n 's/.*"server_id":"\([0-9a-f]*\)".*/\1/p')
