@@ -133,6 +133,12 @@ bool ep_valid_public_url(const char *u);
 /* DDMMYY, a real date of 20YY, or "". */
 bool ep_valid_sticky(const char *s);
 void ep_time_fmt(time_t t, char buf[21]);
+/* YYYY-MM-DD, 00:00 UTC of that day; "" is 0 (none). 0, or -1 if not a date. */
+int ep_date_parse(const char *s, time_t *t);
+/* The day of @t, YYYY-MM-DD UTC; "" for 0. */
+void ep_date_fmt(time_t t, char buf[11]);
+/* Whether @k is past its expiry at @now. */
+#define ep_key_expired(k, now)	((k)->expires && (now) >= (k)->expires)
 /* "" shown as "default". */
 const char *ep_feed_label(const char *feed);
 

@@ -24,7 +24,7 @@ static const struct ep_cmd ep_cmds[] = {
 	{ "init", ep_cmd_init, false, false, "init DIR" },
 	{ "serve", ep_cmd_serve, false, false, "serve DIR [--http] [--listen ADDR:PORT] [--interval S]" },
 	{ "feed", ep_cmd_feed, true, false, "feed add|set NAME [--delay HOURS] [--auto-update|--no-auto-update] [--upstream URL] | feed list [--json] | feed delete NAME" },
-	{ "key", ep_cmd_key, true, false, "key create --feed F [--limit N] [--sticky DDMMYY] [--note TEXT] [KEY] | key set KEY [...] | key list [--json] | key delete KEY" },
+	{ "key", ep_cmd_key, true, false, "key create --feed F [--limit N] [--sticky DDMMYY] [--expires YYYY-MM-DD] [--note TEXT] [KEY] | key set KEY [...] | key list [--json] | key delete KEY" },
 	{ "deploy", ep_cmd_deploy, true, true, "deploy [--feed F] [--disabled] ARCHIVE" },
 	{ "enable", ep_cmd_enable, true, true, "enable [--feed F] [--kernel SHA1] ID" },
 	{ "disable", ep_cmd_disable, true, true, "disable [--feed F] [--kernel SHA1] ID" },

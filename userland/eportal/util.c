@@ -3,6 +3,7 @@
  * kcare-eportal: messages, random identifiers and the checks of names
  * and text that reach the database or the file system.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -166,6 +167,37 @@ void ep_time_fmt(time_t t, char buf[21])
 	}
 	gmtime_r(&t, &tm);
 	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int ep_date_parse(const char *s, time_t *t)
+{
+	struct tm tm = { 0 };
+	char back[11];
+	char *end;
+
+	if (!*s) {
+		*t = 0;
+		return 0;
+	}
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (!end || *end || tm.tm_year < 100)
+		return -1;
+	*t = timegm(&tm);
+	/* strptime takes 2026-02-31; the date written back must be the same. */
+	ep_date_fmt(*t, back);
+	return strcmp(back, s) ? -1 : 0;
+}
+
+void ep_date_fmt(time_t t, char buf[11])
+{
+	struct tm tm;
+
+	if (!t) {
+		buf[0] = '\0';
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
 }
 
 const char *ep_feed_label(const char *feed)

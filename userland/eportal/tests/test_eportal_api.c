@@ -226,6 +226,38 @@ static void test_checkin_license(void **state)
 	assert_int_equal(machines(f), 0);
 }
 
+/* An expired key: 410 to a newcomer, "valid": false to its machines. */
+static void test_key_expiry(void **state)
+{
+	struct fx *f = *state;
+	const char *const args[] = { "key", "KEY2", "hostname", "h", NULL };
+	char out[1024], body[128], sid[33];
+	struct ep_key k;
+
+	assert_int_equal(f->s.ops->key_get(&f->s, "KEY2", &k), 0);
+	k.expires = 86400 * 365;
+	assert_int_equal(f->s.ops->key_update(&f->s, &k), 0);
+	assert_int_equal(call(f, ep_api_register, "/api/v1/register",
+			      "{\"key\":\"KEY2\"}", out, sizeof(out)), 200);
+	assert_int_equal(sscanf(out, "{\"server_id\":\"%32[0-9a-f]\"", sid), 1);
+	snprintf(body, sizeof(body), "{\"server_id\":\"%s\"}", sid);
+	assert_int_equal(call(f, ep_api_checkin, "/api/v1/checkin", body, out,
+			      sizeof(out)), 200);
+	assert_non_null(strstr(out, "\"valid\":true,\"expires\":\"1971-01-01\""));
+	f->ctx.now = k.expires;
+	assert_int_equal(call(f, ep_api_checkin, "/api/v1/checkin", body, out,
+			      sizeof(out)), 200);
+	assert_non_null(strstr(out, "\"valid\":false,\"expires\":\"1971-01-01\""));
+	assert_int_equal(call(f, ep_api_register, "/api/v1/register",
+			      "{\"key\":\"KEY2\"}", out, sizeof(out)), 410);
+	assert_string_equal(out, "{\"error\":\"Key expired\"}");
+	fake_args = args;
+	assert_int_equal(call(f, ep_api_compat_register, "/admin/api/kcare/register_by_key.plain",
+			      NULL, out, sizeof(out)), 410);
+	assert_string_equal(out, "code: 4\nmessage: Key expired\n");
+	assert_int_equal(machines(f), 1);
+}
+
 static void test_compat_register(void **state)
 {
 	struct fx *f = *state;
@@ -376,6 +408,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_register_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkin_license, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compat_register, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_install, setup, teardown),
 		cmocka_unit_test(test_routes),

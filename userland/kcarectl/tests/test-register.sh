@@ -5,7 +5,8 @@
 # (Documentation/kcarectl.md, "Registration"): a key with a limit of 2,
 # two machines registered, a retry taking no second slot, the third
 # refused with exactly "Key limit reached", unregistering freeing a slot,
-# --license-info in text and JSON, a check-in in "servers list",
+# --license-info in text and JSON, a check-in in "servers list", a key
+# past its expiry date (check-ins warned, registrations refused),
 # install-kernelcare run as "| bash -s -- KEY" on a fresh machine,
 # --register-autoretry against a server that comes up 3 s late (letting
 # the run's lock go while it waits), and the messages of a wrong key, an
@@ -167,6 +168,27 @@ expect "... --license-info too" 1 "Unknown server id" kc m4 --license-info
 sed -i 's/^REGISTRATION_URL=.*/REGISTRATION_URL=/' "$tmp/m4/etc/sysconfig/kcare/kcare.conf"
 expect "no REGISTRATION_URL: says what to set" 1 "REGISTRATION_URL is not set" \
 	kc m4 --register webkey
+
+# ---- a key that expires ---------------------------------------------------
+
+expect "key create --expires: a real date" 2 "--expires 2026-02-30: YYYY-MM-DD" \
+	"$E" key create --feed web --expires 2026-02-30 badexp
+"$E" key create --feed web --expires 2099-12-31 expkey >/dev/null
+machine m7
+machine m8
+expect "a key that expires later registers" 0 "^Server registered" kc m7 --register expkey
+today=$(date -u +%F)
+"$E" key set expkey --expires "$today" >/dev/null
+check "key list shows the expiry" "^expkey +feed web .* expires $today " "$E" key list
+expect "past its expiry: --checkin still records, and warns" 0 \
+	"warning: the registration key expired on $today: ask the server's administrator" kc m7 --checkin
+expect "... --license-info: not valid (exit 1), and since when" 1 "^expires: $today$" kc m7 --license-info
+result "... valid: no" "$(grep -q '^valid: no' "$out"; echo $?)"
+expect "... --license-info --json" 1 '"valid": false.*"expires": "'"$today"'"' kc m7 --license-info --json
+expect "an expired key registers no one: its own message" 1 "^kcarectl: Key expired: " kc m8 --register expkey
+result "... and no server id kept" "$(test ! -e "$tmp/m8/var/lib/kcare/serverid"; echo $?)"
+"$E" key set expkey --expires '' >/dev/null
+expect "the expiry lifted: it registers again" 0 "^Server registered" kc m8 --register expkey
 
 # ---- curl -s https://HOST/install-kernelcare | bash ------------------------
 
