@@ -5,7 +5,8 @@
 # (Documentation/kcarectl.md, "Registration"): a key with a limit of 2,
 # two machines registered, a retry taking no second slot, the third
 # refused with exactly "Key limit reached", unregistering freeing a slot,
-# --license-info in text and JSON, a check-in in "servers list", a key
+# --license-info in text and JSON, a check-in in "servers list" (with
+# the user-space levels LibCare's state lists), a key
 # past its expiry date (check-ins warned, registrations refused),
 # install-kernelcare run as "| bash -s -- KEY" on a fresh machine,
 # --register-autoretry against a server that comes up 3 s late (letting
@@ -143,6 +144,33 @@ rel=$(uname -r)
 check "servers list --json shows the machine's check-in" \
 	"\"server_id\":\"$id1\",\"key\":\"webkey\",.*\"kernel_release\":\"$rel\",\"kernel_id\":\"[0-9a-f]{40}\",\"effective_kernel\":\"$rel\",\"patch_level\":0" \
 	"$E" servers list --json
+
+# LibCare's state (what --lib-update leaves, Documentation/libcare.md) for
+# two live processes: the check-in reports each (library, level) once; the
+# entry of a process that is gone is not reported.
+sleep 300 &
+spid=$!
+sleep 300 &
+spid2=$!
+lcstate() { # PID BUILD-ID PATH LEVEL
+	local d=$tmp/m1/var/lib/kcare/libcare/$1 start
+
+	start=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20)
+	mkdir -p "$d"
+	printf 'pid=%s\ncomm=sleep\nstart=%s\npath=%s\nbuildid=%s\nlevel=%s\nid=L1\naddr=0x1000\nsize=64\nstate=applied\n' \
+		"$1" "${start:-1}" "$3" "$2" "$4" >"$d/$2"
+}
+lcstate $spid aa11 /usr/lib/x86_64-linux-gnu/libssl.so.3 2
+lcstate $spid bb22 /usr/lib/x86_64-linux-gnu/libz.so.1 1
+lcstate $spid2 aa11 /usr/lib/x86_64-linux-gnu/libssl.so.3 2
+lcstate 999999 cc33 /usr/lib/x86_64-linux-gnu/libgone.so.1 5
+kc m1 --checkin >/dev/null 2>&1
+user=$("$E" servers list --json | grep -o "\"server_id\":\"$id1\"[^}]*" | sed -n 's/.*"userspace":"\([^"]*\)".*/\1/p')
+result "the check-in reports the user-space levels, each once ('$user')" \
+	"$(echo "$user" | tr ' ' '\n' | sort | tr '\n' ' ' | grep -qx 'libssl.so.3:2 libz.so.1:1 '; echo $?)"
+kill $spid $spid2 2>/dev/null
+wait $spid $spid2 2>/dev/null
+rm -rf "$tmp/m1/var/lib/kcare/libcare"
 
 # ---- unregistering -------------------------------------------------------
 
