@@ -93,7 +93,7 @@ check "check-in of an unknown server: 404" '^404 \{"error":"Unknown server id"\}
 	api POST /api/v1/checkin '{"server_id":"0000","patch_level":1}'
 check "the API answers under REGISTRATION_URL too (/admin/api/kcare/v1/...)" "^200 .*\"server_id\":\"$sid5\"" \
 	api GET "/admin/api/kcare/v1/license?server_id=$sid5"
-check "license info" "^200 .*\"server_id\":\"$sid5\",\"valid\":true,\"feed\":\"\",\"sticky_patch\":\"\"" \
+check "license info" "^200 .*\"server_id\":\"$sid5\",\"valid\":true,\"expires\":\"\",\"feed\":\"\",\"sticky_patch\":\"\"" \
 	api GET "/api/v1/license?server_id=$sid5"
 "$E" key set "$key" --sticky 011226 >/dev/null
 check "a key's sticky date reaches its machines" '"sticky_patch":"011226"' api GET "/api/v1/license?server_id=$sid5"
