@@ -176,9 +176,9 @@ install-userland: userland
 	install -D -m 0755 $(O)/kcare-patchset $(DESTDIR)$(PREFIX)/bin/kcare-patchset
 	install -D -m 0755 $(O)/kcare-prescreen $(DESTDIR)$(PREFIX)/libexec/kcare/kcare-prescreen
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)
-	@# The units name /usr/bin/kcarectl; another PREFIX is written into them.
+	@# The units name /usr/bin/PROGRAM; another PREFIX is written into them.
 	for u in $(UNITS); do \
-		sed 's|/usr/bin/kcarectl|$(PREFIX)/bin/kcarectl|g' $$u >$(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		sed 's|/usr/bin/|$(PREFIX)/bin/|g' $$u >$(DESTDIR)$(UNITDIR)/$${u##*/} && \
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
 	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 Documentation/man/kcarectl.8 \
 		Documentation/man/kc-compat.8 Documentation/man/ksplice2kcare.8
