@@ -343,6 +343,7 @@ int kcare_freezer_switch(struct kcare_switch *sw)
 
 	lockdep_assert_held(&kcare_mutex);
 	sw->forced = false;
+	sw->checked = false;
 	if (!sw->nr)
 		return 0;
 	if (sw->unchecked || mode == KCARE_FREEZER_NONE) {
@@ -414,6 +415,7 @@ int kcare_freezer_switch(struct kcare_switch *sw)
 	} else if (ret == -EINTR) {
 		kcare_error("switch interrupted by a fatal signal; nothing changed");
 	}
+	sw->checked = !ret && !sw->forced;
 	if (!ret)
 		kcare_freezer_log(sw, sw->forced ? NULL : sc, mode, attempts);
 	kcare_park_release();
