@@ -65,7 +65,8 @@ BINS :=
 # link). They add to BINS, UNIT_TESTS and FUZZERS.
 include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
 	bpf/build.mk userland/kcarectl/build.mk userland/kcare-uname/build.mk \
-	userland/kcare-patchset/build.mk userland/eportal/build.mk
+	userland/kcare-patchset/build.mk userland/uchecker/build.mk \
+	userland/eportal/build.mk
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
@@ -162,6 +163,9 @@ install: all
 	install -D -m 0644 $(O)/kcare.ko $(DESTDIR)$(MODDIR)/kcare.ko
 	install -D -m 0755 $(O)/kcarectl $(DESTDIR)$(PREFIX)/bin/kcarectl
 	install -D -m 0755 $(O)/kcare-uname $(DESTDIR)$(PREFIX)/bin/kcare-uname
+	@# The seed's checker and migration script (Documentation/kcarectl.md).
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/bin/kc-compat
+	install -D -m 0755 userland/ksplice2kcare/ksplice2kcare $(DESTDIR)$(PREFIX)/bin/ksplice2kcare
 	install -D -m 0755 $(O)/kcare-patchset $(DESTDIR)$(PREFIX)/bin/kcare-patchset
 	install -D -m 0755 $(O)/kcare-prescreen $(DESTDIR)$(PREFIX)/libexec/kcare/kcare-prescreen
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)
@@ -223,6 +227,8 @@ bench:
 	@if [ "$(ARCH)" = "$(HOST_ARCH)" ]; then \
 		echo "== LibCare, on this machine"; \
 		userland/libcare/tests/bench-libcare.sh $(if $(filter --quick,$(BENCH_ARGS)),5,15) || exit 1; \
+		echo "== kcare-uchecker, on this machine"; \
+		userland/uchecker/tests/bench-uchecker.sh $(if $(filter --quick,$(BENCH_ARGS)),5,15) || exit 1; \
 		echo "== kcare-eportal, on this machine"; \
 		userland/eportal/tests/bench.sh $(filter --quick,$(BENCH_ARGS)) || exit 1; fi
 

@@ -564,16 +564,24 @@ int kcl_sticky_parse(const char *ddmmyy, time_t now, time_t *until,
 
 	if (!ddmmyy)
 		ddmmyy = "";
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 8; i++)
 		if (ddmmyy[i] < '0' || ddmmyy[i] > '9')
 			break;
-	if (i != 6 || ddmmyy[6])
+	/* The seed's labels are DDMMYY and, on its portal, DDMMYYYY. */
+	if ((i != 6 && i != 8) || ddmmyy[i])
 		return kc_fail(err, errlen,
-			    "STICKY_PATCH=%s: expected a date as DDMMYY",
+			    "STICKY_PATCH=%.80s: expected a date as DDMMYY or DDMMYYYY",
 			    ddmmyy);
 	d = (ddmmyy[0] - '0') * 10 + ddmmyy[1] - '0';
 	m = (ddmmyy[2] - '0') * 10 + ddmmyy[3] - '0';
-	y = 2000 + (ddmmyy[4] - '0') * 10 + ddmmyy[5] - '0';
+	y = (ddmmyy[4] - '0') * 10 + ddmmyy[5] - '0';
+	if (i == 8)
+		y = y * 100 + (ddmmyy[6] - '0') * 10 + ddmmyy[7] - '0';
+	else
+		y += 2000;
+	if (y < 2000 || y > 2099)
+		return kc_fail(err, errlen, "STICKY_PATCH=%s: no patchsets in %u",
+			    ddmmyy, y);
 	if (m < 1 || m > 12)
 		return kc_fail(err, errlen, "STICKY_PATCH=%s: no month %u",
 			    ddmmyy, m);
@@ -586,6 +594,11 @@ int kcl_sticky_parse(const char *ddmmyy, time_t now, time_t *until,
 	today = floor_div(now, 86400);
 	if (day > today)
 		return kc_fail(err, errlen, "STICKY_PATCH=%s is in the future",
+			    ddmmyy);
+	/* Today's patchsets may still be replaced: only a finished day pins. */
+	if (day == today)
+		return kc_fail(err, errlen,
+			    "STICKY_PATCH=%s is today (expected yesterday or an earlier day)",
 			    ddmmyy);
 	if (day < today - KCL_STICKY_MAX_DAYS)
 		return kc_fail(err, errlen,

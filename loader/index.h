@@ -107,10 +107,11 @@ int kcl_prefix_parse(const char *prefix, char *feed, size_t feedlen,
 		     unsigned int *delay_hours, char *err, size_t errlen);
 /*
  * STICKY_PATCH=DDMMYY: levels released on that UTC day or before. DDMMYY
- * is six digits, a real date of the year 20YY. With D the day's 00:00:00Z
- * and N the 00:00:00Z of @now's UTC day, it is accepted when
- * N - KCL_STICKY_MAX_DAYS * 86400 <= D <= N (today is allowed, tomorrow
- * is the future; exactly 60 days back is allowed, 61 is not). Sets *until
+ * is six digits, a real date of the year 20YY, or DDMMYYYY eight. With D
+ * the day's 00:00:00Z and N the 00:00:00Z of @now's UTC day, it is
+ * accepted when N - KCL_STICKY_MAX_DAYS * 86400 <= D < N (today is not:
+ * the seed pins to yesterday at the latest; exactly 60 days back is
+ * allowed, 61 is not). Sets *until
  * to D + 86400, the first second of the next day.
  */
 int kcl_sticky_parse(const char *ddmmyy, time_t now, time_t *until,

@@ -119,7 +119,40 @@ killed_in_syscall() {
 	stop_busy
 }
 
+# The patcher stops itself (SIGKILL) at the switch's two crash points,
+# with 16 threads calling the function: before the one write that
+# switches (the gates in place, switched off) and right after it.
+regions() {
+	grep -c ' r-xp 00000000 00:00 0 *$' /proc/$BUSY/maps
+}
+
+killed_at_the_switch() {
+	start_busy 16
+	LIBCARE_FAULT=kill-before-switch $LC patch -p $BUSY $LCD/lctest-1.o 2>/dev/null &&
+		kc_fail "not killed"
+	sane $BUSY
+	$LC info | grep -q " unclean" || kc_fail "info does not say unclean"
+	grows old || kc_fail "the original does not run with the gates switched off"
+	$LC patch -p $BUSY $LCD/lctest-1.o 2>&1 | grep -q "half-applied: undoing it" ||
+		kc_fail "the leftover was not undone"
+	grows new1 || kc_fail "level 1 does not run"
+	kc_assert_eq "$(regions)" 1 "regions"
+	LIBCARE_FAULT=kill-after-switch $LC patch -p $BUSY $LCD/lctest-2.o 2>/dev/null &&
+		kc_fail "not killed"
+	sane $BUSY
+	grows new2 || kc_fail "level 2 does not run right after the switch"
+	$LC info | grep -q " unclean" || kc_fail "info does not say unclean"
+	$LC unpatch -p $BUSY 2>&1 | grep -q "finishing it" || kc_fail "not finished"
+	grows old || kc_fail "the original does not run again"
+	kc_assert_eq "$(regions)" 0 "regions"
+	kc_assert_eq "$($LC info)" "" "info"
+	kc_assert_eq "$(count bad)" 0 "wrong results"
+	sane $BUSY
+	stop_busy
+}
+
 kc_scenario "patch, level 2 and unpatch of a running 8-thread process" patch_level2_unpatch
+kc_scenario "killed before and right after the switch: consistent, then cleaned" killed_at_the_switch
 kc_scenario "a thread that never leaves the function: refused, unchanged" busy_thread_refused
 kc_scenario "a function deeper in a thread's stack: refused (libdw unwinding)" deeper_frame_found_by_unwinding
 kc_scenario "SIGKILL of the patcher mid-patch: the process runs on, untraced" sigkill_the_patcher

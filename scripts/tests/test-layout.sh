@@ -54,6 +54,7 @@ includes userland/kcarectl loader userland/lib userland/libcare
 includes userland/kcare-patchset loader userland/lib
 includes userland/kcare-uname
 includes userland/libcare
+includes userland/uchecker userland/lib userland/libcare
 includes userland/eportal loader userland/lib userland/kcare-patchset
 
 abi=$(git grep -lE '6\.1\.0-[0-9]+-(amd64|arm64)' -- scripts selftests/*.sh ':!scripts/kernel.pin' 2>/dev/null | tr '\n' ' ')

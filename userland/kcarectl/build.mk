@@ -15,7 +15,7 @@ $(O)/kcarectl: $(KCARECTL_SRCS) $(KCARECTL_HDRS) $(LC_SRCS) $(LC_HDRS) VERSION
 		$(KCARECTL_SRCS) $(LC_SRCS) $(PKG_LIBS) $(KCARECTL_LC_LIBS) $$($(PKG_CONFIG) --libs $(KCARECTL_PKGS))
 
 # The configuration's tests link the configuration files only.
-CTL_CONFIG_SRCS := userland/kcarectl/config.c userland/kcarectl/sysctl-conf.c
+CTL_CONFIG_SRCS := userland/kcarectl/config.c userland/kcarectl/conf-lex.c userland/kcarectl/sysctl-conf.c
 UNIT_TESTS += build/unit/kcarectl/test_config
 build/unit/kcarectl/test_config: userland/kcarectl/tests/test_config.c $(CTL_CONFIG_SRCS) $(KCARECTL_HDRS)
 	$(UNIT_CC) -Iuserland/kcarectl -o $@ $< $(CTL_CONFIG_SRCS) $(LOADER_SRCS) $(LIBKC_SRCS) $(HOST_PKG_LIBS) -lcmocka

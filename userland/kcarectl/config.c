@@ -12,145 +12,22 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "conf-lex.h"
 #include "fetch.h"
 #include "lines.h"
 #include "index.h"
 #include "util.h"
-
-/* ---- kcare.conf lines ---- */
-
-/* One KEY=VALUE line, as offsets into it. */
-struct assign {
-	size_t key, keylen;		/* KEY */
-	size_t vstart, vend;		/* the value as written, quotes included */
-	char *value;			/* unquoted, in the caller's buffer */
-};
-
-static bool is_key_start(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-static bool is_key_char(char c)
-{
-	return is_key_start(c) || (c >= '0' && c <= '9');
-}
-
-/*
- * Lex one line of kcare.conf: 1 for an assignment (@a filled, its value
- * copied unquoted into a->value, KC_CONFIG_MAX_LINE + 1 bytes), 0 for a
- * blank or comment line, -1 with "FILE:LINE: ..." in err.
- */
-static int lex_line(const struct kc_lines *l, const char *s, size_t len,
-		    struct assign *a, char *err, size_t errlen)
-{
-	size_t i = 0, k, n;
-	const char *q;
-	int kl;
-
-	if (kc_lines_check_bytes(l, s, len, err, errlen))
-		return -1;
-	while (i < len && kc_is_blank(s[i]))
-		i++;
-	if (i == len || s[i] == '#')
-		return 0;
-	if (len - i > 7 && !memcmp(s + i, "export", 6) && kc_is_blank(s[i + 6])) {
-		i += 6;
-		while (i < len && kc_is_blank(s[i]))
-			i++;
-	}
-	if (i == len || !is_key_start(s[i]))
-		return kc_fail(err, errlen,
-			    "%s:%u: expected KEY=VALUE (KEY of letters, digits and _)",
-			    l->file, l->no);
-	a->key = k = i;
-	while (i < len && is_key_char(s[i]))
-		i++;
-	a->keylen = i - k;
-	kl = a->keylen > 64 ? 64 : (int)a->keylen;
-	if (i < len && kc_is_blank(s[i])) {
-		while (i < len && kc_is_blank(s[i]))
-			i++;
-		if (i < len && s[i] == '=')
-			return kc_fail(err, errlen,
-				    "%s:%u: %.*s: spaces around '=' (expected KEY=VALUE)",
-				    l->file, l->no, kl, s + k);
-	}
-	if (i == len || s[i] != '=')
-		return kc_fail(err, errlen,
-			    "%s:%u: expected KEY=VALUE (KEY of letters, digits and _)",
-			    l->file, l->no);
-	i++;
-	a->vstart = i;
-	if (i < len && kc_is_blank(s[i])) {
-		while (i < len && kc_is_blank(s[i]))
-			i++;
-		if (i < len && s[i] != '#')
-			return kc_fail(err, errlen,
-				    "%s:%u: %.*s: spaces around '=' (expected KEY=VALUE)",
-				    l->file, l->no, kl, s + k);
-		/* KEY= followed by blanks or a comment: an empty value. */
-		a->vend = a->vstart;
-		a->value[0] = '\0';
-		return 1;
-	}
-	if (i < len && (s[i] == '\'' || s[i] == '"')) {
-		q = memchr(s + i + 1, s[i], len - i - 1);
-		if (!q)
-			return kc_fail(err, errlen,
-				    "%s:%u: %.*s: unterminated quote (expected a closing %c on the same line)",
-				    l->file, l->no, kl, s + k, s[i]);
-		n = q - (s + i + 1);
-		if (s[i] == '"' && strcspn(s + i + 1, "$`\\") < n)
-			return kc_fail(err, errlen,
-				    "%s:%u: %.*s: '%c' in double quotes (expected no expansion: use single quotes)",
-				    l->file, l->no, kl, s + k,
-				    s[i + 1 + strcspn(s + i + 1, "$`\\")]);
-		memcpy(a->value, s + i + 1, n);
-		a->value[n] = '\0';
-		i += n + 2;
-		a->vend = i;
-		if (i < len && !kc_is_blank(s[i]))
-			return kc_fail(err, errlen,
-				    "%s:%u: %.*s: text after the closing quote (expected only a # comment)",
-				    l->file, l->no, kl, s + k);
-	} else {
-		n = 0;
-		while (i < len && !kc_is_blank(s[i])) {
-			if (strchr("$`\\", s[i]))
-				return kc_fail(err, errlen,
-					    "%s:%u: %.*s: '%c' (expected no expansion: use single quotes)",
-					    l->file, l->no, kl, s + k, s[i]);
-			if (strchr("'\"", s[i]))
-				return kc_fail(err, errlen,
-					    "%s:%u: %.*s: a quote inside the value (expected the whole value in quotes)",
-					    l->file, l->no, kl, s + k);
-			if (strchr(";&|<>()", s[i]))
-				return kc_fail(err, errlen,
-					    "%s:%u: %.*s: '%c' (expected the value in quotes)",
-					    l->file, l->no, kl, s + k, s[i]);
-			a->value[n++] = s[i++];
-		}
-		a->value[n] = '\0';
-		a->vend = i;
-	}
-	while (i < len && kc_is_blank(s[i]))
-		i++;
-	if (i < len && s[i] != '#')
-		return kc_fail(err, errlen,
-			    "%s:%u: %.*s: text after the value (expected the value in quotes if it has blanks)",
-			    l->file, l->no, kl, s + k);
-	return 1;
-}
 
 /* ---- keys and their values ---- */
 
 enum type {
 	T_BOOL, T_URL, T_OPT_URL, T_PROXY, T_METHOD, T_PREFIX, T_POLICY,
 	T_STICKY, T_PATCH_TYPE, T_GID, T_USERSPACE, T_SECONDS, T_NOPROXY,
+	T_MONITORING_KEY, T_TAG,
 };
 
 struct key {
@@ -178,6 +55,8 @@ static const struct key keys[] = {
 	{ "HTTPS_PROXY",		T_PROXY,	F(https_proxy) },
 	{ "NO_PROXY",			T_NOPROXY,	F(no_proxy) },
 	{ "DOWNLOAD_TIMEOUT",		T_SECONDS,	F(download_timeout) },
+	{ "MONITORING_KEY",		T_MONITORING_KEY, F(monitoring_key) },
+	{ "TAG",			T_TAG,		F(tag) },
 };
 #undef F
 
@@ -253,7 +132,11 @@ static bool valid_proxy(const char *v)
 	return printable(v) && v[0] != ':' && v[0] != '@' && v[0] != '/';
 }
 
-/* Six digits making a real date DDMMYY of 20YY. */
+/*
+ * DDMMYY (20YY) or DDMMYYYY making a real date. How far back it may be
+ * is checked when it is set and when it is used (kcl_sticky_parse), not
+ * here: a file that was right when written must keep loading.
+ */
 static int check_ddmmyy(const char *v, char *why, size_t whylen)
 {
 	static const unsigned char mdays[] = {
@@ -262,26 +145,49 @@ static int check_ddmmyy(const char *v, char *why, size_t whylen)
 	unsigned int d, m, y, dim;
 	int i;
 
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 8; i++)
 		if (v[i] < '0' || v[i] > '9')
 			break;
-	if (i != 6 || v[6])
+	if ((i != 6 && i != 8) || v[i])
 		return kc_fail(why, whylen,
-			    "'%.80s' is not a sticky patch (expected DDMMYY, KEY or empty)",
+			    "'%.80s' is not a sticky patch (expected DDMMYY, DDMMYYYY, KEY or empty)",
 			    v);
 	d = (v[0] - '0') * 10 + v[1] - '0';
 	m = (v[2] - '0') * 10 + v[3] - '0';
-	y = 2000 + (v[4] - '0') * 10 + v[5] - '0';
+	y = (v[4] - '0') * 10 + v[5] - '0';
+	y = i == 8 ? y * 100 + (v[6] - '0') * 10 + v[7] - '0' : 2000 + y;
+	if (y < 2000 || y > 2099)
+		return kc_fail(why, whylen,
+			    "'%s': the year %u (expected DDMMYY or DDMMYYYY of 2000-2099)",
+			    v, y);
 	if (m < 1 || m > 12)
 		return kc_fail(why, whylen,
-			    "'%s': no month %u (expected DDMMYY, KEY or empty)",
+			    "'%s': no month %u (expected DDMMYY, DDMMYYYY, KEY or empty)",
 			    v, m);
 	dim = mdays[m - 1] + (m == 2 && y % 4 == 0 &&
 			      (y % 100 != 0 || y % 400 == 0));
 	if (d < 1 || d > dim)
 		return kc_fail(why, whylen,
-			    "'%s': no day %u in %04u-%02u (expected DDMMYY, KEY or empty)",
+			    "'%s': no day %u in %04u-%02u (expected DDMMYY, DDMMYYYY, KEY or empty)",
 			    v, d, y, m);
+	return 0;
+}
+
+/* The seed's monitoring key: 16 to 32 letters and digits. */
+static int check_monitoring_key(const char *v, char *why, size_t whylen)
+{
+	size_t n = strlen(v), i;
+
+	for (i = 0; i < n; i++)
+		if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+		      (v[i] >= '0' && v[i] <= '9')))
+			return kc_fail(why, whylen,
+				    "'%.80s' has a character other than a letter or a digit (expected 16 to 32 letters and digits)",
+				    v);
+	if (n && (n < 16 || n > 32))
+		return kc_fail(why, whylen,
+			    "'%.80s' has %zu characters (expected 16 to 32 letters and digits)",
+			    v, n);
 	return 0;
 }
 
@@ -314,6 +220,15 @@ int kc_config_parse_userspace(const char *v, unsigned int *set, char *why,
 			return 0;
 		p = e + 1;
 	}
+}
+
+/* Printable ASCII, blanks allowed (a tag is free text). */
+static bool kc_tag_ok(const char *v)
+{
+	for (; *v; v++)
+		if (*v < ' ' || *v > '~')
+			return false;
+	return true;
 }
 
 /* Set string field *@f to a copy of @v, or NULL if @v is empty. */
@@ -466,6 +381,19 @@ static int set_value(struct kc_config *c, const struct key *k,
 				    v);
 		c->download_timeout = g;
 		return 0;
+	case T_MONITORING_KEY:
+		if (check_monitoring_key(v, why, whylen))
+			return -1;
+		strcpy(c->monitoring_key, v);
+		return 0;
+	case T_TAG:
+		/* Sent in a JSON string and shown on the server: one short line. */
+		if (strlen(v) >= sizeof(c->tag) || !kc_tag_ok(v))
+			return kc_fail(why, whylen,
+				    "'%.80s' is not a tag (expected at most %zu printable characters)",
+				    v, sizeof(c->tag) - 1);
+		strcpy(c->tag, v);
+		return 0;
 	case T_NOPROXY:
 		for (end = (char *)v; *end; end++)
 			if (!((*end >= 'a' && *end <= 'z') || (*end >= 'A' && *end <= 'Z') ||
@@ -514,7 +442,7 @@ int kc_config_load(struct kc_config *c, const char *path, char *err,
 	char value[KC_CONFIG_MAX_LINE + 1], why[512];
 	struct kc_lines l = { .max_line = KC_CONFIG_MAX_LINE };
 	const struct key *k;
-	struct assign a = { .value = value };
+	struct kc_assign a = { .value = value };
 	const char *line;
 	bool missing, nl;
 	char *buf;
@@ -533,18 +461,22 @@ int kc_config_load(struct kc_config *c, const char *path, char *err,
 	l.p = buf;
 	l.end = buf + len;
 	while ((r = kc_lines_next(&l, &line, &len, &nl, err, errlen)) > 0) {
-		r = lex_line(&l, line, len, &a, err, errlen);
+		r = kc_conf_lex_line(&l, line, len, &a, err, errlen);
 		if (r < 0)
 			break;
 		if (!r)
 			continue;
 		k = find_key(line + a.key, a.keylen);
 		if (!k) {
-			r = kc_fail(err, errlen, "%s:%u: unknown key %.*s",
-				     path, l.no,
-				     a.keylen > 64 ? 64 : (int)a.keylen,
-				     line + a.key);
-			break;
+			/*
+			 * A sourced shell file often holds more than the
+			 * agent's keys: name it, never stop the agent.
+			 */
+			fprintf(stderr,
+				"kcarectl: warning: %s:%u: unknown key %.*s (ignored)\n",
+				path, l.no, a.keylen > 64 ? 64 : (int)a.keylen,
+				line + a.key);
+			continue;
 		}
 		if (set_value(c, k, value, why, sizeof(why))) {
 			r = kc_fail(err, errlen, "%s:%u: %s: %s", path, l.no,
@@ -697,7 +629,7 @@ int kc_config_set(const char *path, const char *key, const char *value,
 		   char *err, size_t errlen)
 {
 	char vbuf[KC_CONFIG_MAX_LINE + 1], why[512], *buf = NULL, *out = NULL;
-	struct assign a = { .value = vbuf };
+	struct kc_assign a = { .value = vbuf };
 	struct kc_lines l = { .max_line = KC_CONFIG_MAX_LINE };
 	struct kc_config c;
 	const struct key *k;
@@ -706,6 +638,7 @@ int kc_config_set(const char *path, const char *key, const char *value,
 	size_t len, outlen = 0;
 	FILE *f;
 	int r, ret = -1;
+	time_t until;
 	char q = 0;
 
 	if (!path)
@@ -734,6 +667,10 @@ int kc_config_set(const char *path, const char *key, const char *value,
 	if (kc_config_defaults(&c, err, errlen))
 		return -1;
 	r = set_value(&c, k, value, why, sizeof(why));
+	/* A date is set only within the seed's reach: past, 60 days. */
+	if (!r && c.sticky == KC_STICKY_DATE &&
+	    kcl_sticky_parse(c.sticky_date, time(NULL), &until, why, sizeof(why)))
+		r = -1;
 	kc_config_free(&c);
 	if (r)
 		return kc_fail(err, errlen, "%s: %s", k->name, why);
@@ -753,7 +690,7 @@ int kc_config_set(const char *path, const char *key, const char *value,
 	l.p = buf;
 	l.end = buf ? buf + len : NULL;
 	while ((r = kc_lines_next(&l, &line, &len, &nl, err, errlen)) > 0) {
-		r = lex_line(&l, line, len, &a, err, errlen);
+		r = kc_conf_lex_line(&l, line, len, &a, err, errlen);
 		if (r < 0)
 			break;
 		if (r && a.keylen == strlen(key) &&

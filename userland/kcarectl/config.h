@@ -4,12 +4,13 @@
  * sysctls it sets after a load, /etc/sysconfig/kcare/sysctl.conf
  * (Documentation/kcarectl.md, "The configuration file").
  *
- * kcare.conf is a shell variable file: KEY=VALUE lines (no spaces around
- * '='), an optional "export ", values bare or in single or double quotes
- * with no expansion, blank lines and # comments. A key given twice: the
- * last one wins, as when the shell sources the file. Every error reads
- * "FILE:LINE: KEY: what is wrong (expected ...)", or "FILE:LINE: unknown
- * key KEY". Functions returning int give 0, or -1 with a reason in err.
+ * kcare.conf is a shell variable file, read as sh reads it (conf-lex.h):
+ * KEY=VALUE lines (no spaces around '='), an optional "export ", values
+ * of bare, '...', "..." and \-escaped parts with no expansion, blank lines
+ * and # comments. A key given twice: the last one wins, as when the shell
+ * sources the file. Every error reads "FILE:LINE: KEY: what is wrong
+ * (expected ...)"; an unknown key is only a warning on stderr naming its
+ * line. Functions returning int give 0, or -1 with a reason in err.
  */
 #ifndef _KCARE_CTL_CONFIG_H
 #define _KCARE_CTL_CONFIG_H
@@ -58,7 +59,7 @@ struct kc_config {
 	bool ignore_unknown_kernel;	/* IGNORE_UNKNOWN_KERNEL, default false */
 	bool load_kcare_sysctl;		/* LOAD_KCARE_SYSCTL, default true */
 	enum kc_sticky sticky;		/* STICKY_PATCH */
-	char sticky_date[7];		/* DDMMYY when sticky is a date */
+	char sticky_date[9];		/* DDMMYY or DDMMYYYY when a date */
 	char patch_type[8];		/* PATCH_TYPE: default | extra | free */
 	bool report_fqdn;		/* REPORT_FQDN, default false */
 	bool force_gid_set;		/* FORCE_GID given ... */
@@ -67,6 +68,8 @@ struct kc_config {
 	char *http_proxy, *https_proxy;	/* HTTP_PROXY, HTTPS_PROXY; NULL: unset */
 	char *no_proxy;			/* NO_PROXY; NULL: the environment's */
 	unsigned int download_timeout;	/* DOWNLOAD_TIMEOUT, seconds per run */
+	char monitoring_key[33];	/* MONITORING_KEY, "" if unset */
+	char tag[65];			/* TAG, "" if unset */
 };
 
 /* All downloads of one run end by then (a trickling server stops here). */

@@ -27,6 +27,8 @@
 #include "util.h"
 
 #define KC_DOCTOR_DIR	KCL_STATE_DIR "/doctor"
+/* Where the seed keeps the report when it cannot upload it. */
+#define KC_DOCTOR_LOCAL	"/root/cl-report"
 
 static void kc_section(FILE *f, const char *title)
 {
@@ -165,6 +167,7 @@ int kc_cmd_doctor(const char *arg, const struct kc_opts *opts)
 	time_t now = time(NULL);
 	FILE *f;
 	size_t i;
+	bool local = false;
 	int rc;
 
 	f = open_memstream(&text, &len);
@@ -248,13 +251,28 @@ int kc_cmd_doctor(const char *arg, const struct kc_opts *opts)
 	snprintf(path, sizeof(path), "%s/kcare-doctor-%s.txt", KC_DOCTOR_DIR, stamp);
 	rc = kc_mkdirs(KC_DOCTOR_DIR, 0700, err, sizeof(err)) ||
 	     kc_write_atomic(path, text, len, 0600, err, sizeof(err));
+	/*
+	 * There is no upload service: the report goes where the seed keeps
+	 * it when the upload fails, the path its users look at.
+	 */
+	if (!rc && kc_write_atomic(KC_DOCTOR_LOCAL, text, len, 0600, err,
+				   sizeof(err)))
+		fprintf(stderr, "kcarectl: warning: %s; the report is only in %s\n",
+			err, path);
+	else if (!rc)
+		local = true;
 	free(text);
 	if (rc)
 		return kc_error("cannot write the report: %s", err);
-	if (opts->json)
-		printf("{\"report\": \"%s\"}\n", path);
-	else
-		printf("Diagnostic report written to %s\n(uploading comes with registration in a later release: attach this file to a support request)\n",
-		       path);
+	if (opts->json) {
+		printf("{\"report\": \"%s\"", local ? KC_DOCTOR_LOCAL : path);
+		printf(", \"copy\": \"%s\", \"uploaded\": false}\n", path);
+	} else {
+		printf("Generating report...\nThe report cannot be uploaded (no support upload service is configured): it is saved as %s\n",
+		       local ? KC_DOCTOR_LOCAL : path);
+		if (local)
+			printf("(a copy is kept in %s)\n", path);
+		printf("Send this file with your support request.\n");
+	}
 	return KC_EXIT_OK;
 }

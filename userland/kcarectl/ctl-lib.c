@@ -230,6 +230,7 @@ static void kc_lib_apply_one(struct kc_lib_run *r, const struct kc_lib *l,
 			      "skipped: the process exited or no longer maps it");
 		return;
 	case LC_EREFUSED:
+	case LC_EPOLICY:
 		kc_lib_worse(r, KC_LIB_EXIT_REFUSED);
 		kc_lib_report(r, l->pids[i], comm, l, id, lv, "refused",
 			      "NOT patched: the process refused it (see the libcare message above)");

@@ -384,3 +384,42 @@ int kc_cmd_status(const char *arg, const struct kc_opts *opts)
 	snprintf(msg, sizeof(msg), "Up to date: level %u is applied", a.eng.level);
 	return kc_report(opts, KC_STATUS_UP_TO_DATE, msg, &a);
 }
+
+/*
+ * kc-compat, as the seed's checker script answers: one word on stdout
+ * and its exit code, which install scripts test. COMPATIBLE 0: the
+ * configured repository has patchsets for this kernel; UNSUPPORTED 1: it
+ * has none; CONNECTION ERROR 3: it could not be asked (the reason on
+ * stderr). A kernel the repository knows with no level chosen yet (a
+ * sticky date before its first patchset) is still compatible.
+ */
+int kc_cmd_compat(const char *arg, const struct kc_opts *opts)
+{
+	static const char *const words[] = {
+		"COMPATIBLE", "UNSUPPORTED", "SYSTEM ERROR", "CONNECTION ERROR"
+	};
+	struct kc_avail a;
+	int code;
+
+	kc_available(opts, &a);
+	if (a.rc == KC_UPDATE_UNKNOWN_KERNEL)
+		code = 1;
+	else if (!a.rc)
+		code = 0;
+	else
+		code = geteuid() ? 2 : 3;
+	if (opts->json) {
+		printf("{\"code\": %d, ", code);
+		kc_json_kv(stdout, 1, "result", words[code]);
+		if (code >= 2) {
+			printf(", ");
+			kc_json_kv(stdout, 1, "message", a.err);
+		}
+		printf("}\n");
+		return code;
+	}
+	if (code >= 2)
+		fprintf(stderr, "kcarectl: %s\n", a.err);
+	printf("%s\n", words[code]);
+	return code;
+}

@@ -37,6 +37,8 @@ int kc_cmd_restore(const char *arg, const struct kc_opts *opts);
 int kc_cmd_unload(const char *arg, const struct kc_opts *opts);
 int kc_cmd_check(const char *arg, const struct kc_opts *opts);
 int kc_cmd_status(const char *arg, const struct kc_opts *opts);
+/* kc-compat: COMPATIBLE 0, UNSUPPORTED 1, SYSTEM ERROR 2, CONNECTION ERROR 3. */
+int kc_cmd_compat(const char *arg, const struct kc_opts *opts);
 
 int kc_cmd_info(const char *arg, const struct kc_opts *opts);
 int kc_cmd_patch_info(const char *arg, const struct kc_opts *opts);

@@ -2,9 +2,10 @@
 /*
  * kcarectl: the agent administrators and their automation run. The verb
  * table is the command line (cli.c); each verb lives with its concern
- * (ctl.h). Here: main(), the configuration and key verbs, and the verbs
- * of later releases, which say so rather than pretend.
+ * (ctl.h). Here: main(), the configuration and key verbs.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,16 @@ static int kc_set_patch_type(const char *arg, const struct kc_opts *opts)
 	return kc_set("PATCH_TYPE", arg);
 }
 
+static int kc_set_monitoring_key(const char *arg, const struct kc_opts *opts)
+{
+	return kc_set("MONITORING_KEY", arg);
+}
+
+static int kc_set_tag(const char *arg, const struct kc_opts *opts)
+{
+	return kc_set("TAG", arg);
+}
+
 static int kc_import_key(const char *arg, const struct kc_opts *opts)
 {
 	struct kcl_keyring kr = { 0 };
@@ -134,7 +145,25 @@ static int kc_import_key(const char *arg, const struct kc_opts *opts)
 	return KC_EXIT_OK;
 }
 
-static int kc_later_registration(const char *arg, const struct kc_opts *opts);
+/*
+ * The scanner is its own program (userland/uchecker): run the one
+ * installed beside us, else the first on PATH, with --json passed on.
+ */
+static int kc_uchecker(const char *arg, const struct kc_opts *opts)
+{
+	char *argv[] = { "kcare-uchecker", opts->json ? "--json" : NULL, NULL };
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 32);
+
+	if (n > 0) {
+		self[n] = 0;
+		slash = strrchr(self, '/');
+		strcpy(slash + 1, "kcare-uchecker");
+		execv(self, argv);
+	}
+	execvp(argv[0], argv);
+	return kc_error("cannot run kcare-uchecker: %s", strerror(errno));
+}
 
 static const struct kc_verb kc_verbs[] = {
 	{ "help", 'h', NULL, "show this help", kc_help },
@@ -159,10 +188,12 @@ static const struct kc_verb kc_verbs[] = {
 	  kc_cmd_check },
 	{ "status", 0, NULL, "exit 0 up to date, 1 no patches, 2 newer not applied, 3 unsupported kernel, 4 unknown, 5 index expired",
 	  kc_cmd_status },
+	{ "compat", 0, NULL, "is this kernel supported by the repository: COMPATIBLE (0), UNSUPPORTED (1), SYSTEM ERROR (2), CONNECTION ERROR (3); also as kc-compat",
+	  kc_cmd_compat },
 	{ "set-sticky-patch", 0, "DDMMYY|KEY|''", "pin updates to a date's patchset (STICKY_PATCH)",
-	  kc_set_sticky, KC_ROOT | KC_LOCK },
+	  kc_set_sticky, KC_ROOT | KC_LOCK | KC_SETTER },
 	{ "set-patch-type", 0, "extra|free|default", "which patch types to take (PATCH_TYPE)",
-	  kc_set_patch_type, KC_ROOT | KC_LOCK },
+	  kc_set_patch_type, KC_ROOT | KC_LOCK | KC_SETTER },
 	{ "import-key", 0, "PATH", "trust the repository's public key in PATH",
 	  kc_import_key, KC_ROOT | KC_LOCK },
 	{ "doctor", 0, NULL, "write a diagnostic report and say where it is",
@@ -175,9 +206,10 @@ static const struct kc_verb kc_verbs[] = {
 	  kc_cmd_license_info },
 	{ "checkin", 0, NULL, "report the kernel and patch level to the registration server",
 	  kc_cmd_checkin, KC_ROOT | KC_LOCK },
-	{ "set-monitoring-key", 0, "KEY", "(later release) set the monitoring key",
-	  kc_later_registration },
-	{ "tag", 0, "T", "(later release) tag this server", kc_later_registration },
+	{ "set-monitoring-key", 0, "KEY", "set the monitoring key sent with check-ins (16 to 32 letters and digits; MONITORING_KEY)",
+	  kc_set_monitoring_key, KC_ROOT | KC_LOCK | KC_SETTER },
+	{ "tag", 0, "T", "tag this server on the registration server (TAG; '' clears it)",
+	  kc_set_tag, KC_ROOT | KC_LOCK | KC_SETTER },
 	{ "userspace-update", 0, "LIST", "patch processes with user-space patch types LIST (libs,qemu,db; default USERSPACE_PATCHES)",
 	  kc_cmd_userspace_update, KC_ARG_OPTIONAL | KC_ROOT | KC_LOCK },
 	{ "lib-update", 0, NULL, "patch the libraries of running processes (every user-space type)",
@@ -188,6 +220,8 @@ static const struct kc_verb kc_verbs[] = {
 	  kc_cmd_lib_patch_info },
 	{ "lib-unload", 0, NULL, "remove every user-space patch from running processes",
 	  kc_cmd_lib_unload, KC_ROOT | KC_LOCK },
+	{ "uchecker", 0, NULL, "list processes running outdated or deleted libraries (kcare-uchecker)",
+	  kc_uchecker },
 	{ NULL },
 };
 
@@ -195,36 +229,72 @@ static const struct kc_verb *kc_current;
 /* The lock held by this run (lock.h), or -1. */
 int kc_lock_fd = -1;
 
-static int kc_later(const char *what)
-{
-	return kc_error("--%s is not available yet: %s comes in a later release",
-			kc_current->name, what);
-}
-
-static int kc_later_registration(const char *arg, const struct kc_opts *opts)
-{
-	return kc_later("registration");
-}
-
 static int kc_help(const char *arg, const struct kc_opts *opts)
 {
 	kc_cli_usage(kc_verbs, "kcarectl", stdout);
 	return KC_EXIT_OK;
 }
 
+/* The setters given beside the verb, then the verb (cli.h, KC_SETTER). */
+static int kc_run(const char *arg, const struct kc_opts *opts)
+{
+	int i, rc;
+
+	for (i = 0; i < opts->nsetters; i++) {
+		rc = opts->setters[i]->run(opts->setter_args[i], opts);
+		if (rc)
+			return rc;
+	}
+	return kc_current->run(arg, opts);
+}
+
+/*
+ * Called as kc-compat (a link to kcarectl), the seed's checker: the
+ * --compat verb, with the checker's own -q/--silent (only the exit code).
+ */
+static int kc_compat_main(int argc, char **argv)
+{
+	struct kc_opts opts = { 0 };
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--silent")) {
+			if (!freopen("/dev/null", "w", stdout))
+				return 2;
+		} else if (!strcmp(argv[i], "--json")) {
+			opts.json = true;
+		} else {
+			fprintf(stderr, "kc-compat: unknown argument '%s' (usage: kc-compat [-q|--silent] [--json])\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	return kc_cmd_compat(NULL, &opts);
+}
+
 int main(int argc, char **argv)
 {
 	struct kc_opts opts;
-	const char *arg;
+	unsigned int flags;
+	const char *arg, *me;
+	int i;
 
+	me = argc ? strrchr(argv[0], '/') : NULL;
+	me = me ? me + 1 : argc ? argv[0] : "";
+	if (!strcmp(me, "kc-compat"))
+		return kc_compat_main(argc, argv);
 	kc_current = kc_cli_parse(kc_verbs, argc, argv, &arg, &opts, stderr);
 	if (!kc_current)
 		return KC_EXIT_USAGE;
+	flags = kc_current->flags;
+	for (i = 0; i < opts.nsetters; i++)
+		flags |= opts.setters[i]->flags;
 	/* Said first, rather than as whichever file it fails to write. */
-	if ((kc_current->flags & KC_ROOT) && geteuid())
+	if ((flags & KC_ROOT) && geteuid())
 		return kc_error("--%s changes the system: run it as root",
-				kc_current->name);
-	if (kc_current->flags & KC_LOCK) {
+				(kc_current->flags & KC_ROOT) || !opts.nsetters ?
+				kc_current->name : opts.setters[0]->name);
+	if (flags & KC_LOCK) {
 		char err[512];
 		int busy, rc;
 
@@ -233,9 +303,9 @@ int main(int argc, char **argv)
 			return kc_error("%s", err);
 		/* Alone now: what killed runs left can go. */
 		kc_leftovers_clean(KC_CACHE_DIR, KCL_STATE_DIR, time(NULL));
-		rc = kc_current->run(arg, &opts);
+		rc = kc_run(arg, &opts);
 		kc_lock_release(kc_lock_fd);
 		return rc;
 	}
-	return kc_current->run(arg, &opts);
+	return kc_run(arg, &opts);
 }

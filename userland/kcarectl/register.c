@@ -330,6 +330,25 @@ static void kc_reg_fqdn(const char *host, char *out, size_t len)
 	freeaddrinfo(ai);
 }
 
+/*
+ * What the administrator set to tell this machine apart on the server:
+ * REPORT_FQDN's name, --tag, --set-monitoring-key. Optional members, so
+ * that a server which does not know them ignores them.
+ */
+static void kc_reg_add_labels(struct json_object *req,
+			      const struct kc_config *cfg)
+{
+	char host[256] = "", fqdn[256];
+
+	if (cfg->report_fqdn) {
+		gethostname(host, sizeof(host) - 1);
+		kc_reg_fqdn(host, fqdn, sizeof(fqdn));
+		kc_reg_add(req, "fqdn", fqdn);
+	}
+	kc_reg_add(req, "tag", cfg->tag);
+	kc_reg_add(req, "monitoring_key", cfg->monitoring_key);
+}
+
 /* The last terms, for STICKY_PATCH=KEY without network; best effort. */
 static void kc_reg_keep_terms(const struct kc_reg_terms *t)
 {
@@ -345,7 +364,7 @@ int kc_reg_register(const struct kc_config *cfg, const char *key,
 		     unsigned int retries, struct kc_reg_terms *t, char *err,
 		     size_t errlen)
 {
-	char mid[33], host[256] = "", fqdn[256], distro[128], old[33], e[1024];
+	char mid[33], host[256] = "", distro[128], old[33], e[1024];
 	char line[34], unknown[256];
 	struct kcl_kernel k;
 	struct json_object *req;
@@ -364,10 +383,7 @@ int kc_reg_register(const struct kc_config *cfg, const char *key,
 	kc_reg_add(req, "key", key);
 	kc_reg_add(req, "machine_id", mid);
 	kc_reg_add(req, "hostname", host);
-	if (cfg->report_fqdn) {
-		kc_reg_fqdn(host, fqdn, sizeof(fqdn));
-		kc_reg_add(req, "fqdn", fqdn);
-	}
+	kc_reg_add_labels(req, cfg);
 	kc_reg_add(req, "distro", distro);
 	kc_reg_add(req, "kernel_release", k.release);
 	kc_reg_add(req, "kernel_id", k.sha1);
@@ -457,6 +473,7 @@ int kc_reg_checkin(const struct kc_config *cfg, struct kc_reg_terms *t,
 		   k.release);
 	json_object_object_add(req, "patch_level",
 			       json_object_new_int64(eng.loaded ? eng.level : 0));
+	kc_reg_add_labels(req, cfg);
 	rc = kc_reg_call(cfg, "checkin", req, NULL, 1, kc_reg_gone, t, err,
 			 errlen);
 	if (!rc)

@@ -31,6 +31,25 @@ static bool kcare_sysctl_name(const char *s, size_t len)
 	return true;
 }
 
+/*
+ * The extra patch type's sysctls (the seed's symlink owner match
+ * protection): set from sysctl.conf like the kcare ones, but only there
+ * while that patch is applied.
+ */
+static const char *const extra_sysctls[] = {
+	"fs.enforce_symlinksifowner", "fs.symlinkown_gid", NULL,
+};
+
+static bool extra_sysctl_name(const char *s, size_t len)
+{
+	const char *const *n;
+
+	for (n = extra_sysctls; *n; n++)
+		if (strlen(*n) == len && !memcmp(*n, s, len))
+			return true;
+	return false;
+}
+
 /* Write "@value\n" to @path; 0 or an errno. */
 static int write_sysctl(const char *path, const char *value, size_t vlen)
 {
@@ -121,9 +140,10 @@ int kc_sysctl_conf_apply(const char *path, const char *procsys_root,
 		} else if (!val || !nlen)
 			snprintf(msg, sizeof(msg),
 				 "%s:%u: expected name = value", path, l.no);
-		else if (!kcare_sysctl_name(name, nlen))
+		else if (!kcare_sysctl_name(name, nlen) &&
+			 !extra_sysctl_name(name, nlen))
 			snprintf(msg, sizeof(msg),
-				 "%s:%u: %.*s: not a kcare sysctl (expected kernel.kcare_*; set others in /etc/sysctl.d)",
+				 "%s:%u: %.*s: not a kcare sysctl (expected kernel.kcare_* or fs.enforce_symlinksifowner; set others in /etc/sysctl.d)",
 				 path, l.no, nlen > 80 ? 80 : (int)nlen, name);
 		else if (!vlen)
 			snprintf(msg, sizeof(msg),
@@ -144,6 +164,16 @@ int kc_sysctl_conf_apply(const char *path, const char *procsys_root,
 					fprintf(log, "%s:%u: %.*s = %.*s\n",
 						path, l.no, (int)nlen, name,
 						(int)vlen, val);
+				continue;
+			}
+			/*
+			 * Not an error: the file is written for when the
+			 * extra patch is in; a note, not a warning each run.
+			 */
+			if (e == ENOENT && extra_sysctl_name(name, nlen)) {
+				if (log)
+					fprintf(log, "%s:%u: %.*s: not set: the symlink owner match patch is not applied (it comes with kcarectl --set-patch-type extra)\n",
+						path, l.no, (int)nlen, name);
 				continue;
 			}
 			if (e == ENOENT)
@@ -179,4 +209,23 @@ int kc_sysctl_conf_apply(const char *path, const char *procsys_root,
 		kc_fail(err, errlen, "%s", fails);
 	free(fails);
 	return failed ? -1 : 0;
+}
+
+int kc_sysctl_force_gid(const char *procsys_root, unsigned int gid, char *err,
+			size_t errlen)
+{
+	char file[PATH_MAX], v[16];
+	int e, n;
+
+	if (!procsys_root)
+		procsys_root = "/proc/sys";
+	snprintf(file, sizeof(file), "%s/fs/symlinkown_gid", procsys_root);
+	n = snprintf(v, sizeof(v), "%u", gid);
+	e = write_sysctl(file, v, n);
+	if (e == ENOENT)
+		return 1;
+	if (e)
+		return kc_fail(err, errlen, "FORCE_GID: writing %u to %s: %s",
+			       gid, file, strerror(e));
+	return 0;
 }

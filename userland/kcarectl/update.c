@@ -346,7 +346,7 @@ const struct kcl_index_level *kc_update_choose(struct kc_update *u,
 {
 	const struct kc_config *c = u->cfg;
 	struct kcl_select sel = { 0 };
-	char e[512], date[7] = "";
+	char e[512], date[9] = "";
 
 	*failed = false;
 	sel.patch_type = c->patch_type[0] ? c->patch_type : "default";
@@ -358,7 +358,7 @@ const struct kcl_index_level *kc_update_choose(struct kc_update *u,
 		return NULL;
 	}
 	if (c->sticky == KC_STICKY_DATE)
-		memcpy(date, c->sticky_date, sizeof(date));
+		snprintf(date, sizeof(date), "%s", c->sticky_date);
 	if (*date &&
 	    kcl_sticky_parse(date, u->now, &sel.sticky_until, e, sizeof(e))) {
 		*failed = true;
@@ -707,6 +707,11 @@ int kc_update_apply(struct kc_update *u, const struct kc_patchset *ps,
 	free(text);
 	if (u->cfg->load_kcare_sysctl &&
 	    kc_sysctl_conf_apply(NULL, NULL, msg, sizeof(msg), NULL) && u->log)
+		fprintf(u->log, "warning: %s\n", msg);
+	/* FORCE_GID is for the extra patch: silent when it is not applied. */
+	if (u->cfg->force_gid_set &&
+	    kc_sysctl_force_gid(NULL, u->cfg->force_gid, msg, sizeof(msg)) < 0 &&
+	    u->log)
 		fprintf(u->log, "warning: %s\n", msg);
 	return 0;
 }

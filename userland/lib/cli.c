@@ -129,6 +129,30 @@ static int kc_modifier(const struct kc_mod *m, const char *value, int argc,
 	return 0;
 }
 
+static int kc_add_setter(const struct kc_verb *v, const char *value,
+			 int argc, char **argv, int *i, struct kc_opts *opts,
+			 FILE *err)
+{
+	const char *a = NULL;
+	int j;
+
+	for (j = 0; j < opts->nsetters; j++)
+		if (opts->setters[j] == v) {
+			fprintf(err, "kcarectl: --%s is given twice\n", v->name);
+			return -1;
+		}
+	if (opts->nsetters == KC_MAX_SETTERS) {
+		fprintf(err, "kcarectl: too many settings on one line\n");
+		return -1;
+	}
+	if (v->arg && kc_take_arg(v->name, v->arg, v->flags & KC_ARG_OPTIONAL,
+				  value, argc, argv, i, &a, err))
+		return -1;
+	opts->setters[opts->nsetters] = v;
+	opts->setter_args[opts->nsetters++] = a;
+	return 0;
+}
+
 const struct kc_verb *kc_cli_parse(const struct kc_verb *verbs, int argc,
 				   char **argv, const char **arg,
 				   struct kc_opts *opts, FILE *err)
@@ -155,19 +179,29 @@ const struct kc_verb *kc_cli_parse(const struct kc_verb *verbs, int argc,
 				argv[i]);
 			return NULL;
 		}
+		if (!v->arg && value) {
+			fprintf(err, "kcarectl: --%s takes no argument\n", v->name);
+			return NULL;
+		}
+		if (v->flags & KC_SETTER) {
+			if (kc_add_setter(v, value, argc, argv, &i, opts, err))
+				return NULL;
+			continue;
+		}
 		if (verb) {
 			fprintf(err, "kcarectl: --%s and --%s cannot be combined\n",
 				verb->name, v->name);
 			return NULL;
 		}
 		verb = v;
-		if (!v->arg && value) {
-			fprintf(err, "kcarectl: --%s takes no argument\n", v->name);
-			return NULL;
-		}
 		if (v->arg && kc_take_arg(v->name, v->arg, v->flags & KC_ARG_OPTIONAL,
 					  value, argc, argv, &i, arg, err))
 			return NULL;
+	}
+	/* Only setters: the last one is the verb. */
+	if (!verb && opts->nsetters) {
+		verb = opts->setters[--opts->nsetters];
+		*arg = opts->setter_args[opts->nsetters];
 	}
 	if (!verb)
 		fprintf(err, "kcarectl: no command given; see kcarectl --help\n");

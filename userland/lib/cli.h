@@ -13,18 +13,33 @@
 
 #define KC_EXIT_USAGE 2
 
+/* At most this many setters on one line (one of each there is). */
+#define KC_MAX_SETTERS	8
+
+struct kc_verb;
+
 struct kc_opts {
 	bool json;			/* --json: machine-readable output */
 	bool force;			/* --force */
 	const char *freezer;		/* --freezer none|full|smart, or NULL */
 	const char *prefix;		/* --prefix P or --test ("test"), or NULL */
 	bool register_autoretry;	/* --register-autoretry */
+	/* Setters given beside the verb, run first, in order. */
+	const struct kc_verb *setters[KC_MAX_SETTERS];
+	const char *setter_args[KC_MAX_SETTERS];
+	int nsetters;
 };
 
 /* kc_verb.flags */
 #define KC_ARG_OPTIONAL	(1 << 0)	/* the argument may be left out */
 #define KC_ROOT		(1 << 1)	/* changes the system: root only */
 #define KC_LOCK		(1 << 2)	/* runs alone (kcarectl's lock) */
+/*
+ * Only records a setting (--set-patch-type, --tag): may come beside a
+ * verb and other setters, as in the seed's "--set-patch-type extra
+ * --update"; it runs before the verb.
+ */
+#define KC_SETTER	(1 << 3)
 
 struct kc_verb {
 	const char *name;		/* long option, without "--" */
@@ -37,7 +52,9 @@ struct kc_verb {
 
 /*
  * Find the verb and options on the command line. Exactly one verb is
- * allowed; an argument is the next word or follows "=" (--prefix=test).
+ * allowed, plus any KC_SETTER verbs (in opts->setters; the last of them
+ * is the verb when there is no other); an argument is the next word or
+ * follows "=" (--prefix=test).
  * Returns the verb, or NULL after writing a usage error naming the
  * offending argument to err (then exit with KC_EXIT_USAGE).
  */

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Applying and removing a patch in one process. Two short stops:
- * the first maps the region (read-write, then its code part read-execute,
- * which is where MemoryDenyWriteExecute refuses); the image is written
- * while the process runs; the second stop checks that no thread is inside
- * a function being replaced (or an older level being freed) and writes
- * every entry jump at once, or none. A busy process runs on for a while
- * between checks, untraced.
+ * the first asks whether the process may get new code at all
+ * (MemoryDenyWriteExecute) and maps the region (read-write, then its code
+ * part read-execute); the image, gates switched off, is written while the
+ * process runs; the second stop checks that no thread is inside a
+ * function being replaced (or an older level being freed), writes the
+ * entry jumps to the gates and switches them all with one write
+ * (switch.c). A busy process runs on for a while between checks,
+ * untraced. Whatever a patcher that died left is finished or undone first.
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,7 +16,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lc.h"
@@ -36,14 +37,6 @@ void lc_opts_init(struct lc_opts *o)
 	o->err = stderr;
 }
 
-static long now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
-}
-
 /* SIGINT and friends wait until the threads are let go. */
 static void block_signals(sigset_t *old)
 {
@@ -58,68 +51,40 @@ static void block_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &s, old);
 }
 
-static int stop(struct lc_proc *p, long *t0, bool all)
-{
-	*t0 = now_us();
-	return lc_attach(p, all);
-}
-
-static void go(struct lc_proc *p, long t0, struct lc_opts *o)
-{
-	int n = p->nth;
-	long d;
-
-	lc_detach(p);
-	d = now_us() - t0;
-	if (d > o->stop_us)
-		o->stop_us = d;
-	lc_dbg(o, p->pid, "stopped %d threads for %ld us", n, d);
-}
-
-/* Exited (or exiting) processes explain every failure at once. */
-static bool gone(pid_t pid)
-{
-	char path[64], buf[512], *s;
-	FILE *f;
-	bool z = true;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return true;
-	s = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
-	if (s)
-		z = s[2] == 'Z' || s[2] == 'X';
-	fclose(f);
-	return z;
-}
-
-static int find_old(struct lc_proc *p, const unsigned char *id, int len,
-		    struct lc_marker *m, unsigned long *addr)
-{
-	unsigned long a[16];
-	int n = lc_proc_markers(p, a, 16), i;
-
-	for (i = 0; i < n; i++)
-		if (!lc_mem_read(p, a[i], m, sizeof(*m)) &&
-		    m->version == LC_MARKER_VERSION &&
-		    (!len || ((int)m->build_id_len == len &&
-			      !memcmp(m->build_id, id, len)))) {
-			*addr = a[i];
-			return 1;
-		}
-	return 0;
-}
-
 static void unmap(struct lc_proc *p, unsigned long addr, unsigned long size)
 {
 	long t0, ret;
 
-	if (stop(p, &t0, false))
+	if (lc_hold(p, &t0, false))
 		return;
 	if (lc_syscall(p, SYS_munmap, addr, size, 0, 0, 0, 0, &ret) || ret)
 		lc_msg(p->o, p->pid, "cannot unmap the region at %#lx", addr);
 	lc_detach(p);
+}
+
+#ifndef PR_GET_MDWE
+#define PR_GET_MDWE 66
+#endif
+#define MDWE_REFUSE_EXEC_GAIN 1
+
+/*
+ * MemoryDenyWriteExecute as the kernel enforces it (PR_SET_MDWE, Linux
+ * 6.3): asked in the process itself, since only prctl tells. Older
+ * kernels answer -EINVAL: no such policy there.
+ */
+static int check_mdwe(struct lc_proc *p)
+{
+	long ret;
+	int r = lc_syscall(p, SYS_prctl, PR_GET_MDWE, 0, 0, 0, 0, 0, &ret);
+
+	if (r)
+		return r;
+	if (ret > 0 && (ret & MDWE_REFUSE_EXEC_GAIN)) {
+		lc_msg(p->o, p->pid, "refused: %s runs with MemoryDenyWriteExecute (prctl PR_SET_MDWE): it may not get new code",
+		       p->comm);
+		return -LC_EPOLICY;
+	}
+	return 0;
 }
 
 /* Stop 1: a region near the library, its code part read-execute. */
@@ -138,11 +103,13 @@ static int map_region(struct lc_proc *p, struct lc_obj *obj, struct lc_image *im
 		return -LC_EREFUSED;
 	}
 	/* One thread is enough for system calls; the others run on. */
-	r = stop(p, &t0, false);
+	r = lc_hold(p, &t0, false);
 	if (r)
 		return r;
-	r = lc_syscall(p, SYS_mmap, want, img->size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0, &ret);
+	r = check_mdwe(p);
+	if (!r)
+		r = lc_syscall(p, SYS_mmap, want, img->size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0, &ret);
 	if (!r && (unsigned long)ret != want) {
 		lc_msg(o, p->pid, "mmap in the process failed: %s",
 		       ret < 0 && ret > -4096 ? strerror(-ret) : "wrong address");
@@ -158,157 +125,67 @@ static int map_region(struct lc_proc *p, struct lc_obj *obj, struct lc_image *im
 			       p->comm, strerror(-ret));
 			lc_syscall(p, SYS_munmap, want, img->size, 0, 0, 0, 0, &ret);
 			img->addr = 0;
-			r = -LC_EREFUSED;
+			r = -LC_EPOLICY;
 		}
 	}
-	go(p, t0, o);
+	lc_release(p, t0, o);
 	return r;
 }
 
-/* All jumps or none: undo the ones written if one fails. */
-static int write_all(struct lc_proc *p, const unsigned long *addr,
-		     unsigned char (*bytes)[LC_JUMP_MAX],
-		     unsigned char (*undo)[LC_JUMP_MAX], const int *len, int n)
+/*
+ * Leftovers of a patcher that died, for one library; the state file then
+ * tells what is in effect again (or goes).
+ */
+static int cleanup_one(struct lc_proc *p, const unsigned char *id, int len,
+		       struct lc_opts *o)
 {
-	int i, r = 0;
+	static struct lc_marker m;
+	char hex[2 * LC_BUILD_ID_MAX + 1];
+	struct lc_obj *obj;
+	unsigned long addr;
+	int r = lc_switch_cleanup(p, id, len, o);
 
-	for (i = 0; i < n && !r; i++)
-		r = lc_mem_write(p, addr[i], bytes[i], len[i]);
 	if (r)
-		for (i -= 2; i >= 0; i--)
-			lc_mem_write(p, addr[i], undo[i], len[i]);
-	return r;
-}
-
-struct switch_plan {
-	int n;
-	unsigned long addr[2 * LC_MAX_FUNCS];
-	unsigned char bytes[2 * LC_MAX_FUNCS][LC_JUMP_MAX];
-	unsigned char undo[2 * LC_MAX_FUNCS][LC_JUMP_MAX];
-	int len[2 * LC_MAX_FUNCS];
-	struct lc_range r[LC_MAX_FUNCS * 2 + 1];
-	int nr;
-	unsigned long unmap_addr, unmap_size;
-};
-
-/* Stop 2, retried: check the stacks, then switch everything at once. */
-static int switch_all(struct lc_proc *p, struct switch_plan *sp, struct lc_opts *o)
-{
-	struct lc_unwinder *u;
-	char why[256] = "";
-	int try, r = -LC_EBUSY;
-	long t0, ret;
-
-	u = lc_unwind_open(p, why, sizeof(why));
-	if (!u) {
-		lc_msg(o, p->pid, "%s", why);
-		return -EIO;
+		return r;
+	obj = lc_proc_find(p, id, len);
+	if (obj && lc_switch_find(p, id, len, &m, &addr)) {
+		lc_state_save(o, p, obj, &m, addr, false);
+	} else {
+		lc_hex(hex, id, len);
+		lc_state_drop(o, p->pid, hex);
 	}
-	for (try = 0; try < o->retries && r == -LC_EBUSY; try++) {
-		if (try)
-			usleep(o->retry_ms * 1000);
-		r = stop(p, &t0, true);
-		if (r) {
-			lc_unwind_close(u);
-			return r;
-		}
-		r = lc_unwind_check(p, u, sp->r, sp->nr, why, sizeof(why));
-		if (!r)
-			r = write_all(p, sp->addr, sp->bytes, sp->undo, sp->len, sp->n);
-		if (!r && sp->unmap_addr &&
-		    (lc_syscall(p, SYS_munmap, sp->unmap_addr, sp->unmap_size, 0, 0, 0, 0, &ret) || ret))
-			lc_msg(o, p->pid, "cannot unmap the previous level at %#lx", sp->unmap_addr);
-		go(p, t0, o);
-		if (r == -LC_EBUSY)
-			lc_dbg(o, p->pid, "try %d: %s", try + 1, why);
-	}
-	lc_unwind_close(u);
-	if (r && gone(p->pid))
-		lc_msg(o, p->pid, "the process exited during the patch");
-	else if (r == -LC_EBUSY)
-		lc_msg(o, p->pid, "busy: %s; gave up after %d tries", why, o->retries);
-	else if (r)
-		lc_msg(o, p->pid, "cannot switch: %s", why[0] ? why : strerror(-r));
-	return r;
-}
-
-static int plan_apply(struct lc_proc *p, struct lc_patch *pt, struct lc_syms *syms,
-		      struct lc_image *img, struct lc_marker *old,
-		      unsigned long old_addr, struct switch_plan *sp)
-{
-	const struct lc_patch_info *in = &pt->info;
-	struct lc_marker *m = img->marker;
-	int i, k;
-
-	memcpy(m->magic, LC_MAGIC, 8);
-	m->version = LC_MARKER_VERSION;
-	m->level = in->level;
-	m->build_id_len = in->build_id_len;
-	memcpy(m->build_id, in->build_id, in->build_id_len);
-	snprintf(m->id, sizeof(m->id), "%s", in->id);
-	m->size = img->size;
-	m->rx_size = img->rx_size;
-	m->nfuncs = in->nfuncs;
-	for (i = 0; i < in->nfuncs; i++) {
-		struct lc_marker_func *f = &m->funcs[i];
-		unsigned long size;
-		int len;
-
-		if (lc_syms_lookup(syms, in->funcs[i].name, in->file[0] ? in->file : NULL,
-				   true, &f->addr, &size) != 1) {
-			lc_msg(p->o, p->pid, "function %s: %s in the library", in->funcs[i].name,
-			       "not found (or not unique)");
-			return -LC_EBADPATCH;
-		}
-		f->new_addr = lc_patch_repl_addr(pt, i);
-		snprintf(f->name, sizeof(f->name), "%s", in->funcs[i].name);
-		len = lc_arch_jump(sp->bytes[i], f->addr, f->new_addr, size);
-		if (len < 0) {
-			lc_msg(p->o, p->pid, "function %s: no room for the jump (%lu bytes)",
-			       f->name, size);
-			return -LC_EBADPATCH;
-		}
-		f->len = len;
-		sp->addr[i] = f->addr;
-		sp->len[i] = len;
-		if (lc_mem_read(p, f->addr, sp->undo[i], len))
-			return -ESRCH;
-		memcpy(f->orig, sp->undo[i], len);
-		/* Already patched by the older level: its original bytes. */
-		for (k = 0; old && k < (int)old->nfuncs; k++)
-			if (old->funcs[k].addr == f->addr)
-				memcpy(f->orig, old->funcs[k].orig, len);
-		sp->r[sp->nr++] = (struct lc_range){ f->addr, f->addr + size, f->name };
-	}
-	sp->n = in->nfuncs;
-	if (!old)
-		return 0;
-	/* Functions of the older level this one no longer replaces. */
-	for (k = 0; k < (int)old->nfuncs && sp->n < 2 * LC_MAX_FUNCS; k++) {
-		for (i = 0; i < in->nfuncs; i++)
-			if (m->funcs[i].addr == old->funcs[k].addr)
-				break;
-		if (i < in->nfuncs)
-			continue;
-		sp->addr[sp->n] = old->funcs[k].addr;
-		sp->len[sp->n] = old->funcs[k].len;
-		memcpy(sp->bytes[sp->n], old->funcs[k].orig, old->funcs[k].len);
-		lc_mem_read(p, old->funcs[k].addr, sp->undo[sp->n], old->funcs[k].len);
-		sp->n++;
-	}
-	sp->r[sp->nr++] = (struct lc_range){ old_addr, old_addr + old->size,
-					     "the previous patch level" };
-	sp->unmap_addr = old_addr;
-	sp->unmap_size = old->size;
 	return 0;
+}
+
+/* The same for @id, or for every library of ours in @p. */
+static int cleanup(struct lc_proc *p, const unsigned char *id, int len,
+		   struct lc_opts *o)
+{
+	unsigned long a[16];
+	struct lc_marker *m;
+	int n, i, r = 0;
+
+	if (len)
+		return cleanup_one(p, id, len, o);
+	m = malloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	n = lc_proc_markers(p, a, 16);
+	for (i = 0; i < n && !r; i++)
+		if (!lc_mem_read(p, a[i], m, sizeof(*m)) &&
+		    m->version == LC_MARKER_VERSION)
+			r = cleanup_one(p, m->build_id, m->build_id_len, o);
+	free(m);
+	return r;
 }
 
 int lc_apply(pid_t pid, struct lc_patch *pt, struct lc_opts *o)
 {
 	const struct lc_patch_info *in = &pt->info;
-	static struct switch_plan sp;
+	static struct lc_switch sw;
+	static struct lc_marker old;
+	unsigned long repl[LC_MAX_FUNCS];
 	struct lc_image img = { 0 };
-	struct lc_marker old;
 	struct lc_syms *syms = NULL;
 	struct lc_proc p;
 	struct lc_obj *obj;
@@ -316,9 +193,9 @@ int lc_apply(pid_t pid, struct lc_patch *pt, struct lc_opts *o)
 	char hex[2 * LC_BUILD_ID_MAX + 1];
 	bool have_old;
 	sigset_t mask;
-	int r;
+	int r, i;
 
-	memset(&sp, 0, sizeof(sp));
+	memset(&sw, 0, sizeof(sw));
 	lc_hex(hex, in->build_id, in->build_id_len);
 	block_signals(&mask);
 	r = lc_proc_open(&p, pid, o);
@@ -334,10 +211,14 @@ int lc_apply(pid_t pid, struct lc_patch *pt, struct lc_opts *o)
 		r = -LC_ENOTARGET;
 		goto out;
 	}
-	have_old = find_old(&p, in->build_id, in->build_id_len, &old, &old_addr);
+	r = cleanup(&p, in->build_id, in->build_id_len, o);
+	if (r)
+		goto out;
+	have_old = lc_switch_find(&p, in->build_id, in->build_id_len, &old, &old_addr);
 	if (have_old && old.level >= in->level) {
 		lc_msg(o, pid, "%s: level %u is applied already (patch %s is level %u)",
 		       obj->path, old.level, in->id, in->level);
+		lc_state_save(o, &p, obj, &old, old_addr, false);
 		r = -LC_EALREADY;
 		goto out;
 	}
@@ -360,21 +241,31 @@ int lc_apply(pid_t pid, struct lc_patch *pt, struct lc_opts *o)
 	if (r)
 		goto out;
 	r = lc_patch_relocate(pt, &p, obj, syms, &img);
+	for (i = 0; i < in->nfuncs; i++)
+		repl[i] = lc_patch_repl_addr(pt, i);
 	if (!r)
-		r = plan_apply(&p, pt, syms, &img, have_old ? &old : NULL, old_addr, &sp);
+		r = lc_switch_plan_apply(&p, in, syms, &img, repl, have_old ? &old : NULL,
+					 old_addr, &sw);
 	if (!r)
 		r = lc_mem_write(&p, img.addr, img.buf, img.size);
+	/* Until it is finished, info says so (and the next run cleans up). */
 	if (!r)
-		r = switch_all(&p, &sp, o);
+		lc_state_save(o, &p, obj, img.marker, img.addr, true);
+	if (!r)
+		r = lc_switch_run(&p, &sw, o);
 	if (r) {
-		unmap(&p, img.addr, img.size);
+		if (img.addr)
+			unmap(&p, img.addr, img.size);
+		if (have_old)
+			lc_state_save(o, &p, obj, &old, old_addr, false);
+		else
+			lc_state_drop(o, pid, hex);
 		goto out;
 	}
 	lc_msg(o, pid, "%s: %s applied (level %u, %d functions)", obj->path, in->id,
 	       in->level, in->nfuncs);
-	if (have_old)
-		lc_state_drop(o, pid, hex);
-	lc_state_save(o, &p, obj, img.marker, img.addr);
+	img.marker->state = LC_ST_ACTIVE;
+	lc_state_save(o, &p, obj, img.marker, img.addr, false);
 out:
 	lc_syms_free(syms);
 	free(img.buf);
@@ -388,7 +279,7 @@ int lc_unapply(pid_t pid, const char *hexid, struct lc_opts *o)
 {
 	unsigned char id[LC_BUILD_ID_MAX];
 	int idlen = 0, r, done = 0;
-	struct lc_marker m;
+	static struct lc_marker m;
 	unsigned long addr;
 	struct lc_proc p;
 	sigset_t mask;
@@ -408,30 +299,28 @@ int lc_unapply(pid_t pid, const char *hexid, struct lc_opts *o)
 	r = lc_proc_open(&p, pid, o) ? -LC_ENOTARGET : 0;
 	if (!r && lc_proc_objects(&p))
 		r = -LC_ENOTARGET;
-	/* Nothing applied: nothing to refuse either (unpatch --all). */
-	if (!r && find_old(&p, id, idlen, &m, &addr))
+	/* Nothing of ours: nothing to refuse either (unpatch --all). */
+	if (!r && lc_proc_markers(&p, &addr, 1) > 0) {
 		r = lc_proc_check(&p);
-	while (!r && find_old(&p, id, idlen, &m, &addr)) {
-		static struct switch_plan sp;
+		if (!r)
+			r = cleanup(&p, id, idlen, o);
+	}
+	while (!r && lc_switch_find(&p, id, idlen, &m, &addr)) {
+		static struct lc_switch sw;
 		char hex[2 * LC_BUILD_ID_MAX + 1];
-		int i;
 
-		memset(&sp, 0, sizeof(sp));
-		for (i = 0; i < (int)m.nfuncs && i < LC_MAX_FUNCS; i++) {
-			sp.addr[i] = m.funcs[i].addr;
-			sp.len[i] = m.funcs[i].len;
-			memcpy(sp.bytes[i], m.funcs[i].orig, m.funcs[i].len);
-			lc_mem_read(&p, m.funcs[i].addr, sp.undo[i], m.funcs[i].len);
-			sp.r[sp.nr++] = (struct lc_range){ m.funcs[i].addr,
-				m.funcs[i].addr + m.funcs[i].len, m.funcs[i].name };
-		}
-		sp.n = i;
-		sp.r[sp.nr++] = (struct lc_range){ addr, addr + m.size, "the patch" };
-		sp.unmap_addr = addr;
-		sp.unmap_size = m.size;
-		r = switch_all(&p, &sp, o);
-		if (r)
+		struct lc_obj *obj = lc_proc_find(&p, m.build_id, m.build_id_len);
+
+		memset(&sw, 0, sizeof(sw));
+		lc_switch_plan_remove(&p, &m, addr, &sw);
+		if (obj)
+			lc_state_save(o, &p, obj, &m, addr, true);
+		r = lc_switch_run(&p, &sw, o);
+		if (r) {
+			if (obj)
+				lc_state_save(o, &p, obj, &m, addr, false);
 			break;
+		}
 		lc_hex(hex, m.build_id, m.build_id_len);
 		lc_msg(o, pid, "%s removed (build-id %s, level %u)", m.id, hex, m.level);
 		lc_state_drop(o, pid, hex);

@@ -51,12 +51,12 @@ void lc_arch_restart(lc_regs *r)
 {
 }
 
-static void put_insn(unsigned char *b, uint32_t insn)
+void lc_arm64_put(unsigned char *b, uint32_t insn)
 {
 	memcpy(b, &insn, 4);
 }
 
-static uint32_t get_insn(const unsigned char *b)
+uint32_t lc_arm64_get(const unsigned char *b)
 {
 	uint32_t insn;
 
@@ -72,8 +72,8 @@ static bool in_b_range(long d)
 /* ldr x16, #8; br x16; .quad target */
 void lc_arch_stub(unsigned char *buf, unsigned long target)
 {
-	put_insn(buf, 0x58000050);
-	put_insn(buf + 4, 0xd61f0200);
+	lc_arm64_put(buf, 0x58000050);
+	lc_arm64_put(buf + 4, 0xd61f0200);
 	memcpy(buf + 8, &target, 8);
 }
 
@@ -83,7 +83,7 @@ int lc_arch_jump(unsigned char *buf, unsigned long from, unsigned long to,
 	long d = (long)(to - from);
 
 	if (in_b_range(d) && room >= 4) {
-		put_insn(buf, 0x14000000 | ((d >> 2) & 0x3ffffff));
+		lc_arm64_put(buf, 0x14000000 | ((d >> 2) & 0x3ffffff));
 		return 4;
 	}
 	if (room < 16)
@@ -112,27 +112,27 @@ int lc_arch_syscall_stub(unsigned char *buf, const lc_regs *r)
 	/* 37 instructions, then the pool (8-byte aligned: 148 + 4). */
 	const int pool_at = 152;
 
-	put_insn(buf + 4 * n++, 0xd4000001);			/* svc #0 */
+	lc_arm64_put(buf + 4 * n++, 0xd4000001);			/* svc #0 */
 	pool[np] = r->sp;
 	pc = buf + 4 * n;
-	put_insn(buf + 4 * n++, ldr_lit(16, pool_at + 8 * np++ - (pc - buf)));
-	put_insn(buf + 4 * n++, 0x9100021f);			/* mov sp, x16 */
+	lc_arm64_put(buf + 4 * n++, ldr_lit(16, pool_at + 8 * np++ - (pc - buf)));
+	lc_arm64_put(buf + 4 * n++, 0x9100021f);			/* mov sp, x16 */
 	pool[np] = r->pstate;
 	pc = buf + 4 * n;
-	put_insn(buf + 4 * n++, ldr_lit(16, pool_at + 8 * np++ - (pc - buf)));
-	put_insn(buf + 4 * n++, 0xd51b4210);			/* msr nzcv, x16 */
+	lc_arm64_put(buf + 4 * n++, ldr_lit(16, pool_at + 8 * np++ - (pc - buf)));
+	lc_arm64_put(buf + 4 * n++, 0xd51b4210);			/* msr nzcv, x16 */
 	for (i = 0; i < 31; i++) {
 		if (i == 16)
 			continue;
 		pool[np] = r->regs[i];
 		pc = buf + 4 * n;
-		put_insn(buf + 4 * n++, ldr_lit(i, pool_at + 8 * np++ - (pc - buf)));
+		lc_arm64_put(buf + 4 * n++, ldr_lit(i, pool_at + 8 * np++ - (pc - buf)));
 	}
 	pool[np] = r->pc;
 	pc = buf + 4 * n;
-	put_insn(buf + 4 * n++, ldr_lit(16, pool_at + 8 * np++ - (pc - buf)));
-	put_insn(buf + 4 * n++, 0xd61f0200);			/* br x16 */
-	put_insn(buf + 4 * n++, 0xd503201f);			/* nop (pad) */
+	lc_arm64_put(buf + 4 * n++, ldr_lit(16, pool_at + 8 * np++ - (pc - buf)));
+	lc_arm64_put(buf + 4 * n++, 0xd61f0200);			/* br x16 */
+	lc_arm64_put(buf + 4 * n++, 0xd503201f);			/* nop (pad) */
 	memcpy(buf + pool_at, pool, 8 * np);
 	return pool_at + 8 * np;
 }
@@ -141,30 +141,30 @@ static int page_rel(unsigned char *loc, unsigned long target, unsigned long P,
 		    bool check)
 {
 	long pages = (long)((target & ~0xfffUL) - (P & ~0xfffUL)) >> 12;
-	uint32_t insn = get_insn(loc);
+	uint32_t insn = lc_arm64_get(loc);
 
 	if (check && (pages < -(1L << 20) || pages >= (1L << 20)))
 		return -ERANGE;
 	insn &= ~(3U << 29 | 0x7ffffU << 5);
 	insn |= (pages & 3) << 29 | ((pages >> 2) & 0x7ffff) << 5;
-	put_insn(loc, insn);
+	lc_arm64_put(loc, insn);
 	return 0;
 }
 
 static void lo12(unsigned char *loc, unsigned long v, int shift)
 {
-	uint32_t insn = get_insn(loc);
+	uint32_t insn = lc_arm64_get(loc);
 
 	insn &= ~(0xfffU << 10);
 	insn |= ((v & 0xfff) >> shift) << 10;
-	put_insn(loc, insn);
+	lc_arm64_put(loc, insn);
 }
 
 static int branch(struct lc_image *img, unsigned char *loc, unsigned long P,
 		  unsigned long S, long A)
 {
 	long d = (long)(S + A - P);
-	uint32_t insn = get_insn(loc);
+	uint32_t insn = lc_arm64_get(loc);
 
 	if (!in_b_range(d)) {
 		unsigned long stub = lc_image_slot(img, S + A, true);
@@ -175,7 +175,7 @@ static int branch(struct lc_image *img, unsigned char *loc, unsigned long P,
 		if (!in_b_range(d))
 			return -ERANGE;
 	}
-	put_insn(loc, (insn & 0xfc000000) | ((d >> 2) & 0x3ffffff));
+	lc_arm64_put(loc, (insn & 0xfc000000) | ((d >> 2) & 0x3ffffff));
 	return 0;
 }
 
@@ -212,8 +212,8 @@ int lc_arch_reloc(struct lc_image *img, unsigned int type, unsigned char *loc,
 	case R_AARCH64_ADR_PREL_LO21:
 		if (d < -(1L << 20) || d >= (1L << 20))
 			return -ERANGE;
-		insn = get_insn(loc) & ~(3U << 29 | 0x7ffffU << 5);
-		put_insn(loc, insn | (d & 3) << 29 | ((d >> 2) & 0x7ffff) << 5);
+		insn = lc_arm64_get(loc) & ~(3U << 29 | 0x7ffffU << 5);
+		lc_arm64_put(loc, insn | (d & 3) << 29 | ((d >> 2) & 0x7ffff) << 5);
 		return 0;
 	case R_AARCH64_ADD_ABS_LO12_NC:
 	case R_AARCH64_LDST8_ABS_LO12_NC:
@@ -243,14 +243,14 @@ int lc_arch_reloc(struct lc_image *img, unsigned int type, unsigned char *loc,
 	case R_AARCH64_CONDBR19:
 		if (d < -(1L << 20) || d >= (1L << 20))
 			return -ERANGE;
-		insn = get_insn(loc) & ~(0x7ffffU << 5);
-		put_insn(loc, insn | ((d >> 2) & 0x7ffff) << 5);
+		insn = lc_arm64_get(loc) & ~(0x7ffffU << 5);
+		lc_arm64_put(loc, insn | ((d >> 2) & 0x7ffff) << 5);
 		return 0;
 	case R_AARCH64_TSTBR14:
 		if (d < -(1L << 15) || d >= (1L << 15))
 			return -ERANGE;
-		insn = get_insn(loc) & ~(0x3fffU << 5);
-		put_insn(loc, insn | ((d >> 2) & 0x3fff) << 5);
+		insn = lc_arm64_get(loc) & ~(0x3fffU << 5);
+		lc_arm64_put(loc, insn | ((d >> 2) & 0x3fff) << 5);
 		return 0;
 	}
 	return -ENOTSUP;

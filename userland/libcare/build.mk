@@ -24,6 +24,10 @@ $(O)/libcare-ctl: $(LC_SRCS) $(LC_DIR)/libcare-ctl.c $(LC_HDRS)
 # What the tests patch: a small library, a program calling it from many
 # threads, and its patches (built by build-libpatch against the library).
 LC_TEST_BINS := $(LC_O)/liblctest.so $(LC_O)/lc-busy $(LC_O)/lc-zlib-demo
+# The policy refusals (MDWE, a libseccomp filter) are tested on the host.
+ifneq ($(ARCH),arm64)
+LC_TEST_BINS += $(LC_O)/lc-policy
+endif
 LC_TEST_PATCHES := $(LC_O)/lctest-1.o $(LC_O)/lctest-2.o $(LC_O)/lctest-spin.o $(LC_O)/lctest-outer.o
 
 .PHONY: libcare-tests
@@ -34,6 +38,8 @@ $(LC_O)/liblctest.so: $(LC_DIR)/tests/lctest.c $(LC_DIR)/tests/lctest.h
 	$(CC) -O2 -g -fPIC -shared -Wl,--build-id -o $@ $<
 $(LC_O)/lc-busy: $(LC_DIR)/tests/lc-busy.c $(LC_O)/liblctest.so
 	$(CC) -O2 -g -Wall -Werror -o $@ $< -lpthread -ldl
+$(LC_O)/lc-policy: $(LC_DIR)/tests/lc-policy.c $(LC_O)/liblctest.so
+	$(CC) -O2 -g -Wall -Werror -o $@ $< -lpthread -ldl -lseccomp
 $(LC_O)/lc-zlib-demo: $(LC_DIR)/tests/lc-zlib-demo.c
 	@mkdir -p $(LC_O)
 	$(CC) -O2 -g -Wall -Werror -o $@ $< -lz

@@ -14,8 +14,10 @@
 #include "libcare.h"
 
 #define LC_MAGIC "KCLPATCH"
-#define LC_MARKER_VERSION 1
-#define LC_JUMP_MAX 16
+#define LC_MARKER_VERSION 2
+#define LC_JUMP_MAX 24		/* moved instructions: 4 + 5 + 15 at most */
+#define LC_SITES (2 * LC_MAX_FUNCS)
+#define LC_GATE_SIZE 96
 #define LC_MAX_THREADS 4096
 #define LC_STUB_MAX 512
 
@@ -55,6 +57,7 @@ struct lc_proc {
 	pid_t pid;
 	char comm[32];
 	int mem_fd;
+	bool read_only;		/* a scanner (kcare-uchecker) only looks */
 	struct lc_thread *th;
 	int nth;
 	struct lc_obj *objs;
@@ -68,14 +71,26 @@ struct lc_proc {
 
 /*
  * The marker: the first bytes of every region we inject, so that the
- * region tells what it is without any file (info, unpatch, levels).
+ * region tells what it is without any file (info, unpatch, levels,
+ * cleaning up after a patcher that died). It is in the read-execute part
+ * of the region: the gates live in it.
  */
 struct lc_marker_func {
 	uint64_t addr;		/* the replaced function */
-	uint64_t new_addr;	/* its replacement */
-	uint32_t len;		/* bytes overwritten by the jump */
-	uint8_t orig[LC_JUMP_MAX];
+	uint64_t site;		/* its entry jump (after a BTI/ENDBR64) */
+	uint64_t new_addr;	/* its replacement; 0: the original again */
+	uint32_t len;		/* bytes of the entry jump */
+	uint32_t olen;		/* bytes of @orig (the function may be short) */
+	uint8_t orig[LC_JUMP_MAX];	/* the site before any level */
+	uint8_t prev[LC_JUMP_MAX];	/* the site before this level */
 	char name[64];
+};
+
+/* What the region is doing, for whoever finds it after we died. */
+enum {
+	LC_ST_LOADING = 1,	/* switched off; entries may point at the gates */
+	LC_ST_ACTIVE,		/* committed and finished */
+	LC_ST_REMOVING,		/* switched off again; entries being restored */
 };
 
 struct lc_marker {
@@ -84,12 +99,60 @@ struct lc_marker {
 	uint32_t level;
 	uint32_t build_id_len;
 	uint32_t nfuncs;
+	/*
+	 * The switch of the whole patch: every gate reads it. 0 runs what
+	 * ran before, 1 the patch; one aligned write changes it.
+	 */
+	uint64_t committed;
+	uint32_t state;
+	uint32_t pad;
 	uint8_t build_id[LC_BUILD_ID_MAX];
 	char id[LC_ID_MAX];
 	uint64_t size;		/* whole region */
 	uint64_t rx_size;	/* read-execute part */
-	struct lc_marker_func funcs[LC_MAX_FUNCS];
+	struct lc_marker_func funcs[LC_SITES];
+	uint8_t gates[LC_SITES][LC_GATE_SIZE] __attribute__((aligned(16)));
 };
+
+/**
+ * struct lc_gate - one function's gate, built by gate-<arch>.c
+ * @buf: its LC_GATE_SIZE bytes in the image; @addr: where it runs
+ * @committed: address of the patch's switch word
+ * @site, @code, @room: the entry jump's place, the bytes there, and how
+ *	many of them belong to the function
+ * @new_target, @old_target: where the gate goes when committed and when
+ *	not; 0 means the original function (the moved instructions)
+ * @displaced, @back, @dlen: out, the moved instructions, where they go
+ *	back to, and how many bytes of the original they are
+ * @jump, @jlen: out, the entry jump to write at @site
+ */
+struct lc_gate {
+	unsigned char *buf;
+	unsigned long addr, committed, site;
+	const unsigned char *code;
+	unsigned long room;
+	unsigned long new_target, old_target;
+	unsigned long displaced, back;
+	int dlen, jlen;
+	unsigned char jump[LC_JUMP_MAX];
+};
+
+#ifdef __aarch64__
+/* One instruction, in memory order (arch-arm64.c). */
+void lc_arm64_put(unsigned char *b, uint32_t insn);
+uint32_t lc_arm64_get(const unsigned char *b);
+#endif
+
+/* gate-<arch>.c */
+int lc_gate_skip(const unsigned char *code, unsigned long room);
+int lc_gate_jump(unsigned char *buf, unsigned long site, unsigned long gate);
+int lc_gate_build(struct lc_gate *g, char *why, size_t wlen);
+/*
+ * The bytes that make the gate at @gate take the original function when
+ * not committed (instead of an older level's gate about to be freed):
+ * written at *@at, returns their length.
+ */
+int lc_gate_unchain(unsigned long gate, unsigned char *buf, unsigned long *at);
 
 /* Messages: every line says who speaks and about which process. */
 void lc_msg(const struct lc_opts *o, pid_t pid, const char *fmt, ...)
@@ -170,7 +233,50 @@ unsigned long lc_image_slot(struct lc_image *img, unsigned long value,
 /* state.c */
 int lc_state_save(const struct lc_opts *o, struct lc_proc *p,
 		  struct lc_obj *obj, const struct lc_marker *m,
-		  unsigned long addr);
+		  unsigned long addr, bool unclean);
 void lc_state_drop(const struct lc_opts *o, pid_t pid, const char *hexid);
+
+/* switch.c: the all-or-nothing switch of a patch, and what is left over */
+struct lc_write {
+	unsigned long addr;
+	int len;
+	bool cond;		/* only if the bytes there are still @undo */
+	unsigned char bytes[LC_JUMP_MAX];
+	unsigned char undo[LC_JUMP_MAX];
+};
+
+/**
+ * struct lc_switch - what one stop of every thread does, in this order:
+ * @before: writes that change no behaviour (entry jumps to gates that
+ *	are switched off), undone if one fails
+ * @flip_addr, @flip_val: the one write that switches (0: none)
+ * @after: bookkeeping and restores once switched
+ * @unmap_addr, @unmap_size: regions freed last
+ * @r: what no thread may be in, or return into, when it happens
+ */
+struct lc_switch {
+	int nbefore, nafter, nr, nunmap;
+	struct lc_write before[LC_SITES + 1];
+	struct lc_write after[2 * LC_SITES + 2];
+	unsigned long flip_addr;
+	uint64_t flip_val;
+	struct lc_range r[LC_SITES + 2];
+	unsigned long unmap_addr[LC_SITES], unmap_size[LC_SITES];
+};
+
+int lc_hold(struct lc_proc *p, long *t0, bool all);
+void lc_release(struct lc_proc *p, long t0, struct lc_opts *o);
+bool lc_gone(pid_t pid);
+int lc_switch_run(struct lc_proc *p, struct lc_switch *sw, struct lc_opts *o);
+int lc_switch_plan_apply(struct lc_proc *p, const struct lc_patch_info *in,
+			 struct lc_syms *syms, struct lc_image *img,
+			 const unsigned long *repl, const struct lc_marker *old,
+			 unsigned long old_addr, struct lc_switch *sw);
+void lc_switch_plan_remove(struct lc_proc *p, const struct lc_marker *m,
+			   unsigned long addr, struct lc_switch *sw);
+int lc_switch_find(struct lc_proc *p, const unsigned char *id, int len,
+		   struct lc_marker *m, unsigned long *addr);
+int lc_switch_cleanup(struct lc_proc *p, const unsigned char *id, int len,
+		      struct lc_opts *o);
 
 #endif

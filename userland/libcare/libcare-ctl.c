@@ -4,9 +4,10 @@
  * Each verb is one function of the table below; kcarectl's --lib-* verbs
  * are meant to call the same library functions.
  *
- * Exit status: 0 done, 1 failed, 2 usage, 3 refused (blacklist, seccomp,
- * MemoryDenyWriteExecute...), 4 busy (a thread stayed in patched code),
- * 5 nothing to do (no such library mapped, level already applied).
+ * Exit status: 0 done, 1 failed, 2 usage, 3 refused (blacklist, init,
+ * traced...), 4 busy (a thread stayed in patched code), 5 nothing to do
+ * (no such library mapped, level already applied), 6 refused by the
+ * process's own policy (MemoryDenyWriteExecute, a seccomp filter).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -45,6 +46,8 @@ static int status_of(int r)
 	case LC_ENOTARGET:
 	case LC_EALREADY:
 		return 5;
+	case LC_EPOLICY:
+		return 6;
 	}
 	return 1;
 }
@@ -186,10 +189,12 @@ static int show_applied(const struct lc_applied *ap, void *arg)
 		json_str("build_id", ap->build_id, true);
 		printf("\"level\": %u, ", ap->level);
 		json_str("patch", ap->id, true);
-		printf("\"address\": \"%#lx\"}", ap->addr);
+		printf("\"address\": \"%#lx\", \"state\": \"%s\"}", ap->addr,
+		       ap->unclean ? "unclean" : "applied");
 	} else {
-		printf("%-7d %-15s %-40s level %-3u %s\n            %s\n", (int)ap->pid,
-		       ap->comm, ap->build_id, ap->level, ap->id, ap->path);
+		printf("%-7d %-15s %-40s level %-3u %s%s\n            %s\n", (int)ap->pid,
+		       ap->comm, ap->build_id, ap->level, ap->id,
+		       ap->unclean ? " unclean" : "", ap->path);
 	}
 	return 0;
 }
@@ -269,7 +274,8 @@ static int usage(FILE *f, int status)
 		fprintf(f, "  %-10s %-28s %s\n", v->name, v->usage, v->help);
 	fprintf(f, "\noptions: -p PID, --all, --json, -v, --state-dir DIR, --blacklist FILE,\n"
 		   "         --retries N, --retry-delay MS, --step-out\n"
-		   "exit status: 0 done, 1 failed, 2 usage, 3 refused, 4 busy, 5 nothing to do\n");
+		   "exit status: 0 done, 1 failed, 2 usage, 3 refused, 4 busy, 5 nothing to do,\n"
+		   "             6 refused by MemoryDenyWriteExecute or seccomp\n");
 	return status;
 }
 

@@ -22,6 +22,7 @@ enum {
 	LC_EBUSY,		/* a thread stayed inside code being replaced */
 	LC_EBADPATCH,		/* the patch object is unusable */
 	LC_EALREADY,		/* that level or a newer one is applied */
+	LC_EPOLICY,		/* the process may not get new code: MDWE, seccomp */
 };
 
 /**
@@ -80,6 +81,7 @@ struct lc_applied {
 	char id[LC_ID_MAX];
 	unsigned long addr;
 	unsigned long size;
+	bool unclean;		/* a patcher died mid-way; the next run cleans */
 };
 
 void lc_opts_init(struct lc_opts *o);

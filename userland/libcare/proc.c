@@ -143,7 +143,7 @@ static int open_mem(struct lc_proc *p)
 	if (p->mem_fd >= 0)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)p->pid);
-	p->mem_fd = open(path, O_RDWR | O_CLOEXEC);
+	p->mem_fd = open(path, (p->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (p->mem_fd < 0) {
 		lc_msg(p->o, p->pid, "cannot open %s: %s", path, strerror(errno));
 		return -errno;
@@ -185,11 +185,16 @@ int lc_proc_check(struct lc_proc *p)
 		lc_msg(p->o, p->pid, "refused: %s is traced by pid %s", p->comm, v);
 		return -LC_EREFUSED;
 	}
-	/* A filter may kill the process for the syscalls we inject. */
+	/*
+	 * A filter may kill the process for the calls we inject (mmap,
+	 * mprotect with PROT_EXEC: what systemd's MemoryDenyWriteExecute=
+	 * forbids, with a seccomp filter); a filter cannot be read back
+	 * without CAP_SYS_ADMIN tricks, so any filter refuses.
+	 */
 	if (status_field(status, "Seccomp:", v, sizeof(v)) && atoi(v)) {
-		lc_msg(p->o, p->pid, "refused: %s runs under a seccomp filter (mode %s); injected system calls could kill it",
+		lc_msg(p->o, p->pid, "refused: %s runs under a seccomp filter (mode %s; MemoryDenyWriteExecute= of systemd is one); injected system calls could kill it",
 		       p->comm, v);
-		return -LC_EREFUSED;
+		return -LC_EPOLICY;
 	}
 	if (lc_blacklisted(p->o, p->comm)) {
 		lc_msg(p->o, p->pid, "refused: %s is in the blacklist", p->comm);

@@ -3,7 +3,9 @@
  * State files: one per patched library per process,
  * STATE_DIR/PID/BUILD-ID, "key=value" lines, so that "info" needs no
  * ptrace and survives our restarts. The process start time in each file
- * tells a live entry from one whose pid was reused.
+ * tells a live entry from one whose pid was reused. A patch or removal in
+ * progress is "state=unclean" until it is finished: if the patcher dies,
+ * info says so until the next patch or unpatch of that process cleans up.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -52,7 +54,7 @@ static void mkdir_p(const char *dir)
 
 int lc_state_save(const struct lc_opts *o, struct lc_proc *p,
 		  struct lc_obj *obj, const struct lc_marker *m,
-		  unsigned long addr)
+		  unsigned long addr, bool unclean)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 160], tmp[PATH_MAX + 170], hex[2 * LC_BUILD_ID_MAX + 1];
 	FILE *f;
@@ -67,9 +69,9 @@ int lc_state_save(const struct lc_opts *o, struct lc_proc *p,
 		lc_msg(o, p->pid, "cannot write %s: %s", tmp, strerror(errno));
 		return -errno;
 	}
-	fprintf(f, "pid=%d\ncomm=%s\nstart=%llu\npath=%s\nbuildid=%s\nlevel=%u\nid=%s\naddr=%#lx\nsize=%lu\n",
+	fprintf(f, "pid=%d\ncomm=%s\nstart=%llu\npath=%s\nbuildid=%s\nlevel=%u\nid=%s\naddr=%#lx\nsize=%lu\nstate=%s\n",
 		(int)p->pid, p->comm, start_time(p->pid), obj->path, hex, m->level,
-		m->id, addr, (unsigned long)m->size);
+		m->id, addr, (unsigned long)m->size, unclean ? "unclean" : "applied");
 	if (fclose(f) || rename(tmp, path)) {
 		lc_msg(o, p->pid, "cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -122,6 +124,8 @@ static int read_entry(const char *path, struct lc_applied *a,
 			a->addr = strtoul(v, NULL, 0);
 		else if (!strcmp(line, "size"))
 			a->size = strtoul(v, NULL, 10);
+		else if (!strcmp(line, "state"))
+			a->unclean = !strcmp(v, "unclean");
 	}
 	fclose(f);
 	return a->pid ? 0 : -EINVAL;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -261,6 +262,30 @@ static void syntax(void **state)
 	assert_string_equal(c.patch_type, "extra");
 	kc_config_free(&c);
 
+	/* As sh reads them: parts joined, escapes, # inside a word. */
+	assert_int_equal(load("PATCH_SERVER='https://a/'x\n"
+			      "REGISTRATION_URL=https://r/b'c'\"d\"\n"
+			      "HTTP_PROXY=\"http://u:p\\$w\\\"@proxy:1\"\n"
+			      "HTTPS_PROXY=http://u:p\\$x@proxy:2 # c\n"
+			      "TAG='web servers'#x\n"
+			      "export PREFIX\n"
+			      "MONITORING_KEY=abcdefghABCDEFGH1234\n"
+			      "STICKY_PATCH=16092020\n", &c), 0);
+	assert_string_equal(c.patch_server, "https://a/x");
+	assert_string_equal(c.registration_url, "https://r/bcd");
+	assert_string_equal(c.http_proxy, "http://u:p$w\"@proxy:1");
+	assert_string_equal(c.https_proxy, "http://u:p$x@proxy:2");
+	assert_string_equal(c.tag, "web servers#x");
+	assert_string_equal(c.monitoring_key, "abcdefghABCDEFGH1234");
+	assert_int_equal(c.sticky, KC_STICKY_DATE);
+	assert_string_equal(c.sticky_date, "16092020");
+	kc_config_free(&c);
+
+	/* Unknown keys: a warning, never an error (a shell file has more). */
+	assert_int_equal(load("# c\nFOO=1\nauto_update=1\nAUTO_UPDATE=no\n", &c), 0);
+	assert_false(c.auto_update);
+	kc_config_free(&c);
+
 	/* A key given twice: the last one wins. */
 	assert_int_equal(load("PATCH_SERVER=https://one.example/\n"
 			      "AUTO_UPDATE=no\n"
@@ -285,35 +310,39 @@ static void errors(void **state)
 {
 	static const struct bad bad[] = {
 		/* Syntax. */
-		{ "# c\nFOO=1\n", "2: unknown key FOO" },
-		{ "auto_update=1\n", "1: unknown key auto_update" },
-		{ "AUTO_UPDATE = 1\n", "1: AUTO_UPDATE: spaces around '=' (expected KEY=VALUE)" },
-		{ "AUTO_UPDATE =1\n", "1: AUTO_UPDATE: spaces around '=' (expected KEY=VALUE)" },
-		{ "\nAUTO_UPDATE= 1\n", "2: AUTO_UPDATE: spaces around '=' (expected KEY=VALUE)" },
+		{ "AUTO_UPDATE = 1\n", "1: AUTO_UPDATE: spaces around '=' (sh would run KEY as a command; expected KEY=VALUE)" },
+		{ "AUTO_UPDATE =1\n", "1: AUTO_UPDATE: spaces around '=' (sh would run KEY as a command; expected KEY=VALUE)" },
+		{ "\nAUTO_UPDATE= 1\n", "2: AUTO_UPDATE: spaces after '=' (sh would run the value as a command; expected KEY=VALUE)" },
 		{ "AUTO_UPDATE\n", "1: expected KEY=VALUE (KEY of letters, digits and _)" },
 		{ "AUTO-UPDATE=1\n", "1: expected KEY=VALUE (KEY of letters, digits and _)" },
 		{ "1KEY=1\n", "1: expected KEY=VALUE (KEY of letters, digits and _)" },
 		{ "export\n", "1: expected KEY=VALUE (KEY of letters, digits and _)" },
 		{ "PATCH_SERVER='https://a/\n",
-		  "1: PATCH_SERVER: unterminated quote (expected a closing ' on the same line)" },
+		  "1: PATCH_SERVER: unterminated ' (expected the closing quote on the same line)" },
 		{ "PATCH_SERVER=\"https://a/\n",
-		  "1: PATCH_SERVER: unterminated quote (expected a closing \" on the same line)" },
-		{ "PATCH_SERVER='https://a/'x\n",
-		  "1: PATCH_SERVER: text after the closing quote (expected only a # comment)" },
-		{ "PATCH_SERVER='https://a/'#x\n",
-		  "1: PATCH_SERVER: text after the closing quote (expected only a # comment)" },
+		  "1: PATCH_SERVER: unterminated \" (expected the closing quote on the same line)" },
 		{ "PATCH_SERVER='https://a/' x\n",
-		  "1: PATCH_SERVER: text after the value (expected the value in quotes if it has blanks)" },
+		  "1: PATCH_SERVER: text after the value (sh would run it as a command; expected the value in quotes if it has blanks)" },
 		{ "PATCH_SERVER=https://a/ x\n",
-		  "1: PATCH_SERVER: text after the value (expected the value in quotes if it has blanks)" },
-		{ "PATCH_SERVER=https://a/b'c'\n",
-		  "1: PATCH_SERVER: a quote inside the value (expected the whole value in quotes)" },
+		  "1: PATCH_SERVER: text after the value (sh would run it as a command; expected the value in quotes if it has blanks)" },
 		{ "PATCH_SERVER=$SERVER\n",
-		  "1: PATCH_SERVER: '$' (expected no expansion: use single quotes)" },
+		  "1: PATCH_SERVER: '$' would expand (expected \\$ or the value in single quotes)" },
+		{ "PATCH_SERVER=\"https://$HOST/\"\n",
+		  "1: PATCH_SERVER: '$' in double quotes would expand (expected \\$ or single quotes)" },
 		{ "PATCH_SERVER=\"https://`hostname`/\"\n",
-		  "1: PATCH_SERVER: '`' in double quotes (expected no expansion: use single quotes)" },
+		  "1: PATCH_SERVER: '`' in double quotes would run a command (expected \\` or single quotes)" },
 		{ "PATCH_SERVER=https://a/;reboot\n",
-		  "1: PATCH_SERVER: ';' (expected the value in quotes)" },
+		  "1: PATCH_SERVER: a shell operator in the value (expected the value in quotes)" },
+		{ "PATCH_SERVER=https://a/\\\n",
+		  "1: PATCH_SERVER: a \\ at the end of the line (expected the value on one line)" },
+		{ "STICKY_PATCH=16092020x\n",
+		  "1: STICKY_PATCH: '16092020x' is not a sticky patch (expected DDMMYY, DDMMYYYY, KEY or empty)" },
+		{ "STICKY_PATCH=16091920\n",
+		  "1: STICKY_PATCH: '16091920': the year 1920 (expected DDMMYY or DDMMYYYY of 2000-2099)" },
+		{ "MONITORING_KEY=abc\n",
+		  "1: MONITORING_KEY: 'abc' has 3 characters (expected 16 to 32 letters and digits)" },
+		{ "MONITORING_KEY=abcdefgh-12345678\n",
+		  "1: MONITORING_KEY: 'abcdefgh-12345678' has a character other than a letter or a digit (expected 16 to 32 letters and digits)" },
 		{ "AUTO_UPDATE=1\r\n",
 		  "1: a carriage return (expected Unix line ends: convert the file with dos2unix)" },
 		{ "AUTO_UPDATE=\0011\n", "1: a control byte (0x01) (expected text)" },
@@ -347,13 +376,13 @@ static void errors(void **state)
 		{ "UPDATE_POLICY=CACHE\n",
 		  "1: UPDATE_POLICY: 'CACHE' is not an update policy (expected REMOTE, LOCAL or LOCAL_FIRST)" },
 		{ "STICKY_PATCH=2026-02-01\n",
-		  "1: STICKY_PATCH: '2026-02-01' is not a sticky patch (expected DDMMYY, KEY or empty)" },
+		  "1: STICKY_PATCH: '2026-02-01' is not a sticky patch (expected DDMMYY, DDMMYYYY, KEY or empty)" },
 		{ "STICKY_PATCH=key\n",
-		  "1: STICKY_PATCH: 'key' is not a sticky patch (expected DDMMYY, KEY or empty)" },
+		  "1: STICKY_PATCH: 'key' is not a sticky patch (expected DDMMYY, DDMMYYYY, KEY or empty)" },
 		{ "STICKY_PATCH=011326\n",
-		  "1: STICKY_PATCH: '011326': no month 13 (expected DDMMYY, KEY or empty)" },
+		  "1: STICKY_PATCH: '011326': no month 13 (expected DDMMYY, DDMMYYYY, KEY or empty)" },
 		{ "STICKY_PATCH=290225\n",
-		  "1: STICKY_PATCH: '290225': no day 29 in 2025-02 (expected DDMMYY, KEY or empty)" },
+		  "1: STICKY_PATCH: '290225': no day 29 in 2025-02 (expected DDMMYY, DDMMYYYY, KEY or empty)" },
 		{ "PATCH_TYPE=paid\n",
 		  "1: PATCH_TYPE: 'paid' is not a patch type (expected default, extra or free)" },
 		{ "FORCE_GID=-1\n",
@@ -548,7 +577,21 @@ static void config_set(void **state)
 	/* Invalid values and keys: refused, the file untouched. */
 	strcpy(want, get(conf));
 	assert_int_equal(set("STICKY_PATCH", "310226"), -1);
-	assert_string_equal(err, "STICKY_PATCH: '310226': no day 31 in 2026-02 (expected DDMMYY, KEY or empty)");
+	assert_string_equal(err, "STICKY_PATCH: '310226': no day 31 in 2026-02 (expected DDMMYY, DDMMYYYY, KEY or empty)");
+	assert_int_equal(set("STICKY_PATCH", "01012001"), -1);
+	assert_non_null(strstr(err, "more than 60 days ago"));
+	{
+		char d[16];
+		time_t t = time(NULL);
+
+		strftime(d, sizeof(d), "%d%m%y", gmtime(&t));
+		assert_int_equal(set("STICKY_PATCH", d), -1);
+		assert_non_null(strstr(err, "is today (expected yesterday or an earlier day)"));
+		t += 86400;
+		strftime(d, sizeof(d), "%d%m%Y", gmtime(&t));
+		assert_int_equal(set("STICKY_PATCH", d), -1);
+		assert_non_null(strstr(err, "is in the future"));
+	}
 	assert_int_equal(set("PATCH_TYPE", "paid"), -1);
 	assert_string_equal(err, "PATCH_TYPE: 'paid' is not a patch type (expected default, extra or free)");
 	assert_int_equal(set("NO_SUCH_KEY", "1"), -1);
@@ -557,12 +600,15 @@ static void config_set(void **state)
 	assert_string_equal(err, "PATCH_SERVER: a control character in the value");
 	assert_string_equal(get(conf), want);
 
-	/* A file that does not load is not edited. */
+	/* A file that does not load is not edited; unknown keys are kept. */
 	put(conf, "AUTO_UPDATE=1\nBOGUS=1\n");
+	assert_int_equal(set("PATCH_TYPE", "free"), 0);
+	assert_string_equal(get(conf), "AUTO_UPDATE=1\nBOGUS=1\nPATCH_TYPE=free\n");
+	put(conf, "AUTO_UPDATE=maybe\n");
 	assert_int_equal(set("PATCH_TYPE", "free"), -1);
-	snprintf(want, sizeof(want), "%s:2: unknown key BOGUS", conf);
+	snprintf(want, sizeof(want), "%s:1: AUTO_UPDATE: 'maybe' is not a boolean (expected true, false, yes, no, 1 or 0)", conf);
 	assert_string_equal(err, want);
-	assert_string_equal(get(conf), "AUTO_UPDATE=1\nBOGUS=1\n");
+	assert_string_equal(get(conf), "AUTO_UPDATE=maybe\n");
 
 	/* A missing file is created. */
 	assert_int_equal(unlink(conf), 0);
@@ -681,9 +727,9 @@ static void sysctl_refusals(void **state)
 			       "-kernel.kcare_gone = 1\n"
 			       "kernel.kcare_other = 1\n", &log), -1);
 	snprintf(want, sizeof(want),
-		 "%1$s:1: kernel.panic: not a kcare sysctl (expected kernel.kcare_*; set others in /etc/sysctl.d); "
+		 "%1$s:1: kernel.panic: not a kcare sysctl (expected kernel.kcare_* or fs.enforce_symlinksifowner; set others in /etc/sysctl.d); "
 		 "%1$s:3: kernel.kcare_missing: no such sysctl (expected the patch that adds it to be applied); "
-		 "%1$s:4: kernel.kcare_../panic: not a kcare sysctl (expected kernel.kcare_*; set others in /etc/sysctl.d); "
+		 "%1$s:4: kernel.kcare_../panic: not a kcare sysctl (expected kernel.kcare_* or fs.enforce_symlinksifowner; set others in /etc/sysctl.d); "
 		 "%1$s:5: kernel.kcare_dir: writing '1' to %2$s/kernel/kcare_dir: Is a directory; "
 		 "%1$s:6: expected name = value; "
 		 "%1$s:7: kernel.kcare_other: an empty value (expected name = value)",
@@ -694,10 +740,10 @@ static void sysctl_refusals(void **state)
 	assert_string_equal(sys("kernel/kcare_modify_ldt"), "0\n");
 	assert_string_equal(sys("kernel/kcare_other"), "1\n");
 	snprintf(want, sizeof(want),
-		 "%1$s:1: kernel.panic: not a kcare sysctl (expected kernel.kcare_*; set others in /etc/sysctl.d)\n"
+		 "%1$s:1: kernel.panic: not a kcare sysctl (expected kernel.kcare_* or fs.enforce_symlinksifowner; set others in /etc/sysctl.d)\n"
 		 "%1$s:2: kernel.kcare_modify_ldt = 0\n"
 		 "%1$s:3: kernel.kcare_missing: no such sysctl (expected the patch that adds it to be applied)\n"
-		 "%1$s:4: kernel.kcare_../panic: not a kcare sysctl (expected kernel.kcare_*; set others in /etc/sysctl.d)\n"
+		 "%1$s:4: kernel.kcare_../panic: not a kcare sysctl (expected kernel.kcare_* or fs.enforce_symlinksifowner; set others in /etc/sysctl.d)\n"
 		 "%1$s:5: kernel.kcare_dir: writing '1' to %2$s/kernel/kcare_dir: Is a directory\n"
 		 "%1$s:6: expected name = value\n"
 		 "%1$s:7: kernel.kcare_other: an empty value (expected name = value)\n"
@@ -708,6 +754,28 @@ static void sysctl_refusals(void **state)
 
 	/* Only optional failures: success. */
 	assert_int_equal(apply("-kernel.kcare_gone = 1\n", &log), 0);
+
+	/*
+	 * The seed's extra-patch line: without that patch applied a note,
+	 * not a failure (no warning after every update); with it, set.
+	 */
+	assert_int_equal(apply("fs.enforce_symlinksifowner=1\n", &log), 0);
+	assert_non_null(strstr(log, "fs.enforce_symlinksifowner: not set: the symlink owner match patch is not applied"));
+	{
+		char d[600];
+
+		snprintf(d, sizeof(d), "%s/fs", procsys);
+		mkdir(d, 0755);
+		snprintf(d, sizeof(d), "%s/fs/enforce_symlinksifowner", procsys);
+		put(d, "0\n");
+		snprintf(d, sizeof(d), "%s/fs/symlinkown_gid", procsys);
+		assert_int_equal(kc_sysctl_force_gid(procsys, 48, err, sizeof(err)), 1);
+		put(d, "99\n");
+		assert_int_equal(kc_sysctl_force_gid(procsys, 48, err, sizeof(err)), 0);
+		assert_string_equal(sys("fs/symlinkown_gid"), "48\n");
+	}
+	assert_int_equal(apply("fs.enforce_symlinksifowner = 1\n", &log), 0);
+	assert_string_equal(sys("fs/enforce_symlinksifowner"), "1\n");
 
 	/* Without a log. */
 	put(sysctl_conf, "kernel.kcare_missing=1\n");

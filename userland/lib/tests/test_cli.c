@@ -22,6 +22,8 @@ static const struct kc_verb verbs[] = {
 	{ "import-key", 0, "PATH", "trust a key", run_nothing },
 	{ "version", 0, NULL, "show the version", run_nothing },
 	{ "userspace-update", 0, "LIST", "later", run_nothing, KC_ARG_OPTIONAL },
+	{ "set-patch-type", 0, "T", "set", run_nothing, KC_SETTER },
+	{ "tag", 0, "T", "set", run_nothing, KC_SETTER },
 	{ NULL },
 };
 
@@ -42,6 +44,33 @@ static const struct kc_verb *parse(const char **arg, struct kc_opts *opts, ...)
 	v = kc_cli_parse(verbs, argc, argv, arg, opts, err);
 	fclose(err);
 	return v;
+}
+
+/* The seed's "--set-patch-type extra --update": setters beside a verb. */
+static void setters_with_a_verb(void **state)
+{
+	struct kc_opts o;
+	const char *arg;
+
+	assert_ptr_equal(parse(&arg, &o, "--set-patch-type", "extra", "--info", NULL),
+			 &verbs[0]);
+	assert_int_equal(o.nsetters, 1);
+	assert_ptr_equal(o.setters[0], &verbs[4]);
+	assert_string_equal(o.setter_args[0], "extra");
+	assert_ptr_equal(parse(&arg, &o, "--info", "--tag=web", "--set-patch-type",
+			       "free", "--prefix", "test", NULL), &verbs[0]);
+	assert_int_equal(o.nsetters, 2);
+	assert_string_equal(o.setter_args[0], "web");
+	assert_string_equal(o.setter_args[1], "free");
+	assert_string_equal(o.prefix, "test");
+	/* Setters alone: the last is the verb. */
+	assert_ptr_equal(parse(&arg, &o, "--tag", "a", "--set-patch-type", "extra", NULL),
+			 &verbs[4]);
+	assert_string_equal(arg, "extra");
+	assert_int_equal(o.nsetters, 1);
+	assert_null(parse(&arg, &o, "--tag", "a", "--tag", "b", NULL));
+	assert_non_null(strstr(errbuf, "--tag is given twice"));
+	assert_null(parse(&arg, &o, "--info", "--version", NULL));
 }
 
 static void long_and_short_names(void **state)
@@ -183,6 +212,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(long_and_short_names),
+		cmocka_unit_test(setters_with_a_verb),
 		cmocka_unit_test(verb_argument),
 		cmocka_unit_test(optional_argument),
 		cmocka_unit_test(modifiers),

@@ -98,10 +98,82 @@ result "after every refusal: same mappings, running, untraced" $?
 
 sec=$(mktemp)
 lc_start "$sec" "$LCB/lc-busy" 2 --seccomp
-expect "a process under a seccomp filter" 3 "seccomp filter" \
+expect "a process under a seccomp filter: refused, status 6" 6 "seccomp filter" \
 	"$LC" patch -p "$pid" "$LCB/lctest-1.o"
 lc_sane "$pid"
 result "  ... left running, untraced" $?
+
+# The process's own policy: MemoryDenyWriteExecute set with prctl (kernel
+# 6.3 and later) and a libseccomp filter failing executable mappings.
+for how in mdwe seccomp; do
+	pol=$(mktemp)
+	lc_start "$pol" "$LCB/lc-policy" "$how"
+	if grep -q unsupported "$pol"; then
+		echo "# skip: $how: $(cat "$pol")"
+		continue
+	fi
+	before=$(lc_maps "$pid")
+	msg="MemoryDenyWriteExecute \(prctl PR_SET_MDWE\)"
+	[ $how = seccomp ] && msg="seccomp filter"
+	expect "$how: refused with status 6" 6 "refused: lc-policy runs .*$msg" \
+		"$LC" patch -p "$pid" "$LCB/lctest-1.o"
+	[ "$before" = "$(lc_maps "$pid")" ] && lc_sane "$pid" && lc_grows "$pol" old &&
+		[ "$(lc_count "$pol" bad)" = 0 ] && [ -z "$("$LC" info)" ]
+	result "  ... left running, untraced, same mappings, nothing recorded" $?
+	kill -9 "$pid"
+done
+pid=$busy_pid
+
+# The switch's crash points: the patcher stops itself (SIGKILL) with the
+# gates written but switched off, or right after the one write that
+# switches, while 16 threads call the function. The target runs on,
+# untraced, computing either value and never a wrong one; info says
+# "unclean"; the next patch or unpatch finishes or undoes what was left.
+cp=$(mktemp)
+lc_start "$cp" "$LCB/lc-busy" 16
+regions() { grep -c ' r-xp 00000000 00:00 0 *$' /proc/"$pid"/maps; }
+# crash_at FAULT WANT VERB [ARGS]: killed there, then WANT grows.
+crash_at() {
+	local fault=$1 want=$2
+	shift 2
+	env LIBCARE_FAULT="$fault" "$LC" "$@" >"$cp.log" 2>&1
+	[ $? = 137 ] && lc_sane "$pid" && lc_grows "$cp" "$want" &&
+		[ "$(lc_count "$cp" bad)" = 0 ] && "$LC" info | grep -q " unclean"
+}
+crash_at kill-before-switch old patch -p "$pid" "$LCB/lctest-1.o"
+result "killed before the switch: old code runs, untraced, info says unclean" $? \
+	"$(cat "$cp.log")"
+expect "  ... the next patch undoes the leftover and applies" 0 \
+	"lctest-1 applied" "$LC" patch -p "$pid" "$LCB/lctest-1.o"
+grep -q "half-applied: undoing it" "$out" && lc_grows "$cp" new1 && [ "$(regions)" = 1 ] && ! "$LC" info | grep -q unclean
+result "  ... level 1 runs, one region, info clean" $?
+crash_at kill-before-switch new1 patch -p "$pid" "$LCB/lctest-2.o"
+result "level 2 killed before the switch: level 1 still runs" $? "$(cat "$cp.log")"
+crash_at kill-after-switch new2 patch -p "$pid" "$LCB/lctest-2.o"
+result "level 2 killed right after the switch: level 2 runs at once" $? "$(cat "$cp.log")"
+expect "  ... the next patch finishes it and frees the rest" 5 \
+	"level 2 is applied already" "$LC" patch -p "$pid" "$LCB/lctest-2.o"
+grep -q "half-done (level 2): finishing it" "$out" && lc_grows "$cp" new2 && [ "$(regions)" = 1 ] && "$LC" info | grep -q "level 2 *lctest-2$"
+result "  ... one region (level 2), info clean" $? "$(grep ' 00:00 0 *$' /proc/"$pid"/maps)"
+crash_at kill-before-switch new2 unpatch -p "$pid"
+result "unpatch killed before its switch: level 2 still runs" $? "$(cat "$cp.log")"
+crash_at kill-after-switch old unpatch -p "$pid"
+result "unpatch killed right after its switch: the original runs at once" $? "$(cat "$cp.log")"
+expect "  ... the next unpatch finishes the removal" 5 "no patch applied" \
+	"$LC" unpatch -p "$pid"
+grep -q "half-removed: undoing it" "$out" && lc_grows "$cp" old && [ "$(regions)" = 0 ] && [ -z "$("$LC" info)" ] &&
+	[ "$(lc_count "$cp" bad)" = 0 ] && lc_sane "$pid"
+result "  ... nothing of ours left, nothing wrong ever seen" $?
+crash_at kill-after-switch new1 patch -p "$pid" "$LCB/lctest-1.o"
+result "level 1 killed right after the switch: it runs" $? "$(cat "$cp.log")"
+expect "  ... unpatch finishes then removes it" 0 "lctest-1 removed" \
+	"$LC" unpatch -p "$pid"
+grep -q "finishing it" "$out" && lc_grows "$cp" old && [ "$(regions)" = 0 ] && [ -z "$("$LC" info)" ] &&
+	[ "$(lc_count "$cp" bad)" = 0 ] && lc_sane "$pid"
+result "  ... clean, the original runs" $?
+kill -9 "$pid"
+rm -f "$cp.log"
+pid=$busy_pid
 
 # A thread that never leaves the function being replaced.
 spin=$(mktemp)
