@@ -9,6 +9,8 @@
 #include <linux/ftrace.h>
 #include <linux/module.h>
 
+#include "kcare_test_ftrace.h"
+
 static unsigned long addr;
 module_param(addr, ulong, 0444);
 MODULE_PARM_DESC(addr, "entry of the function to hold");
@@ -28,23 +30,14 @@ static struct ftrace_ops kcare_test_ipmodify_ops = {
 
 static int __init kcare_test_ipmodify_init(void)
 {
-	int ret;
-
 	if (!addr)
 		return -EINVAL;
-	ret = ftrace_set_filter_ip(&kcare_test_ipmodify_ops, addr, 0, 0);
-	if (ret)
-		return ret;
-	ret = register_ftrace_function(&kcare_test_ipmodify_ops);
-	if (ret)
-		ftrace_free_filter(&kcare_test_ipmodify_ops);
-	return ret;
+	return kcare_test_ftrace_hold(&kcare_test_ipmodify_ops, addr);
 }
 
 static void __exit kcare_test_ipmodify_exit(void)
 {
-	unregister_ftrace_function(&kcare_test_ipmodify_ops);
-	ftrace_free_filter(&kcare_test_ipmodify_ops);
+	kcare_test_ftrace_release(&kcare_test_ipmodify_ops);
 }
 
 module_init(kcare_test_ipmodify_init);
