@@ -302,9 +302,10 @@ static void kcare_freezer_log(const struct kcare_switch *sw,
 
 	kcare_pause_stats(&st);
 	if (sc)
-		pr_info("switched %u functions (freezer %s) after %u attempts: pause %llu us, %u tasks checked, %u walked in the pause; pauses so far: median %llu us, max %llu us over %lu\n",
+		pr_info("switched %u functions (freezer %s) after %u attempts: pause %llu us, %u tasks checked, %u walked in the pause, check %llu us; pauses so far: median %llu us, max %llu us over %lu\n",
 			sw->nr, kcare_mode_names[mode], attempts, st.last_us,
-			sc->tasks, sc->walked_in_pause, st.median_us,
+			sc->tasks, sc->walked_in_pause,
+			div_u64(sc->verify_ns, 1000), st.median_us,
 			st.max_us, st.count);
 	else
 		pr_info("switched %u functions (freezer %s): pause %llu us; pauses so far: median %llu us, max %llu us over %lu\n",
@@ -343,6 +344,7 @@ int kcare_freezer_switch(struct kcare_switch *sw)
 
 	lockdep_assert_held(&kcare_mutex);
 	sw->forced = false;
+	sw->checked = false;
 	if (!sw->nr)
 		return 0;
 	if (sw->unchecked || mode == KCARE_FREEZER_NONE) {
@@ -414,6 +416,7 @@ int kcare_freezer_switch(struct kcare_switch *sw)
 	} else if (ret == -EINTR) {
 		kcare_error("switch interrupted by a fatal signal; nothing changed");
 	}
+	sw->checked = !ret && !sw->forced;
 	if (!ret)
 		kcare_freezer_log(sw, sw->forced ? NULL : sc, mode, attempts);
 	kcare_park_release();

@@ -42,6 +42,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include <kcare/patch.h>
 
@@ -439,6 +440,50 @@ void kcare_hooks_sync(void)
 		kcare_batch_free(batch);
 }
 
+static void kcare_hooks_sync_fn(struct work_struct *work)
+{
+	mutex_lock(&kcare_mutex);
+	kcare_hooks_sync();
+	mutex_unlock(&kcare_mutex);
+}
+
+static DECLARE_WORK(kcare_hooks_sync_work, kcare_hooks_sync_fn);
+
+/**
+ * kcare_hooks_sync_later() - kcare_hooks_sync() in the background
+ *
+ * For a switch whose stack check proved that no task is inside what it
+ * changed: every hook removed since is pass-through (target NULL), so the
+ * ftrace update and the grace period that take the hooks out need not
+ * delay the caller. Under emulation they cost more than the rest of a
+ * revert. The check's ranges hold each patched function's own code, so a
+ * task stopped between a call site and the jump to an old target blocked
+ * the switch; the handler keeps no target past its return. Until the work
+ * runs, the functions still pass through the handler, and another
+ * IPMODIFY user (livepatch) cannot take them: whatever installs hooks, a
+ * module that goes, an unload while nothing is applied, or kcare.ko's
+ * exit syncs first.
+ *
+ * Context: kcare_mutex held.
+ */
+void kcare_hooks_sync_later(void)
+{
+	lockdep_assert_held(&kcare_mutex);
+	if (!list_empty(&kcare_hooks_retired))
+		schedule_work(&kcare_hooks_sync_work);
+}
+
+/**
+ * kcare_hooks_exit() - remove what kcare_hooks_sync_later() left
+ *
+ * Context: module exit; nothing is applied.
+ */
+void kcare_hooks_exit(void)
+{
+	cancel_work_sync(&kcare_hooks_sync_work);
+	kcare_hooks_sync_fn(NULL);
+}
+
 /**
  * kcare_hook_get() - get the hook of @func, staging a new one if needed
  * @func:	the function; @func->old_addr resolved, @func->hook NULL
@@ -568,6 +613,8 @@ int kcare_hooks_commit(void)
 	int ret = 0;
 
 	lockdep_assert_held(&kcare_mutex);
+	/* A retired hook may still own a function of this batch. */
+	kcare_hooks_sync();
 	list_for_each_entry(hook, &kcare_hooks, list)
 		nr += hook->staged;
 	if (!nr)
