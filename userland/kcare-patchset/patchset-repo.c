@@ -294,6 +294,10 @@ int kcp_cmd_publish(int argc, char **argv)
 	kcp_fmt(path, sizeof(path), "%s/cves.json", ldir);
 	if (kc_write_atomic(path, json, strlen(json), 0644, err, sizeof(err)))
 		goto fail_write;
+	/* What CVE scanners read at /KERNEL_ID/LEVEL/kpatch.info (kcare-qualys). */
+	kcp_fmt(path, sizeof(path), "%s/kpatch.info", ldir);
+	if (kc_write_atomic(path, cves, strlen(cves), 0644, err, sizeof(err)))
+		goto fail_write;
 
 	nl = realloc(r.ix.levels, (r.ix.n + 1) * sizeof(*nl));
 	if (!nl) {
@@ -337,6 +341,7 @@ int kcp_cmd_withdraw(int argc, char **argv)
 	};
 	static const char *const files[] = {
 		"patchset.kcp", "patchset.kcp.sig", "cves.txt", "cves.json",
+		"kpatch.info",
 	};
 	char err[1024], ldir[PATH_MAX], path[PATH_MAX + 32];
 	struct kcl_index_level *lv = NULL;

@@ -96,6 +96,38 @@ static int kc_lib_add_level(const struct lc_applied *a, void *arg)
 	return 0;
 }
 
+/* Append "NAME:LEVEL" for a distinct (library, level) pair; skip a repeat. */
+static int kc_lib_add_text(const struct lc_applied *a, void *arg)
+{
+	char item[KC_LIB_LEVELS_MAX], *buf = arg, *p;
+	size_t n = strlen(buf), m;
+	int w;
+
+	w = snprintf(item, sizeof(item), "%s:%u", kc_lib_base(a->path), a->level);
+	if (w < 0 || (size_t)w >= sizeof(item))
+		return 0;
+	m = w;
+	for (p = strstr(buf, item); p; p = strstr(p + 1, item))
+		if ((p == buf || p[-1] == ' ') && (!p[m] || p[m] == ' '))
+			return 0;
+	if (n + !!n + m >= KC_LIB_LEVELS_MAX)
+		return 0;
+	if (n)
+		buf[n++] = ' ';
+	memcpy(buf + n, item, m + 1);
+	return 0;
+}
+
+void kc_lib_levels_text(char buf[KC_LIB_LEVELS_MAX])
+{
+	struct lc_opts lo;
+
+	buf[0] = '\0';
+	kc_lib_opts(&lo);
+	/* No state (nothing ever patched) is no level: the text stays "". */
+	lc_info(&lo, kc_lib_add_text, buf);
+}
+
 static void kc_lib_patch_text(const struct kcl_manifest *m,
 			      const struct kcl_patch_meta *p, bool first)
 {

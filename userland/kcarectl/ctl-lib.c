@@ -25,6 +25,7 @@
 #include "lib-pool.h"
 #include "json.h"
 #include "lib-fetch.h"
+#include "register.h"
 #include "util.h"
 
 /* A bound on what one run looks at: distinct libraries mapped. */
@@ -439,6 +440,8 @@ out_s:
 	kc_lib_set_free(&s);
 out_u:
 	kc_update_free(&u);
+	/* Registered: the server learns the user-space levels, as after --update. */
+	kc_reg_checkin_after_update(&cfg);
 	kc_config_free(&cfg);
 	return rc;
 }
