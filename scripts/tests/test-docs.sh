@@ -106,6 +106,7 @@ mode /var/cache/kcare 700
 mode /var/lib/kcare 700
 mode /usr/bin/kcarectl 755
 mode /usr/bin/libcare-cron 755
+mode /var/lib/libcare/blacklist 644
 mode /etc/audit/rules.d/kernelcare.rules 640
 result "make install puts units, man pages and directories in place, with their modes" \
 	"$([ -z "$modes_bad" ]; echo $?)" "wrong:$modes_bad"

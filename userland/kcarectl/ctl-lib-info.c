@@ -192,7 +192,7 @@ int kc_cmd_lib_patch_info(const char *arg, const struct kc_opts *opts)
 		free(ls.v);
 		return KC_EXIT_ERROR;
 	}
-	if (kc_lib_update_init(&u, &cfg, err, sizeof(err))) {
+	if (kc_lib_update_init(&u, &cfg, opts->prefix, err, sizeof(err))) {
 		free(ls.v);
 		kc_config_free(&cfg);
 		return kc_error("%s", err);
@@ -205,7 +205,7 @@ int kc_cmd_lib_patch_info(const char *arg, const struct kc_opts *opts)
 		struct kc_patchset ps;
 
 		/* The copy in the cache, verified again as at update. */
-		if (kc_lib_fetch(&u, ls.v[i].build_id, ls.v[i].name, 0, true,
+		if (kc_lib_fetch(&u, ls.v[i].build_id, ls.v[i].name, NULL, 0, true,
 				 ls.v[i].level, &ps, err, sizeof(err))) {
 			rc = kc_error("no patchset for patch %s level %u of %s (build-id %s): %s",
 				      ls.v[i].id, ls.v[i].level, ls.v[i].name,
