@@ -7,8 +7,8 @@
 # make e2e-repo) deployed to it from a signed archive; kcarectl trusts the
 # server's key, registers with a key whose sticky date pins updates to
 # level 1 (STICKY_PATCH=KEY), applies it, and its check-in shows level 1
-# in "servers list"; the date cleared on the server, the next update
-# takes level 2; a check-in that cannot reach the server is a warning of
+# in "servers list"; level 2 disabled on the server, the date cleared:
+# the update keeps level 1; enabled again, the next update takes level 2; a check-in that cannot reach the server is a warning of
 # a successful update; --license-info and --unregister.
 
 . "$(dirname "$0")/lib.sh"
@@ -91,6 +91,22 @@ sticky_key() {
 	machine '"key":"e2ekey",.*"patch_level":1,'
 }
 
+# Level 2 disabled on the server: hidden from the machine until enabled.
+disabled_hidden() {
+	local id2
+
+	id2=$(kcare-eportal list | awk '$3 == "level" && $4 == 2 { print $2 }')
+	[ -n "$id2" ] || kc_fail "no level 2 in kcare-eportal list"
+	run 0 kcare-eportal disable "$id2"
+	kc_wait_until 10 latest_is 1
+	run 0 kcare-eportal key set e2ekey --sticky ''
+	run 0 kcarectl --update
+	out_has '^No newer patches: level 1 is applied'
+	machine '"key":"e2ekey",.*"patch_level":1,'
+	run 0 kcare-eportal enable "$id2"
+	kc_wait_until 10 latest_is 2
+}
+
 sticky_cleared() {
 	run 0 kcare-eportal key set e2ekey --sticky ''
 	run 0 kcarectl --update
@@ -126,6 +142,7 @@ cleanup() {
 
 kc_scenario "set-up: kcare-eportal with the demo patchset, levels 1 and 2" setup
 kc_scenario "register with a sticky key: level 1 applied, the check-in shows it" sticky_key
+kc_scenario "level 2 disabled on the server: the update keeps level 1, until it is enabled" disabled_hidden
 kc_scenario "the key's sticky date cleared on the server: level 2 applied and checked in" sticky_cleared
 kc_scenario "a check-in that cannot reach the server is a warning, the update succeeds" checkin_fails
 kc_scenario "--license-info, --unregister (then STICKY_PATCH=KEY has nothing to pin to)" license_and_unregister

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kcare-eportal: deploy (deploy.h). The archive is read with libarchive
- * into memory, by base name: its paths are never used to write anything,
- * so "../" or absolute names in a hostile archive reach nothing.
+ * into memory; its paths only pair a file with its signature and are
+ * never used to write anything, so "../" or absolute names in a hostile
+ * archive reach nothing.
  */
 #include <errno.h>
 #include <limits.h>
@@ -101,14 +102,21 @@ int ep_deploy_read_archive(const char *path, struct ep_kcp_set *set,
 		is_sig = ep_ends(base, ".kcp.sig");
 		if (!is_sig && !ep_ends(base, ".kcp"))
 			continue;
-		if (strlen(base) >= sizeof(f->name)) {
+		/*
+		 * A file and its signature pair up by path, so that an archive
+		 * of a published repository (KERNEL/LEVEL/patchset.kcp, one
+		 * per level) deploys as well as flat NAME.kcp files do.
+		 */
+		while (!strncmp(name, "./", 2))
+			name += 2;
+		if (strlen(name) >= sizeof(f->name)) {
 			ep_fmt(err, errlen, "%s: %s: name too long", path, name);
 			goto fail;
 		}
 		{
 			char key[256];
 
-			ep_fmt(key, sizeof(key), "%.*s", (int)(strlen(base) - (is_sig ? 4 : 0)), base);
+			ep_fmt(key, sizeof(key), "%.*s", (int)(strlen(name) - (is_sig ? 4 : 0)), name);
 			f = ep_set_get(set, key);
 		}
 		if (!f) {
@@ -119,7 +127,7 @@ int ep_deploy_read_archive(const char *path, struct ep_kcp_set *set,
 		dlen = is_sig ? &f->siglen : &f->len;
 		max = is_sig ? 4096 : KCL_ARCHIVE_MAX_SIZE + 65536;
 		if (*dst) {
-			ep_fmt(err, errlen, "%s: %s is in the archive twice", path, base);
+			ep_fmt(err, errlen, "%s: %s is in the archive twice", path, name);
 			goto fail;
 		}
 		size = archive_entry_size(ent);

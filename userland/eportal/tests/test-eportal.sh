@@ -143,6 +143,17 @@ expect "deploy refuses an archive with one unsigned patchset, whole" 1 "l2.kcp: 
 printf 'not an archive' >"$tmp/arch/junk.tar.gz"
 expect "deploy refuses what is not an archive" 1 "deploy: .*junk.tar.gz: " "$E" deploy "$tmp/arch/junk.tar.gz"
 result "a refused deploy leaves the database as it was" "$(test "$before" = "$(ep_state "$A")"; echo $?)"
+
+# An archive of a published repository: one patchset.kcp per level.
+T=$tmp/tree
+mkdir -p "$T/repo/$ksha/1" "$T/repo/$ksha/2" && "$E" init "$T/ep" >/dev/null &&
+	cp "$tmp/up.pub.pem" "$T/ep/keys/trusted/" &&
+	for l in 1 2; do cp "$tmp/ps/l$l.kcp" "$T/repo/$ksha/$l/patchset.kcp" &&
+		cp "$tmp/ps/l$l.kcp.sig" "$T/repo/$ksha/$l/patchset.kcp.sig" || break; done &&
+	tar cjf "$T/published.tar.bz2" -C "$T/repo" . || fatal "the published tree"
+expect "deploy takes an archive of a published repository (KERNEL/LEVEL/patchset.kcp)" 0 \
+	"deployed K20261202_01 level 2 .* to feed default, enabled" "$E" -d "$T/ep" deploy "$T/published.tar.bz2"
+check "... both levels" "^default +K20261201_01 +level 1 .*enabled" "$E" -d "$T/ep" list
 result "and publishes nothing" "$(test ! -e "$A/repo/$ksha"; echo $?)"
 
 expect "deploy --feed default ARCHIVE (.tar.gz, two levels)" 0 "deployed K20261202_01 level 2 \(default\) for 6.1.0-99-amd64 \($ksha\) to feed default, enabled" \
