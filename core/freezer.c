@@ -35,6 +35,7 @@
 #include <linux/task_work.h>
 #include <linux/wait.h>
 
+#include "compat_sched.h"
 #include "error.h"
 #include "freezer.h"
 #include "stack.h"
@@ -256,7 +257,7 @@ static void kcare_freezer_help(struct kcare_stack_check *sc)
 
 		/* Freezable sleeps add TASK_FREEZABLE to the state. */
 		if (b->range < 0 ||
-		    !(READ_ONCE(t->__state) & TASK_INTERRUPTIBLE))
+		    !((kcare_task_state(t) & TASK_INTERRUPTIBLE)))
 			continue;
 		if (t->flags & PF_KTHREAD) {
 			/* A well-written kthread rechecks why it slept. */
@@ -275,7 +276,7 @@ static int kcare_freeze_all(unsigned int *sleep_flags)
 
 	if (!kcare_freeze_processes)
 		return -EOPNOTSUPP;
-	*sleep_flags = lock_system_sleep();
+	*sleep_flags = kcare_lock_system_sleep();
 	ret = kcare_freeze_processes();
 	if (!ret) {
 		ret = kcare_freeze_kernel_threads();
@@ -283,14 +284,14 @@ static int kcare_freeze_all(unsigned int *sleep_flags)
 			kcare_thaw_processes();
 	}
 	if (ret)
-		unlock_system_sleep(*sleep_flags);
+		kcare_unlock_system_sleep(*sleep_flags);
 	return ret;
 }
 
 static void kcare_thaw_all(unsigned int sleep_flags)
 {
 	kcare_thaw_processes();
-	unlock_system_sleep(sleep_flags);
+	kcare_unlock_system_sleep(sleep_flags);
 }
 
 static void kcare_freezer_log(const struct kcare_switch *sw,

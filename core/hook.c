@@ -46,6 +46,7 @@
 
 #include <kcare/patch.h>
 
+#include "compat_ftrace.h"
 #include "conflict.h"
 #include "error.h"
 #include "hook.h"
@@ -100,7 +101,7 @@ static LIST_HEAD(kcare_batches);
 static void notrace kcare_ftrace_handler(unsigned long ip,
 					 unsigned long parent_ip,
 					 struct ftrace_ops *ops,
-					 struct ftrace_regs *fregs)
+					 kcare_fregs *fregs)
 {
 	struct kcare_batch *batch = container_of(ops, struct kcare_batch, ops);
 	unsigned int lo = 0, hi = batch->nr, mid;
@@ -145,6 +146,7 @@ static void kcare_ops_init(struct ftrace_ops *ops, ftrace_func_t func)
 {
 	ops->func = func;
 	ops->flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT |
+		     KCARE_FTRACE_FL_NO_GUARD |
 		     KCARE_ARCH_FTRACE_FLAGS;
 }
 
@@ -179,7 +181,7 @@ static int kcare_batch_install(struct kcare_hook **hooks, unsigned int nr)
 	batch->live = nr;
 	kcare_ops_init(&batch->ops, kcare_ftrace_handler);
 
-	ret = ftrace_set_filter_ips(&batch->ops, ips, nr, 0, 1);
+	ret = kcare_ftrace_set_filter_ips(&batch->ops, ips, nr, 0, 1);
 	if (ret)
 		goto err_filter;
 	ret = register_ftrace_function(&batch->ops);
@@ -192,7 +194,7 @@ static int kcare_batch_install(struct kcare_hook **hooks, unsigned int nr)
 	return 0;
 
 err_filter:
-	ftrace_free_filter(&batch->ops);
+	kcare_ftrace_free_filter(&batch->ops);
 err:
 	kfree(ips);
 	kfree(batch);
@@ -203,7 +205,7 @@ err:
 static void notrace kcare_probe_handler(unsigned long ip,
 					unsigned long parent_ip,
 					struct ftrace_ops *ops,
-					struct ftrace_regs *fregs)
+					kcare_fregs *fregs)
 {
 }
 
@@ -231,7 +233,7 @@ static int kcare_hook_probe(struct kcare_hook *hook)
 			return 0;
 		}
 	}
-	ftrace_free_filter(probe);
+	kcare_ftrace_free_filter(probe);
 	kfree(probe);
 	return ret;
 }
@@ -345,7 +347,7 @@ static enum kcare_shrink kcare_batch_shrink(struct kcare_batch *batch)
 		ret = unregister_ftrace_function(&batch->ops);
 		if (ret)
 			goto fail;
-		ftrace_free_filter(&batch->ops);
+		kcare_ftrace_free_filter(&batch->ops);
 		batch->live = 0;
 		list_del(&batch->list);
 		return KCARE_SHRINK_ALL;
@@ -360,7 +362,7 @@ static enum kcare_shrink kcare_batch_shrink(struct kcare_batch *batch)
 	list_for_each_entry(hook, &kcare_hooks_retired, list)
 		if (hook->batch == batch)
 			ips[n++] = hook->addr;
-	ret = ftrace_set_filter_ips(&batch->ops, ips, n, 1, 0);
+	ret = kcare_ftrace_set_filter_ips(&batch->ops, ips, n, 1, 0);
 	kfree(ips);
 	if (ret)
 		goto fail;

@@ -155,10 +155,26 @@ static int kcare_check_kernel(struct kcare_patchset *set)
 	return 0;
 }
 
+/* A patchset's type ("default", "extra", "free"), "" when it has none. */
+static const char *kcare_type(const struct kcare_patchset *set)
+{
+	return set->type ? set->type : "";
+}
+
 static int kcare_check_level(struct kcare_patchset *set, bool force)
 {
 	if (!kcare_active || set->level >= kcare_active->level)
 		return 0;
+	/*
+	 * The administrator chose another stream (kcarectl --set-patch-type):
+	 * its newest level may be lower than the other stream's.
+	 */
+	if (strcmp(kcare_type(set), kcare_type(kcare_active))) {
+		pr_info("replacing %s level %u with %s level %u (another patch type)\n",
+			kcare_type(kcare_active), kcare_active->level,
+			kcare_type(set), set->level);
+		return 0;
+	}
 	if (force) {
 		pr_info("replacing level %u with lower level %u (forced)\n",
 			kcare_active->level, set->level);

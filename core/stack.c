@@ -34,6 +34,7 @@
 #include <linux/wait.h>
 
 #include "arch.h"
+#include "compat_sched.h"
 #include "error.h"
 #include "hook.h"
 #include "runlog.h"
@@ -72,8 +73,6 @@ struct kcare_idle_trace {
 static struct kcare_idle_trace *kcare_idle_traces;
 static bool kcare_idle_traces_wrong;
 
-static int (*kcare_task_call_func)(struct task_struct *p, task_call_f func,
-				   void *arg);
 static int (*kcare_lookup_size_offset)(unsigned long addr,
 				       unsigned long *size,
 				       unsigned long *offset);
@@ -100,7 +99,7 @@ int kcare_stack_init(void)
 {
 	int ret;
 
-	ret = kcare_stack_resolve("task_call_func", &kcare_task_call_func, true);
+	ret = kcare_task_call_init();
 	if (!ret)
 		ret = kcare_stack_resolve("kallsyms_lookup_size_offset",
 					  &kcare_lookup_size_offset, true);
@@ -350,7 +349,7 @@ static unsigned long kcare_task_switches(const struct task_struct *t)
 	return READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw);
 }
 
-/* Called by task_call_func() with @t pinned: it cannot start running. */
+/* Called by kcare_task_call() with @t pinned: it cannot start running. */
 static int kcare_stack_scan_one(struct task_struct *t, void *arg)
 {
 	struct kcare_stack_check *sc = arg;
@@ -417,7 +416,7 @@ unsigned int kcare_stack_scan(struct kcare_stack_check *sc)
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
 		sc->tasks++;
-		kcare_task_call_func(t, kcare_stack_scan_one, sc);
+		kcare_task_call(t, kcare_stack_scan_one, sc);
 	}
 	rcu_read_unlock();
 	/*
@@ -428,7 +427,7 @@ unsigned int kcare_stack_scan(struct kcare_stack_check *sc)
 	for_each_online_cpu(cpu) {
 		t = kcare_idle_task ? kcare_idle_task(cpu) : NULL;
 		if (t)
-			kcare_task_call_func(t, kcare_stack_scan_one, sc);
+			kcare_task_call(t, kcare_stack_scan_one, sc);
 	}
 
 	sort(sc->seen, sc->nr_seen, sizeof(*sc->seen), kcare_seen_cmp, NULL);
