@@ -12,15 +12,8 @@
 
 int kcare_bench_fn_00(int x);
 
-static void notrace kcare_bench_empty(unsigned long ip,
-				      unsigned long parent_ip,
-				      struct ftrace_ops *ops,
-				      struct ftrace_regs *fregs)
-{
-}
-
 static struct ftrace_ops kcare_bench_ops = {
-	.func	= kcare_bench_empty,
+	.func	= kcare_test_ftrace_empty,
 	.flags	= FTRACE_OPS_FL_SAVE_REGS,
 };
 

@@ -9,6 +9,14 @@
 
 #include <linux/ftrace.h>
 
+/* A handler that changes nothing: what both modules need. */
+static void notrace kcare_test_ftrace_empty(unsigned long ip,
+					    unsigned long parent_ip,
+					    struct ftrace_ops *ops,
+					    struct ftrace_regs *fregs)
+{
+}
+
 /* Register @ops on the function at @addr alone; all or nothing. */
 static inline int kcare_test_ftrace_hold(struct ftrace_ops *ops,
 					 unsigned long addr)

@@ -15,16 +15,9 @@ static unsigned long addr;
 module_param(addr, ulong, 0444);
 MODULE_PARM_DESC(addr, "entry of the function to hold");
 
-static void notrace kcare_test_ipmodify_fn(unsigned long ip,
-					   unsigned long parent_ip,
-					   struct ftrace_ops *ops,
-					   struct ftrace_regs *fregs)
-{
-}
-
 /* SAVE_REGS: what IPMODIFY needs on arm64, and harmless on x86_64. */
 static struct ftrace_ops kcare_test_ipmodify_ops = {
-	.func	= kcare_test_ipmodify_fn,
+	.func	= kcare_test_ftrace_empty,
 	.flags	= FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_SAVE_REGS,
 };
 
