@@ -552,7 +552,7 @@ malformed_config() {
 	# --uname does not need it).
 	printf 'PATCH_SERVER=%s\nPATCH_SERVR=http://x/\n' $SERVER >$CONF
 	run 0 kcarectl --check
-	err_has "^kcarectl: warning: $CONF:2: unknown key PATCH_SERVR (ignored)"
+	err_has "^kcarectl: warning: $CONF:2: unknown key PATCH_SERVR \\(ignored\\)\$"
 	unchanged
 	printf 'PATCH_SERVER=%s\nAUTO_UPDATE = true\n' $SERVER >$CONF
 	run 1 kcarectl --update

@@ -38,6 +38,7 @@ static const struct ep_field ep_register_fields[] = {
 	EP_MF("distro", distro, false),
 	EP_MF("kernel_release", kernel_release, false),
 	EP_MF("kernel_id", kernel_id, false),
+	EP_MF("tag", tag, false),
 	{ NULL },
 };
 
@@ -48,6 +49,7 @@ static const struct ep_field ep_checkin_fields[] = {
 	EP_MF("effective_kernel", effective_kernel, false),
 	{ "patch_level", EP_F_UINT, offsetof(struct ep_machine, patch_level), 0, false },
 	EP_MF("userspace", userspace, false),
+	EP_MF("tag", tag, false),
 	{ NULL },
 };
 

@@ -19,13 +19,14 @@ static int ep_machine_print(const struct ep_machine *m, void *arg)
 	ep_time_fmt(m->registered, reg);
 	ep_time_fmt(m->last_seen, seen);
 	if (!a) {
-		printf("%s %-20s %-24s %-15s %-22s level %-4u %s %s user %s\n",
+		printf("%s %-20s %-24s %-15s %-22s level %-4u %s %s user %s%s%s\n",
 		       m->server_id, m->key, *m->hostname ? m->hostname : "-",
 		       *m->ip ? m->ip : "-",
 		       *m->kernel_release ? m->kernel_release : "-",
 		       m->patch_level, seen,
 		       *m->effective_kernel ? m->effective_kernel : "-",
-		       *m->userspace ? m->userspace : "-");
+		       *m->userspace ? m->userspace : "-",
+		       *m->tag ? " tag " : "", m->tag);
 		return 0;
 	}
 	o = json_object_new_object();
@@ -41,6 +42,7 @@ static int ep_machine_print(const struct ep_machine *m, void *arg)
 	json_object_object_add(o, "effective_kernel", json_object_new_string(m->effective_kernel));
 	json_object_object_add(o, "patch_level", json_object_new_int64(m->patch_level));
 	json_object_object_add(o, "userspace", json_object_new_string(m->userspace));
+	json_object_object_add(o, "tag", json_object_new_string(m->tag));
 	json_object_object_add(o, "registered", json_object_new_string(reg));
 	json_object_object_add(o, "last_seen", json_object_new_string(seen));
 	json_object_array_add(a, o);

@@ -27,6 +27,7 @@ static void ep_machine_row(sqlite3_stmt *st, struct ep_machine *m)
 	ep_sql_col_text(st, 11, m->userspace, sizeof(m->userspace));
 	m->registered = sqlite3_column_int64(st, 12);
 	m->last_seen = sqlite3_column_int64(st, 13);
+	ep_sql_col_text(st, 14, m->tag, sizeof(m->tag));
 }
 
 /* Inside the registration's transaction: an old slot of m->machine_id. */
@@ -103,6 +104,7 @@ int ep_sqlite_machine_register(struct ep_store *s, struct ep_machine *m,
 	ep_sql_bind_text(st, 12, m->userspace);
 	sqlite3_bind_int64(st, 13, m->registered);
 	sqlite3_bind_int64(st, 14, m->last_seen);
+	ep_sql_bind_text(st, 15, m->tag);
 	rc = ep_sql_exec(s, st, "machine");
 	if (!rc)
 		k->machines = n + 1;
@@ -148,6 +150,7 @@ int ep_sqlite_machine_checkin(struct ep_store *s, struct ep_machine *m,
 	sqlite3_bind_int64(st, 6, m->patch_level);
 	ep_sql_bind_text(st, 7, m->userspace);
 	sqlite3_bind_int64(st, 8, m->last_seen);
+	ep_sql_bind_text(st, 9, m->tag);
 	rc = ep_sql_exec(s, st, "machine");
 	if (!rc && !sqlite3_changes(ep_sql_db(s)->db))
 		rc = EP_ENOTFOUND;

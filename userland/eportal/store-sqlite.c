@@ -35,7 +35,7 @@
 static const char *const ep_sqlite_schema[] = {
 	"CREATE TABLE IF NOT EXISTS feeds (name TEXT PRIMARY KEY, delay_hours INTEGER NOT NULL DEFAULT 0, auto_update INTEGER NOT NULL DEFAULT 0, upstream TEXT NOT NULL DEFAULT '')",
 	"CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, feed TEXT NOT NULL REFERENCES feeds(name), lim INTEGER NOT NULL DEFAULT 0, sticky TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, nmachines INTEGER NOT NULL DEFAULT 0, expires INTEGER NOT NULL DEFAULT 0)",
-	"CREATE TABLE IF NOT EXISTS machines (seq INTEGER PRIMARY KEY AUTOINCREMENT, server_id TEXT NOT NULL UNIQUE, key TEXT NOT NULL REFERENCES keys(key) ON DELETE CASCADE, machine_id TEXT NOT NULL DEFAULT '', hostname TEXT NOT NULL DEFAULT '', fqdn TEXT NOT NULL DEFAULT '', ip TEXT NOT NULL DEFAULT '', distro TEXT NOT NULL DEFAULT '', kernel_release TEXT NOT NULL DEFAULT '', kernel_id TEXT NOT NULL DEFAULT '', effective_kernel TEXT NOT NULL DEFAULT '', patch_level INTEGER NOT NULL DEFAULT 0, userspace TEXT NOT NULL DEFAULT '', registered INTEGER NOT NULL, last_seen INTEGER NOT NULL)",
+	"CREATE TABLE IF NOT EXISTS machines (seq INTEGER PRIMARY KEY AUTOINCREMENT, server_id TEXT NOT NULL UNIQUE, key TEXT NOT NULL REFERENCES keys(key) ON DELETE CASCADE, machine_id TEXT NOT NULL DEFAULT '', hostname TEXT NOT NULL DEFAULT '', fqdn TEXT NOT NULL DEFAULT '', ip TEXT NOT NULL DEFAULT '', distro TEXT NOT NULL DEFAULT '', kernel_release TEXT NOT NULL DEFAULT '', kernel_id TEXT NOT NULL DEFAULT '', effective_kernel TEXT NOT NULL DEFAULT '', patch_level INTEGER NOT NULL DEFAULT 0, userspace TEXT NOT NULL DEFAULT '', registered INTEGER NOT NULL, last_seen INTEGER NOT NULL, tag TEXT NOT NULL DEFAULT '')",
 	"CREATE INDEX IF NOT EXISTS machines_key ON machines(key)",
 	"CREATE TRIGGER IF NOT EXISTS machines_count_add AFTER INSERT ON machines BEGIN UPDATE keys SET nmachines = nmachines + 1 WHERE key = NEW.key; END",
 	"CREATE TRIGGER IF NOT EXISTS machines_count_del AFTER DELETE ON machines BEGIN UPDATE keys SET nmachines = nmachines - 1 WHERE key = OLD.key; END",
@@ -44,12 +44,13 @@ static const char *const ep_sqlite_schema[] = {
 	"CREATE TABLE IF NOT EXISTS indexes (feed TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, serial INTEGER NOT NULL, PRIMARY KEY (feed, kernel_sha1))",
 	"CREATE TABLE IF NOT EXISTS upstream (url TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, serial INTEGER NOT NULL, max_level INTEGER NOT NULL, PRIMARY KEY (url, kernel_sha1))",
 	"INSERT OR IGNORE INTO feeds(name) VALUES (''), ('test')",
-	"PRAGMA user_version = 2",
+	"PRAGMA user_version = 3",
 };
 
 /* What a database of an older schema needs first, by its user_version. */
 static const char *const ep_sqlite_upgrade[] = {
 	[1] = "ALTER TABLE keys ADD COLUMN expires INTEGER NOT NULL DEFAULT 0",
+	[2] = "ALTER TABLE machines ADD COLUMN tag TEXT NOT NULL DEFAULT ''",
 };
 
 static const char *const ep_sql_text[Q_NR] = {
@@ -65,10 +66,10 @@ static const char *const ep_sql_text[Q_NR] = {
 	[Q_KEY_DELETE] = "DELETE FROM keys WHERE key = ?1",
 	[Q_KEY_LIST] = "SELECT " EP_K_COLS " FROM keys k ORDER BY k.created, k.key",
 	[Q_M_BY_MID] = "SELECT server_id FROM machines WHERE key = ?1 AND machine_id = ?2",
-	[Q_M_INSERT] = "INSERT INTO machines(" EP_M_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[Q_M_INSERT] = "INSERT INTO machines(" EP_M_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[Q_M_REFRESH] = "UPDATE machines SET hostname = ?2, fqdn = ?3, ip = ?4, distro = ?5, kernel_release = ?6, kernel_id = ?7, last_seen = ?8 WHERE server_id = ?1",
 	[Q_M_DELETE] = "DELETE FROM machines WHERE server_id = ?1",
-	[Q_M_CHECKIN] = "UPDATE machines SET ip = ?2, kernel_release = ?3, kernel_id = ?4, effective_kernel = ?5, patch_level = ?6, userspace = ?7, last_seen = ?8 WHERE server_id = ?1",
+	[Q_M_CHECKIN] = "UPDATE machines SET ip = ?2, kernel_release = ?3, kernel_id = ?4, effective_kernel = ?5, patch_level = ?6, userspace = ?7, last_seen = ?8, tag = ?9 WHERE server_id = ?1",
 	[Q_M_TERMS] = "SELECT m.key, m.registered, k.feed, k.sticky, k.expires FROM machines m JOIN keys k ON k.key = m.key WHERE m.server_id = ?1",
 	[Q_M_GET] = "SELECT " EP_M_COLS " FROM machines WHERE server_id = ?1",
 	[Q_M_LIST_KEY] = "SELECT " EP_M_COLS " FROM machines WHERE key = ?1 ORDER BY seq",

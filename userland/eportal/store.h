@@ -62,6 +62,7 @@ struct ep_machine {
 	char effective_kernel[EP_TEXT_MAX + 1];
 	unsigned int patch_level;		/* 0: none applied */
 	char userspace[EP_TEXT_MAX + 1];	/* user-space patch levels */
+	char tag[EP_TEXT_MAX + 1];		/* kcarectl --tag, or "" */
 	time_t registered, last_seen;
 };
 

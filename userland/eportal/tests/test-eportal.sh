@@ -89,6 +89,10 @@ check "check-in updates servers list" "^$sid5 +$key +m5.example +127.0.0.1 +6.1.
 	"$E" servers list
 check "servers list --json" "\"server_id\":\"$sid5\".*\"kernel_id\":\"$sed_kid\".*\"patch_level\":2,\"userspace\":\"glibc:1\"" \
 	"$E" servers list --json
+check "a check-in with kcarectl --tag's tag is accepted" '^200 .*"valid":true' api POST /api/v1/checkin \
+	"{\"server_id\":\"$sid5\",\"kernel_release\":\"6.1.0-99-amd64\",\"kernel_id\":\"$sed_kid\",\"effective_kernel\":\"6.1.0-99.2kc\",\"patch_level\":2,\"userspace\":\"glibc:1\",\"tag\":\"web-frontend\"}"
+check "servers list shows the tag" "^$sid5 .* 6.1.0-99.2kc user glibc:1 tag web-frontend$" "$E" servers list
+check "servers list --json has the tag" "\"server_id\":\"$sid5\".*\"tag\":\"web-frontend\"" "$E" servers list --json
 check "check-in of an unknown server: 404" '^404 \{"error":"Unknown server id"\}' \
 	api POST /api/v1/checkin '{"server_id":"0000","patch_level":1}'
 check "the API answers under REGISTRATION_URL too (/admin/api/kcare/v1/...)" "^200 .*\"server_id\":\"$sid5\"" \
