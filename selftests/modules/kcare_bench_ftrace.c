@@ -8,12 +8,15 @@
 #include <linux/ftrace.h>
 #include <linux/module.h>
 
+/* The engine's view of ftrace on each kernel series (KCARE_CORE). */
+#include "compat_ftrace.h"
+
 int kcare_bench_fn_00(int x);
 
 static void notrace kcare_bench_empty(unsigned long ip,
 				      unsigned long parent_ip,
 				      struct ftrace_ops *ops,
-				      struct ftrace_regs *fregs)
+				      kcare_fregs *fregs)
 {
 }
 
@@ -32,14 +35,14 @@ static int __init kcare_bench_ftrace_init(void)
 		return ret;
 	ret = register_ftrace_function(&kcare_bench_ops);
 	if (ret)
-		ftrace_free_filter(&kcare_bench_ops);
+		kcare_ftrace_free_filter(&kcare_bench_ops);
 	return ret;
 }
 
 static void __exit kcare_bench_ftrace_exit(void)
 {
 	unregister_ftrace_function(&kcare_bench_ops);
-	ftrace_free_filter(&kcare_bench_ops);
+	kcare_ftrace_free_filter(&kcare_bench_ops);
 }
 
 module_init(kcare_bench_ftrace_init);
