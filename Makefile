@@ -6,6 +6,7 @@
 # make deb              Debian packages kcare, kcare-dkms, kcare-eportal, kcare-dev
 # make check-deb        the packages installed and booted in a Debian 12 guest
 # make check            unit tests, then selftests in x86_64 and arm64 guests
+# make check-kernels    the engine's selftests on Debian 11's and 13's kernels
 # make demo             boot a guest and show the engine at work
 # make bench            benchmarks beside upstream livepatch, in one guest boot
 #
@@ -89,7 +90,7 @@ include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland host-patchset install install-userland deb check-deb sign check check-latest unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
+.PHONY: all module userland host-patchset install install-userland deb check-deb sign check check-latest check-kernels unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
 
 all: module userland
 
@@ -117,10 +118,11 @@ $(O)/kcare.ko: $(MOD_SRCS)
 
 # Small test modules the selftests load (built the same way).
 selftest-modules: $(O)/selftests/.built
-$(O)/selftests/.built: $(wildcard selftests/modules/*.c selftests/modules/Kbuild)
+$(O)/selftests/.built: $(wildcard selftests/modules/*.c selftests/modules/Kbuild) core/compat_ftrace.h
 	@mkdir -p $(O)/selftests
 	@cp -rsf $(CURDIR)/selftests/modules/. $(O)/selftests/
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/selftests ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KBUILD_FLAGS) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/selftests ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KBUILD_FLAGS) \
+		KCARE_CORE=$(CURDIR)/core modules
 	@touch $@
 
 # Patch payloads (selftests/patches/): modules that use kcare.ko's exports
@@ -261,6 +263,22 @@ check:
 
 check-latest:
 	@$(MAKE) --no-print-directory check KERNEL=latest
+
+# The other kernel series (Documentation/kernels.md): the engine's own
+# selftests (load, apply and revert, cumulative replace, refusals, sysctl
+# toggles, livepatch conflicts, a stress run, the sysfs files) on Debian
+# 11's and 13's kernels, for KSERIES_ARCHS. Not part of check: each series
+# first downloads its kernel (about 300 MB) and builds everything again.
+CHECK_SERIES ?= 5.10 6.12
+KSERIES_ARCHS ?= x86_64
+KSERIES_TESTS ?= selftests/test-load.sh selftests/test-engine.sh
+check-kernels:
+	@scripts/setup --kernel $(KERNEL)
+	@rc=0; for s in $(CHECK_SERIES); do \
+		scripts/setup --series $$s || exit 1; \
+		scripts/check --no-unit --no-harness --series $$s \
+			$(foreach a,$(KSERIES_ARCHS),--arch $(a)) $(KSERIES_TESTS) || rc=1; \
+	done; exit $$rc
 
 demo:
 	@scripts/setup --kernel $(KERNEL)

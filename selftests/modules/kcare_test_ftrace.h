@@ -7,13 +7,14 @@
 #ifndef _KCARE_TEST_FTRACE_H
 #define _KCARE_TEST_FTRACE_H
 
-#include <linux/ftrace.h>
+/* The engine's view of ftrace on each kernel series (KCARE_CORE). */
+#include "compat_ftrace.h"
 
 /* A handler that changes nothing: what both modules need. */
 static void notrace kcare_test_ftrace_empty(unsigned long ip,
 					    unsigned long parent_ip,
 					    struct ftrace_ops *ops,
-					    struct ftrace_regs *fregs)
+					    kcare_fregs *fregs)
 {
 }
 
@@ -28,14 +29,14 @@ static inline int kcare_test_ftrace_hold(struct ftrace_ops *ops,
 		return ret;
 	ret = register_ftrace_function(ops);
 	if (ret)
-		ftrace_free_filter(ops);
+		kcare_ftrace_free_filter(ops);
 	return ret;
 }
 
 static inline void kcare_test_ftrace_release(struct ftrace_ops *ops)
 {
 	unregister_ftrace_function(ops);
-	ftrace_free_filter(ops);
+	kcare_ftrace_free_filter(ops);
 }
 
 #endif /* _KCARE_TEST_FTRACE_H */
