@@ -23,6 +23,7 @@
 #include "ctl-lib.h"
 #include "json.h"
 #include "lib-fetch.h"
+#include "lib-kind.h"
 #include "util.h"
 
 /* A bound on what one run looks at: distinct libraries mapped. */
@@ -209,6 +210,16 @@ static void kc_lib_apply_one(struct kc_lib_run *r, const struct kc_lib *l,
 	char text[160];
 	int e;
 
+	enum kc_lib_kind k = kc_lib_kind(l->pids[i], l->path);
+
+	/* The type is the publisher's word on what the patch is for. */
+	if (!kc_lib_kind_accepts(k, ps->m.patch_type)) {
+		snprintf(text, sizeof(text),
+			 "skipped: a %s patchset, and this is a %s target",
+			 ps->m.patch_type, kc_lib_kind_type(k));
+		kc_lib_report(r, l->pids[i], comm, l, id, lv, "wrong-type", text);
+		return;
+	}
 	if (lc_blacklisted(&r->lo, comm)) {
 		kc_lib_report(r, l->pids[i], comm, l, id, lv, "blacklisted",
 			      "skipped: the process is in the blacklist");
@@ -233,6 +244,8 @@ static void kc_lib_apply_one(struct kc_lib_run *r, const struct kc_lib *l,
 	case LC_EPOLICY:
 		kc_lib_worse(r, KC_LIB_EXIT_REFUSED);
 		kc_lib_report(r, l->pids[i], comm, l, id, lv, "refused",
+			      e == LC_EPOLICY && k == KC_LIB_KIND_QEMU ?
+			      "NOT patched: QEMU runs under a seccomp filter (-sandbox on); it takes patches only when started without it" :
 			      "NOT patched: the process refused it (see the libcare message above)");
 		return;
 	case LC_EBUSY:
