@@ -219,7 +219,8 @@ demo:
 # Not part of check: a benchmark measures, it does not pass or fail
 # (Documentation/performance.md). BENCH_ARGS=--quick for a short run.
 # Then, on this machine's own architecture, the user-space figures:
-# LibCare's stop times and call cost (Documentation/libcare.md) and the
+# LibCare's stop times and call cost (Documentation/libcare.md), QEMU's
+# stop for a real fix (Documentation/qemucare.md) and the
 # server's check-ins per second (Documentation/eportal.md).
 bench:
 	@scripts/setup --kernel $(KERNEL)
@@ -227,6 +228,8 @@ bench:
 	@if [ "$(ARCH)" = "$(HOST_ARCH)" ]; then \
 		echo "== LibCare, on this machine"; \
 		userland/libcare/tests/bench-libcare.sh $(if $(filter --quick,$(BENCH_ARGS)),5,15) || exit 1; \
+		echo "== QEMUCare, on this machine"; \
+		userland/libcare/tests/bench-qemucare.sh $(if $(filter --quick,$(BENCH_ARGS)),5,20) || exit 1; \
 		echo "== kcare-uchecker, on this machine"; \
 		userland/uchecker/tests/bench-uchecker.sh $(if $(filter --quick,$(BENCH_ARGS)),5,15) || exit 1; \
 		echo "== kcare-eportal, on this machine"; \

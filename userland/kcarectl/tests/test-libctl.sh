@@ -8,16 +8,12 @@
 # --lib-info and --lib-patch-info, refused when untrusted or tampered,
 # the blacklist honoured, and removed by --lib-unload.
 #
-# kcarectl's paths are fixed (/etc/sysconfig/kcare, /var/lib/kcare,
-# /var/cache/kcare, /var/lib/libcare, /run/kcare): the test re-runs itself
-# in a mount namespace of its own where each is an empty tmpfs, so the
-# machine's own are neither read nor changed (a missing one is created
-# empty as a mount point and removed afterwards).
+# kcarectl's fixed paths are private tmpfs mounts (tests/kc-ns.sh).
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$top/scripts/tests/lib.sh"
 
+. "$top/userland/kcarectl/tests/kc-ns.sh"
 O=${O:-$top/build/x86_64}
-KC_DIRS="/etc/sysconfig/kcare /var/lib/kcare /var/cache/kcare /var/lib/libcare /run/kcare"
 
 if [ -z "$KC_LIBCTL_NS" ]; then
 	if [ "$(id -u)" != 0 ]; then
@@ -26,21 +22,10 @@ if [ -z "$KC_LIBCTL_NS" ]; then
 	fi
 	make -s -C "$top" libcare-tests "$O/kcarectl" "$O/kcare-patchset" >/dev/null ||
 		{ result "build" 1; done_testing; exit 1; }
-	created=
-	for d in $KC_DIRS; do
-		t=
-		p=$d
-		while [ ! -d "$p" ]; do t=$p; p=$(dirname "$p"); done
-		mkdir -p "$d"
-		[ -n "$t" ] && created="$created $t"
-	done
-	KC_LIBCTL_NS=1 unshare --mount --propagation private bash "$0" "$@"
-	rc=$?
-	for t in $created; do find "$t" -depth -type d -empty -delete; done
-	exit $rc
+	kc_ns_rerun KC_LIBCTL_NS 1 "$0" "$@"
+	exit
 fi
-
-for d in $KC_DIRS; do mount -t tmpfs -o mode=0755 kcare-test "$d" || exit 1; done
+kc_ns_mount || exit 1
 
 . "$top/userland/libcare/tests/lc-lib.sh"
 KC=$O/kcarectl
