@@ -11,6 +11,8 @@
 
 #include "lib-kind.h"
 
+#define KC_NNAMES(a)	(sizeof(a) / sizeof((a)[0]))
+
 /*
  * File names of the executables, as Debian and upstream install them.
  * A renamed or wrapped binary is still matched by its build-id for the
@@ -64,11 +66,9 @@ enum kc_lib_kind kc_lib_kind(pid_t pid, const char *path)
 		*del = '\0';
 	if (!kc_lib_is_exe(pid, path))
 		return KC_LIB_KIND_LIBS;
-	if (kc_lib_name_in(name, kc_qemu_names,
-			   sizeof(kc_qemu_names) / sizeof(kc_qemu_names[0])))
+	if (kc_lib_name_in(name, kc_qemu_names, KC_NNAMES(kc_qemu_names)))
 		return KC_LIB_KIND_QEMU;
-	if (kc_lib_name_in(name, kc_db_names,
-			   sizeof(kc_db_names) / sizeof(kc_db_names[0])))
+	if (kc_lib_name_in(name, kc_db_names, KC_NNAMES(kc_db_names)))
 		return KC_LIB_KIND_DB;
 	return KC_LIB_KIND_LIBS;
 }

@@ -257,8 +257,11 @@ static unsigned long got_slot(Elf *elf, const char *name)
 		size_t i, n;
 
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA ||
-		    !sh.sh_entsize || !(symscn = elf_getscn(elf, sh.sh_link)) ||
-		    !gelf_getshdr(symscn, &ssh) || ssh.sh_type != SHT_DYNSYM)
+		    !sh.sh_entsize)
+			continue;
+		symscn = elf_getscn(elf, sh.sh_link);
+		if (!symscn || !gelf_getshdr(symscn, &ssh) ||
+		    ssh.sh_type != SHT_DYNSYM)
 			continue;
 		d = elf_getdata(scn, NULL);
 		sd = elf_getdata(symscn, NULL);
