@@ -9,6 +9,15 @@
 
 KC_DIRS="/etc/sysconfig/kcare /var/lib/kcare /var/cache/kcare /var/lib/libcare /run/kcare"
 
+# kc_ns_root_or_skip: a test of this kind needs root (ptrace of other
+# processes, mounts); without it, say so in TAP and stop.
+kc_ns_root_or_skip() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "1..0 # SKIP needs root (ptrace of other processes, mounts)"
+		exit 0
+	fi
+}
+
 # kc_ns_rerun VAR VALUE SCRIPT ARGS...: run SCRIPT again with VAR=VALUE
 # in a private mount namespace; its exit status.
 kc_ns_rerun() {

@@ -11,15 +11,11 @@
 # kcarectl's fixed paths are private tmpfs mounts (tests/kc-ns.sh).
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$top/scripts/tests/lib.sh"
-
 . "$top/userland/kcarectl/tests/kc-ns.sh"
 O=${O:-$top/build/x86_64}
 
 if [ -z "$KC_LIBCTL_NS" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "1..0 # SKIP needs root (ptrace of other processes, mounts)"
-		exit 0
-	fi
+	kc_ns_root_or_skip
 	make -s -C "$top" libcare-tests "$O/kcarectl" "$O/kcare-patchset" >/dev/null ||
 		{ result "build" 1; done_testing; exit 1; }
 	kc_ns_rerun KC_LIBCTL_NS 1 "$0" "$@"

@@ -3,28 +3,25 @@
 #
 # QEMUCare end to end (as root): Debian's qemu-system-x86_64 of
 # 1:7.2+dfsg-7+deb12u15 (QEMU 7.2.18), the exact binary, runs a q35
-# machine under qtest with an e1000e card and 16 iothreads; a real fix of
-# a later Debian QEMU (7.2.22's e1000e receive fixes, in 1:7.2+dfsg-7+deb12u18)
-# is built from the Debian source of the running version, published as a
-# signed patchset of type qemu into a repository on 127.0.0.1, and
-# applied by kcarectl --userspace-update qemu to the running process. The
-# card shows the bug and then the fix in the same process: a frame
-# received through a ring whose first descriptor has a NULL buffer is lost
-# before, delivered after, lost again after --lib-unload. QMP and qtest
-# keep answering throughout; the process is left untraced.
+# machine under TCG (SeaBIOS, no boot device) with an e1000e card and 16
+# iothreads; a real fix of a later Debian QEMU (7.2.22's e1000e receive
+# fixes, in 1:7.2+dfsg-7+deb12u18) is built from the Debian source of the
+# running version, published as a signed patchset of type qemu into a
+# repository on 127.0.0.1, and applied by kcarectl --userspace-update
+# qemu to the running process. The card shows the bug and then the fix in
+# the same process (qemu-e1000e.sh drives it over QMP): a frame received
+# through a ring whose first descriptor has a NULL buffer is lost before,
+# delivered after, lost again after --lib-unload. QMP keeps answering and
+# the guest keeps running throughout; the process is left untraced.
 #
 # kcarectl's fixed paths are private tmpfs mounts (kcarectl/tests/kc-ns.sh).
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$top/scripts/tests/lib.sh"
-
 . "$top/userland/kcarectl/tests/kc-ns.sh"
 O=${O:-$top/build/x86_64}
 
 if [ -z "$KC_QEMUCARE_NS" ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "1..0 # SKIP needs root (ptrace of other processes, mounts)"
-		exit 0
-	fi
+	kc_ns_root_or_skip
 	make -s -C "$top" "$O/kcarectl" "$O/kcare-patchset" >/dev/null ||
 		{ result "build" 1; done_testing; exit 1; }
 	q=$("$top/userland/libcare/tests/fetch-qemu") ||
