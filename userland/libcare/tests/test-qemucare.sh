@@ -131,6 +131,22 @@ r=$(qe_round 3)
 [ "$r" = received ]
 result "a second frame, still fixed" $? "$r"
 
+# A QEMU under its seccomp sandbox is refused, the others still patched.
+lc_start "$T/sandboxed.log" env QEMU_MODULE_DIR="$q/root/usr/lib/x86_64-linux-gnu/qemu" \
+	"$QEMU" -M none -accel tcg -nodefaults -display none -sandbox on
+sandboxed=$pid
+pid=$qe_pid
+sleep 1
+grep -q '^Seccomp:[[:space:]]*2' /proc/"$sandboxed"/status
+result "a second QEMU runs with -sandbox on (a seccomp filter)" $?
+expect "--userspace-update qemu refuses it by name (exit 3), the first stays patched" 3 \
+	"^pid $sandboxed \(qemu-system-x86\): qemu-system-x86_64 NOT patched: QEMU runs under a seccomp filter \(-sandbox on\)" \
+	"$KC" --userspace-update qemu
+grep -q "^pid $pid (qemu-system-x86): qemu-system-x86_64 already at level 1" "$out" &&
+	lc_sane "$sandboxed" && [ "$(ls /var/lib/kcare/libcare)" = "$pid" ]
+result "the sandboxed QEMU is untouched and untraced" $?
+kill -9 "$sandboxed"
+
 expect "--lib-unload" 0 "^pid $pid: user-space patches removed" "$KC" --lib-unload
 r=$(qe_round 4)
 [ "$r" = lost ] && lc_sane "$pid"
