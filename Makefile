@@ -3,6 +3,8 @@
 # make                  build kcare.ko and the userland for x86_64
 # make ARCH=arm64       cross-build both for arm64
 # make install          install as a package would (DESTDIR= for staging)
+# make deb              Debian packages kcare, kcare-dkms, kcare-eportal, kcare-dev
+# make check-deb        the packages installed and booted in a Debian 12 guest
 # make check            unit tests, then selftests in x86_64 and arm64 guests
 # make demo             boot a guest and show the engine at work
 # make bench            benchmarks beside upstream livepatch, in one guest boot
@@ -10,6 +12,9 @@
 # KDIR= builds the module against other kernel headers. By default the
 # headers of the test-bed kernel fetched by scripts/setup are used; without
 # them, those of the running kernel.
+# KSERIES=5.10 or 6.12 builds for Debian 11's or Debian 13's kernel instead
+# of Debian 12's 6.1 (scripts/setup --series, Documentation/kernels.md),
+# into build/ARCH-SERIES/.
 
 ARCH ?= x86_64
 override ARCH := $(patsubst amd64,x86_64,$(patsubst x86,x86_64,$(patsubst aarch64,arm64,$(ARCH))))
@@ -17,8 +22,22 @@ ifeq ($(filter $(ARCH),x86_64 arm64),)
 $(error ARCH=$(ARCH) is not supported: use x86_64 or arm64)
 endif
 
+KSERIES ?= 6.1
+# scripts/kernel-build-id and the other scripts the rules run read it too.
+export KSERIES
+ifeq ($(filter $(KSERIES),5.10 6.1 6.12),)
+$(error KSERIES=$(KSERIES) is not supported: use 5.10, 6.1 or 6.12)
+endif
+ifeq ($(KSERIES),6.1)
 -include .cache/kernel.mk
+O := build/$(ARCH)
+else
+-include .cache/kernel-$(KSERIES).mk
+O := build/$(ARCH)-$(KSERIES)
+endif
 include scripts/kernel.pin
+# What the series' headers need on this machine's compilers (setup-series).
+KBUILD_FLAGS := $(KBUILD_FLAGS_$(ARCH))
 
 HOST_ARCH := $(patsubst aarch64,arm64,$(shell uname -m))
 ifneq ($(ARCH),$(HOST_ARCH))
@@ -32,7 +51,6 @@ KDIR ?= $(or $(KDIR_$(ARCH)),/lib/modules/$(shell uname -r)/build)
 KREL := $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 VERSION := $(shell cat VERSION)
 
-O := build/$(ARCH)
 CC := $(CROSS_COMPILE)gcc
 PKGS := libcurl openssl libelf zlib libseccomp libbpf
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
@@ -71,7 +89,7 @@ include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland host-patchset install check check-latest unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
+.PHONY: all module userland host-patchset install install-userland deb check-deb sign check check-latest unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
 
 all: module userland
 
@@ -86,7 +104,7 @@ $(O)/kcare.ko: $(MOD_SRCS)
 	@# Links to deleted sources would still be picked up by Kbuild's wildcards.
 	@find $(O)/mod -xtype l -delete
 	@rm -f $(O)/kbuild.rc
-	{ $(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/mod ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) modules 2>&1; \
+	{ $(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/mod ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KBUILD_FLAGS) modules 2>&1; \
 		echo $$? >$(O)/kbuild.rc; } | tee $(O)/kbuild.log
 	@rc=$$(cat $(O)/kbuild.rc); test "$$rc" = 0 || exit $$rc
 	@# objtool does not fail kbuild, but its warnings mean wrong unwind data or
@@ -102,7 +120,7 @@ selftest-modules: $(O)/selftests/.built
 $(O)/selftests/.built: $(wildcard selftests/modules/*.c selftests/modules/Kbuild)
 	@mkdir -p $(O)/selftests
 	@cp -rsf $(CURDIR)/selftests/modules/. $(O)/selftests/
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/selftests ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/selftests ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KBUILD_FLAGS) modules
 	@touch $@
 
 # Patch payloads (selftests/patches/): modules that use kcare.ko's exports
@@ -118,14 +136,14 @@ $(O)/patches/.built: $(O)/kcare.ko $(HOST_PATCHSET) $(shell find selftests/patch
 	@# The payloads' symbol versions come from kcare.ko's Module.symvers,
 	@# which kbuild does not track: relink them whenever this rule runs.
 	@rm -f $(O)/patches/*.ko $(O)/patches/*.mod.o
-	@for d in demo demo-arm64; do \
+	@for d in demo demo-arm64 extra extra-arm64; do \
 		$(HOST_PATCHSET) header selftests/patches/$$d/patchset.meta >$(O)/patches/$$d/patchset-meta.h.tmp && \
 		mv $(O)/patches/$$d/patchset-meta.h.tmp $(O)/patches/$$d/patchset-meta.h || exit 1; done
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/patches ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(O)/patches ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) $(KBUILD_FLAGS) \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/$(O)/mod/Module.symvers \
 		KCARE_INCLUDE=$(CURDIR)/core/include \
 		KCARE_TARGET_BUILD_ID=$$(scripts/kernel-build-id $(ARCH)) \
-		KCARE_PIN_ABI=$(KCARE_PIN_ABI) modules
+		KCARE_PIN_ABI=$(KCARE_PIN_ABI) KCARE_SERIES=$(KSERIES) modules
 	@touch $@
 
 # Static user-space programs the selftests run in the guest.
@@ -147,20 +165,30 @@ e2e-repo: $(O)/kcare.ko $(HOST_PATCHSET)
 # What the selftests need in the guest besides selftests/ itself: the test
 # modules, the payloads and the programs (scripts/check adds it as /selftests),
 # and the e2e repository files (/selftests/e2e).
-selftest-root: selftest-modules selftest-progs patches e2e-repo
+# The e2e repository holds the demo patchset, which only 6.1 has
+# (Documentation/kernels.md): other series get no /selftests/e2e.
+selftest-root: selftest-modules selftest-progs patches $(if $(filter 6.1,$(KSERIES)),e2e-repo)
 	@rm -rf $(O)/selftest-root && mkdir -p $(O)/selftest-root/modules $(O)/selftest-root/patches $(O)/selftest-root/bin
 	@cp $(O)/selftests/*.ko $(O)/selftest-root/modules/
 	@cp $(O)/patches/*.ko $(O)/selftest-root/patches/ 2>/dev/null || true
 	@cp $(PROGS) $(O)/selftest-root/bin/ 2>/dev/null || true
 	@mkdir -p $(O)/selftest-root/image-modules
-	@cp $(IMAGE_$(ARCH))/lib/modules/$(KREL)/kernel/fs/binfmt_misc.ko $(O)/selftest-root/image-modules/
-	@mkdir -p $(O)/selftest-root/e2e && cp -r $(E2E_DIR)/keys $(E2E_DIR)/kcp $(E2E_DIR)/env.sh $(O)/selftest-root/e2e/
+	@# binfmt_misc is built in on some series (6.12).
+	@m=$(IMAGE_$(ARCH))/lib/modules/$(KREL)/kernel/fs/binfmt_misc.ko; \
+		if [ -f $$m ]; then cp $$m $(O)/selftest-root/image-modules/; fi
+	@if [ -d $(E2E_DIR)/kcp ]; then mkdir -p $(O)/selftest-root/e2e && \
+		cp -r $(E2E_DIR)/keys $(E2E_DIR)/kcp $(E2E_DIR)/env.sh $(O)/selftest-root/e2e/; fi
 	@mkdir -p $(O)/selftest-root/libcare && cp -r $(O)/libcare/. $(O)/libcare-ctl $(O)/selftest-root/libcare/
 
 userland: $(BINS)
 
-install: all
+install: all install-userland
 	install -D -m 0644 $(O)/kcare.ko $(DESTDIR)$(MODDIR)/kcare.ko
+	$(if $(DESTDIR),,depmod -a $(KREL))
+
+# Everything but the module: what the kcare package installs (its module
+# comes from kcare-dkms, built on the target for each kernel).
+install-userland: userland
 	install -D -m 0755 $(O)/kcarectl $(DESTDIR)$(PREFIX)/bin/kcarectl
 	install -D -m 0755 $(O)/kcare-uname $(DESTDIR)$(PREFIX)/bin/kcare-uname
 	@# The seed's checker and migration script (Documentation/kcarectl.md).
@@ -169,14 +197,16 @@ install: all
 	install -D -m 0755 $(O)/kcare-patchset $(DESTDIR)$(PREFIX)/bin/kcare-patchset
 	install -D -m 0755 $(O)/kcare-prescreen $(DESTDIR)$(PREFIX)/libexec/kcare/kcare-prescreen
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)
-	@# The units name /usr/bin/kcarectl; another PREFIX is written into them.
+	@# The units name /usr/bin/PROGRAM; another PREFIX is written into them.
 	for u in $(UNITS); do \
-		sed 's|/usr/bin/kcarectl|$(PREFIX)/bin/kcarectl|g' $$u >$(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		sed 's|/usr/bin/|$(PREFIX)/bin/|g' $$u >$(DESTDIR)$(UNITDIR)/$${u##*/} && \
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
-	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 Documentation/man/kcarectl.8
+	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man8 Documentation/man/kcarectl.8 \
+		Documentation/man/kc-compat.8 Documentation/man/ksplice2kcare.8
 	install -D -m 0644 -t $(DESTDIR)$(MANDIR)/man1 Documentation/man/kcare-uname.1
-	@# LibCare's periodic job switch and the audit exemption of its ptrace.
+	@# LibCare's periodic job switch, its blacklist, the audit exemption of its ptrace.
 	install -D -m 0755 userland/libcare/libcare-cron $(DESTDIR)$(PREFIX)/bin/libcare-cron
+	install -D -m 0644 userland/libcare/blacklist $(DESTDIR)/var/lib/libcare/blacklist
 	install -d -m 0750 $(DESTDIR)/etc/audit/rules.d
 	sed 's|/usr/bin/kcarectl|$(PREFIX)/bin/kcarectl|g' userland/libcare/kernelcare.rules \
 		>$(DESTDIR)/etc/audit/rules.d/kernelcare.rules
@@ -184,7 +214,27 @@ install: all
 	@# kcarectl reads these fixed paths, whatever PREFIX is.
 	install -d -m 0755 $(DESTDIR)/etc/sysconfig/kcare/keys $(DESTDIR)/usr/share/kcare/keys
 	install -d -m 0700 $(DESTDIR)/var/cache/kcare $(DESTDIR)/var/lib/kcare
-	$(if $(DESTDIR),,depmod -a $(KREL))
+	install -D -m 0644 userland/completion/kcare $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcarectl
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-uname
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-uchecker
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-patchset
+	ln -sf kcarectl $(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcare-eportal
+
+# Secure Boot: kcare.ko and the payload modules signed with the project
+# key (scripts/sign-modules; Documentation/install.md).
+sign: module
+	scripts/sign-modules sign $(O)/kcare.ko $(shell find $(O)/patches -name '*.ko' 2>/dev/null)
+
+# Debian packages (Documentation/install.md) into build/deb/, from a
+# scratch copy of the tree: dpkg-buildpackage writes beside its sources.
+deb:
+	scripts/deb-build
+
+# Not part of check (seven systemd boots under emulation, a quarter of an
+# hour): the packages in a booted Debian 12 system (scripts/deb-guest/).
+check-deb:
+	@scripts/setup --kernel $(KERNEL)
+	@scripts/deb-guest/check
 
 # Host unit tests (cmocka), reported as TAP: each folder's tests/test_*.c,
 # listed in UNIT_TESTS by the fragments above.
@@ -219,8 +269,9 @@ demo:
 # Not part of check: a benchmark measures, it does not pass or fail
 # (Documentation/performance.md). BENCH_ARGS=--quick for a short run.
 # Then, on this machine's own architecture, the user-space figures:
-# LibCare's stop times and call cost (Documentation/libcare.md), QEMU's
-# stop for a real fix (Documentation/qemucare.md) and the
+# LibCare's stop times and call cost, kcarectl --lib-update over 1,000
+# processes (Documentation/libcare.md), QEMU's stop for a real fix
+# (Documentation/qemucare.md) and the
 # server's check-ins per second (Documentation/eportal.md).
 bench:
 	@scripts/setup --kernel $(KERNEL)
@@ -228,6 +279,7 @@ bench:
 	@if [ "$(ARCH)" = "$(HOST_ARCH)" ]; then \
 		echo "== LibCare, on this machine"; \
 		userland/libcare/tests/bench-libcare.sh $(if $(filter --quick,$(BENCH_ARGS)),5,15) || exit 1; \
+		userland/libcare/tests/bench-libupdate.sh $(if $(filter --quick,$(BENCH_ARGS)),200,1000) || exit 1; \
 		echo "== QEMUCare, on this machine"; \
 		userland/libcare/tests/bench-qemucare.sh $(if $(filter --quick,$(BENCH_ARGS)),5,20) || exit 1; \
 		echo "== kcare-uchecker, on this machine"; \

@@ -28,9 +28,3 @@ $(O)/prescreen.skel.h: $(O)/prescreen.bpf.o
 BINS += $(O)/kcare-prescreen
 $(O)/kcare-prescreen: bpf/kcare-prescreen.c bpf/prescreen.h $(O)/prescreen.skel.h
 	$(CC) $(CFLAGS) -I$(O) $(LIBBPF_CFLAGS) -o $@ $< $(LIBBPF_LIBS)
-
-# What the agent will run of the pre-screen (prescreen-run.c) is tested on
-# its own.
-UNIT_TESTS += build/unit/bpf/test_prescreen
-build/unit/bpf/test_prescreen: bpf/tests/test_prescreen.c bpf/prescreen-run.c bpf/prescreen-json.c bpf/prescreen-run.h
-	$(UNIT_CC) -Ibpf -o $@ $< bpf/prescreen-run.c bpf/prescreen-json.c -lcmocka

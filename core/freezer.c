@@ -35,6 +35,7 @@
 #include <linux/task_work.h>
 #include <linux/wait.h>
 
+#include "compat_sched.h"
 #include "error.h"
 #include "freezer.h"
 #include "stack.h"
@@ -256,7 +257,7 @@ static void kcare_freezer_help(struct kcare_stack_check *sc)
 
 		/* Freezable sleeps add TASK_FREEZABLE to the state. */
 		if (b->range < 0 ||
-		    !(READ_ONCE(t->__state) & TASK_INTERRUPTIBLE))
+		    !((kcare_task_state(t) & TASK_INTERRUPTIBLE)))
 			continue;
 		if (t->flags & PF_KTHREAD) {
 			/* A well-written kthread rechecks why it slept. */
@@ -275,7 +276,7 @@ static int kcare_freeze_all(unsigned int *sleep_flags)
 
 	if (!kcare_freeze_processes)
 		return -EOPNOTSUPP;
-	*sleep_flags = lock_system_sleep();
+	*sleep_flags = kcare_lock_system_sleep();
 	ret = kcare_freeze_processes();
 	if (!ret) {
 		ret = kcare_freeze_kernel_threads();
@@ -283,14 +284,14 @@ static int kcare_freeze_all(unsigned int *sleep_flags)
 			kcare_thaw_processes();
 	}
 	if (ret)
-		unlock_system_sleep(*sleep_flags);
+		kcare_unlock_system_sleep(*sleep_flags);
 	return ret;
 }
 
 static void kcare_thaw_all(unsigned int sleep_flags)
 {
 	kcare_thaw_processes();
-	unlock_system_sleep(sleep_flags);
+	kcare_unlock_system_sleep(sleep_flags);
 }
 
 static void kcare_freezer_log(const struct kcare_switch *sw,
@@ -302,9 +303,10 @@ static void kcare_freezer_log(const struct kcare_switch *sw,
 
 	kcare_pause_stats(&st);
 	if (sc)
-		pr_info("switched %u functions (freezer %s) after %u attempts: pause %llu us, %u tasks checked, %u walked in the pause; pauses so far: median %llu us, max %llu us over %lu\n",
+		pr_info("switched %u functions (freezer %s) after %u attempts: pause %llu us, %u tasks checked, %u walked in the pause, check %llu us; pauses so far: median %llu us, max %llu us over %lu\n",
 			sw->nr, kcare_mode_names[mode], attempts, st.last_us,
-			sc->tasks, sc->walked_in_pause, st.median_us,
+			sc->tasks, sc->walked_in_pause,
+			div_u64(sc->verify_ns, 1000), st.median_us,
 			st.max_us, st.count);
 	else
 		pr_info("switched %u functions (freezer %s): pause %llu us; pauses so far: median %llu us, max %llu us over %lu\n",
@@ -343,6 +345,7 @@ int kcare_freezer_switch(struct kcare_switch *sw)
 
 	lockdep_assert_held(&kcare_mutex);
 	sw->forced = false;
+	sw->checked = false;
 	if (!sw->nr)
 		return 0;
 	if (sw->unchecked || mode == KCARE_FREEZER_NONE) {
@@ -414,6 +417,7 @@ int kcare_freezer_switch(struct kcare_switch *sw)
 	} else if (ret == -EINTR) {
 		kcare_error("switch interrupted by a fatal signal; nothing changed");
 	}
+	sw->checked = !ret && !sw->forced;
 	if (!ret)
 		kcare_freezer_log(sw, sw->forced ? NULL : sc, mode, attempts);
 	kcare_park_release();

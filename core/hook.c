@@ -42,9 +42,11 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include <kcare/patch.h>
 
+#include "compat_ftrace.h"
 #include "conflict.h"
 #include "error.h"
 #include "hook.h"
@@ -99,7 +101,7 @@ static LIST_HEAD(kcare_batches);
 static void notrace kcare_ftrace_handler(unsigned long ip,
 					 unsigned long parent_ip,
 					 struct ftrace_ops *ops,
-					 struct ftrace_regs *fregs)
+					 kcare_fregs *fregs)
 {
 	struct kcare_batch *batch = container_of(ops, struct kcare_batch, ops);
 	unsigned int lo = 0, hi = batch->nr, mid;
@@ -144,6 +146,7 @@ static void kcare_ops_init(struct ftrace_ops *ops, ftrace_func_t func)
 {
 	ops->func = func;
 	ops->flags = FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT |
+		     KCARE_FTRACE_FL_NO_GUARD |
 		     KCARE_ARCH_FTRACE_FLAGS;
 }
 
@@ -178,7 +181,7 @@ static int kcare_batch_install(struct kcare_hook **hooks, unsigned int nr)
 	batch->live = nr;
 	kcare_ops_init(&batch->ops, kcare_ftrace_handler);
 
-	ret = ftrace_set_filter_ips(&batch->ops, ips, nr, 0, 1);
+	ret = kcare_ftrace_set_filter_ips(&batch->ops, ips, nr, 0, 1);
 	if (ret)
 		goto err_filter;
 	ret = register_ftrace_function(&batch->ops);
@@ -191,7 +194,7 @@ static int kcare_batch_install(struct kcare_hook **hooks, unsigned int nr)
 	return 0;
 
 err_filter:
-	ftrace_free_filter(&batch->ops);
+	kcare_ftrace_free_filter(&batch->ops);
 err:
 	kfree(ips);
 	kfree(batch);
@@ -202,7 +205,7 @@ err:
 static void notrace kcare_probe_handler(unsigned long ip,
 					unsigned long parent_ip,
 					struct ftrace_ops *ops,
-					struct ftrace_regs *fregs)
+					kcare_fregs *fregs)
 {
 }
 
@@ -230,7 +233,7 @@ static int kcare_hook_probe(struct kcare_hook *hook)
 			return 0;
 		}
 	}
-	ftrace_free_filter(probe);
+	kcare_ftrace_free_filter(probe);
 	kfree(probe);
 	return ret;
 }
@@ -344,7 +347,7 @@ static enum kcare_shrink kcare_batch_shrink(struct kcare_batch *batch)
 		ret = unregister_ftrace_function(&batch->ops);
 		if (ret)
 			goto fail;
-		ftrace_free_filter(&batch->ops);
+		kcare_ftrace_free_filter(&batch->ops);
 		batch->live = 0;
 		list_del(&batch->list);
 		return KCARE_SHRINK_ALL;
@@ -359,7 +362,7 @@ static enum kcare_shrink kcare_batch_shrink(struct kcare_batch *batch)
 	list_for_each_entry(hook, &kcare_hooks_retired, list)
 		if (hook->batch == batch)
 			ips[n++] = hook->addr;
-	ret = ftrace_set_filter_ips(&batch->ops, ips, n, 1, 0);
+	ret = kcare_ftrace_set_filter_ips(&batch->ops, ips, n, 1, 0);
 	kfree(ips);
 	if (ret)
 		goto fail;
@@ -437,6 +440,50 @@ void kcare_hooks_sync(void)
 	}
 	list_for_each_entry_safe(batch, btmp, &dead, list)
 		kcare_batch_free(batch);
+}
+
+static void kcare_hooks_sync_fn(struct work_struct *work)
+{
+	mutex_lock(&kcare_mutex);
+	kcare_hooks_sync();
+	mutex_unlock(&kcare_mutex);
+}
+
+static DECLARE_WORK(kcare_hooks_sync_work, kcare_hooks_sync_fn);
+
+/**
+ * kcare_hooks_sync_later() - kcare_hooks_sync() in the background
+ *
+ * For a switch whose stack check proved that no task is inside what it
+ * changed: every hook removed since is pass-through (target NULL), so the
+ * ftrace update and the grace period that take the hooks out need not
+ * delay the caller. Under emulation they cost more than the rest of a
+ * revert. The check's ranges hold each patched function's own code, so a
+ * task stopped between a call site and the jump to an old target blocked
+ * the switch; the handler keeps no target past its return. Until the work
+ * runs, the functions still pass through the handler, and another
+ * IPMODIFY user (livepatch) cannot take them: whatever installs hooks, a
+ * module that goes, an unload while nothing is applied, or kcare.ko's
+ * exit syncs first.
+ *
+ * Context: kcare_mutex held.
+ */
+void kcare_hooks_sync_later(void)
+{
+	lockdep_assert_held(&kcare_mutex);
+	if (!list_empty(&kcare_hooks_retired))
+		schedule_work(&kcare_hooks_sync_work);
+}
+
+/**
+ * kcare_hooks_exit() - remove what kcare_hooks_sync_later() left
+ *
+ * Context: module exit; nothing is applied.
+ */
+void kcare_hooks_exit(void)
+{
+	cancel_work_sync(&kcare_hooks_sync_work);
+	kcare_hooks_sync_fn(NULL);
 }
 
 /**
@@ -568,6 +615,8 @@ int kcare_hooks_commit(void)
 	int ret = 0;
 
 	lockdep_assert_held(&kcare_mutex);
+	/* A retired hook may still own a function of this batch. */
+	kcare_hooks_sync();
 	list_for_each_entry(hook, &kcare_hooks, list)
 		nr += hook->staged;
 	if (!nr)

@@ -53,6 +53,10 @@ int kcare_hooks_commit(void);
 void kcare_hook_put(struct kcare_func *func);
 /* Free removed hooks after one RCU-tasks grace period for all of them. */
 void kcare_hooks_sync(void);
+/* The same, from a work item: after a checked switch only. */
+void kcare_hooks_sync_later(void);
+/* At module exit: what the work item left. */
+void kcare_hooks_exit(void);
 /* Set the target; called with all CPUs stopped. */
 void kcare_hook_set_target(struct kcare_hook *hook, void *target);
 /* Code of ours a call goes through (a trampoline), or 0. */

@@ -155,10 +155,26 @@ static int kcare_check_kernel(struct kcare_patchset *set)
 	return 0;
 }
 
+/* A patchset's type ("default", "extra", "free"), "" when it has none. */
+static const char *kcare_type(const struct kcare_patchset *set)
+{
+	return set->type ? set->type : "";
+}
+
 static int kcare_check_level(struct kcare_patchset *set, bool force)
 {
 	if (!kcare_active || set->level >= kcare_active->level)
 		return 0;
+	/*
+	 * The administrator chose another stream (kcarectl --set-patch-type):
+	 * its newest level may be lower than the other stream's.
+	 */
+	if (strcmp(kcare_type(set), kcare_type(kcare_active))) {
+		pr_info("replacing %s level %u with %s level %u (another patch type)\n",
+			kcare_type(kcare_active), kcare_active->level,
+			kcare_type(set), set->level);
+		return 0;
+	}
 	if (force) {
 		pr_info("replacing level %u with lower level %u (forced)\n",
 			kcare_active->level, set->level);
@@ -275,8 +291,11 @@ static int kcare_install(struct kcare_patchset *set, const char *object)
 	return kcare_hooks_commit();
 }
 
-/* Undo kcare_install() for @object (NULL: all) and forget resolutions. */
-static void kcare_uninstall(struct kcare_patchset *set, const char *object)
+/*
+ * Drop @set's hooks in @object (NULL: all) and forget resolutions; the
+ * hooks leave ftrace at the next kcare_hooks_sync().
+ */
+static void kcare_drop_hooks(struct kcare_patchset *set, const char *object)
 {
 	struct kcare_patch *p;
 	struct kcare_func *f;
@@ -292,6 +311,12 @@ static void kcare_uninstall(struct kcare_patchset *set, const char *object)
 			f->state = KCARE_FUNC_PENDING;
 		}
 	}
+}
+
+/* Undo kcare_install() for @object (NULL: all) and forget resolutions. */
+static void kcare_uninstall(struct kcare_patchset *set, const char *object)
+{
+	kcare_drop_hooks(set, object);
 	kcare_hooks_sync();
 }
 
@@ -391,12 +416,18 @@ static unsigned int kcare_count(struct kcare_patchset *set,
 /*
  * Release what an inactive patchset still holds. A patchset that was
  * switched by force keeps its payload loaded for ever: a task may still
- * run its code.
+ * run its code. After a switch that @checked stacks, its hooks leave
+ * ftrace in the background (kcare_hooks_sync_later() says why that is
+ * safe), and the payload may go at once.
  */
-static void kcare_retire(struct kcare_patchset *set)
+static void kcare_retire(struct kcare_patchset *set, bool checked)
 {
 	kcare_sysfs_remove_patchset(set);
-	kcare_uninstall(set, NULL);
+	kcare_drop_hooks(set, NULL);
+	if (checked)
+		kcare_hooks_sync_later();
+	else
+		kcare_hooks_sync();
 	if (set->forced)
 		pr_warn("patchset %s was switched by force: its payload stays loaded\n",
 			set->id);
@@ -501,7 +532,7 @@ int kcare_patchset_apply(struct kcare_patchset *set, bool force,
 	kcare_set_state(KCARE_APPLIED);
 	if (old) {
 		kcare_sysctl_unbind(old);
-		kcare_retire(old);
+		kcare_retire(old, sw.checked);
 	}
 	kcare_run_hooks(set, true, false);
 	/* Only now are the old patchset's sysfs names free. */
@@ -558,6 +589,8 @@ static int kcare_unload_all(bool force)
 	mutex_lock(&kcare_mutex);
 	set = kcare_active;
 	if (!set) {
+		/* Returns once the hooks of an earlier revert left ftrace. */
+		kcare_hooks_sync();
 		mutex_unlock(&kcare_mutex);
 		return 0;
 	}
@@ -579,7 +612,7 @@ static int kcare_unload_all(bool force)
 	kcare_run_hooks(set, false, false);
 	kcare_active = NULL;
 	kcare_sysctl_unbind(set);
-	kcare_retire(set);
+	kcare_retire(set, sw.checked);
 	kcare_set_state(KCARE_IDLE);
 	pr_info("reverted patchset %s: the kernel runs its original code\n",
 		set->id);
@@ -712,6 +745,8 @@ static void kcare_patchset_module_going(const char *object)
 	int ret;
 
 	mutex_lock(&kcare_mutex);
+	/* Its code goes: no retired hook may keep one of its call sites. */
+	kcare_hooks_sync();
 	set = kcare_active;
 	if (!set)
 		goto out;
@@ -777,4 +812,5 @@ void kcare_patchset_exit(void)
 	kcare_module_exit();
 	kcare_sysctl_exit();
 	kcare_sysfs_exit();
+	kcare_hooks_exit();
 }

@@ -31,6 +31,7 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
+#include "compat_sched.h"
 #include "runlog.h"
 
 #define KCARE_RUNLOG_BITS	9
@@ -102,10 +103,7 @@ static void notrace kcare_runlog_note(struct kcare_runlog *log,
 }
 
 /* In __schedule(), interrupts off: @prev ran, and its stack may differ. */
-static void notrace kcare_runlog_probe(void *data, bool preempt,
-				       struct task_struct *prev,
-				       struct task_struct *next,
-				       unsigned int prev_state)
+static void notrace kcare_runlog_probe(void *data, KCARE_SCHED_SWITCH_ARGS)
 {
 	unsigned int gen = READ_ONCE(kcare_runlog_gen);
 

@@ -30,9 +30,11 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/wait.h>
 
 #include "arch.h"
+#include "compat_sched.h"
 #include "error.h"
 #include "hook.h"
 #include "runlog.h"
@@ -42,9 +44,35 @@
 
 /* Frames kept per task; a deeper stack counts as unreliable. */
 #define KCARE_TRACE_MAX		128
+/* Frames kept of an idle task's stack; its loop is a few deep. */
+#define KCARE_IDLE_TRACE_MAX	32
 
-static int (*kcare_task_call_func)(struct task_struct *p, task_call_f func,
-				   void *arg);
+/**
+ * struct kcare_idle_trace - the stack of one CPU's idle task off its CPU
+ * @task:	the idle task; NULL: nothing known yet
+ * @nr:		return addresses in @ip
+ * @ip:		innermost first
+ *
+ * An idle task leaves its CPU from one place only: schedule_idle() in the
+ * loop of do_idle(), which it never returns from, and it cannot be
+ * preempted elsewhere (it runs with preemption disabled). So its stack,
+ * whenever it is off its CPU, holds the same return addresses: walked
+ * once, it need not be walked again. Every CPU switches from its idle
+ * task to the CPU stopper for a pause, so without this the pause would
+ * walk the idle task of each CPU that was idle. Every later walk of an
+ * idle task is compared with what is kept; a difference would prove the
+ * premise wrong, and then the engine stops trusting it for good.
+ */
+struct kcare_idle_trace {
+	struct task_struct *task;
+	unsigned int nr;
+	unsigned long ip[KCARE_IDLE_TRACE_MAX];
+};
+
+/* Per CPU, by index; written and read with kcare_mutex held. */
+static struct kcare_idle_trace *kcare_idle_traces;
+static bool kcare_idle_traces_wrong;
+
 static int (*kcare_lookup_size_offset)(unsigned long addr,
 				       unsigned long *size,
 				       unsigned long *offset);
@@ -71,7 +99,7 @@ int kcare_stack_init(void)
 {
 	int ret;
 
-	ret = kcare_stack_resolve("task_call_func", &kcare_task_call_func, true);
+	ret = kcare_task_call_init();
 	if (!ret)
 		ret = kcare_stack_resolve("kallsyms_lookup_size_offset",
 					  &kcare_lookup_size_offset, true);
@@ -82,6 +110,11 @@ int kcare_stack_init(void)
 	}
 	if (!ret)
 		ret = kcare_arch_stack_init();
+	/* Without them every idle task that ran is walked: slower, as safe. */
+	if (!ret && kcare_idle_task)
+		kcare_idle_traces = kcalloc(nr_cpu_ids,
+					    sizeof(*kcare_idle_traces),
+					    GFP_KERNEL);
 	if (!ret && kcare_runlog_init())
 		pr_warn("cannot log which tasks run: the pause visits every thread\n");
 	return ret;
@@ -90,6 +123,8 @@ int kcare_stack_init(void)
 void kcare_stack_exit(void)
 {
 	kcare_runlog_exit();
+	kfree(kcare_idle_traces);
+	kcare_idle_traces = NULL;
 }
 
 static int kcare_range_cmp(const void *a, const void *b)
@@ -239,26 +274,73 @@ static void kcare_stack_block(struct kcare_stack_check *sc,
 	b->error = error;
 }
 
+/* Whether @t, with the @n return addresses @trace, blocks; records it. */
+static bool kcare_stack_check_trace(struct kcare_stack_check *sc,
+				    struct task_struct *t,
+				    const unsigned long *trace, unsigned int n)
+{
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		r = kcare_stack_find(sc, trace[i]);
+		if (r >= 0) {
+			kcare_stack_block(sc, t, r,
+					  trace[i] - sc->ranges[r].start, 0);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The kept stack of @t if it is an idle task whose stack is known. */
+static const struct kcare_idle_trace *
+kcare_idle_trace_of(const struct task_struct *t)
+{
+	const struct kcare_idle_trace *it;
+
+	if (t->pid || !kcare_idle_traces || kcare_idle_traces_wrong)
+		return NULL;
+	it = &kcare_idle_traces[task_cpu(t)];
+	return it->task == t && it->nr ? it : NULL;
+}
+
+/*
+ * Keep the stack of the idle task @t just walked, or compare it with the
+ * one kept. No allocation, no lock: also called in the pause.
+ */
+static void kcare_idle_trace_note(struct task_struct *t,
+				  const unsigned long *trace, unsigned int n)
+{
+	struct kcare_idle_trace *it;
+
+	if (t->pid || !kcare_idle_traces || kcare_idle_traces_wrong ||
+	    n > KCARE_IDLE_TRACE_MAX)
+		return;
+	it = &kcare_idle_traces[task_cpu(t)];
+	if (it->task == t && it->nr) {
+		if (it->nr != n || memcmp(it->ip, trace, n * sizeof(*trace)))
+			kcare_idle_traces_wrong = true;
+		return;
+	}
+	memcpy(it->ip, trace, n * sizeof(*trace));
+	it->nr = n;
+	it->task = t;
+}
+
 /* Walk @t, which cannot run meanwhile. Returns true when it blocks. */
 static bool kcare_stack_check_task(struct kcare_stack_check *sc,
 				   struct task_struct *t)
 {
-	int i, n, r;
+	int n;
 
 	n = kcare_arch_stack_walk(t, sc->trace, KCARE_TRACE_MAX);
 	if (n < 0) {
 		kcare_stack_block(sc, t, -1, 0, n);
 		return true;
 	}
-	for (i = 0; i < n; i++) {
-		r = kcare_stack_find(sc, sc->trace[i]);
-		if (r >= 0) {
-			kcare_stack_block(sc, t, r,
-					  sc->trace[i] - sc->ranges[r].start, 0);
-			return true;
-		}
-	}
-	return false;
+	kcare_idle_trace_note(t, sc->trace, n);
+	return kcare_stack_check_trace(sc, t, sc->trace, n);
 }
 
 /* The context switches of @t: any run of @t changes this. */
@@ -267,7 +349,7 @@ static unsigned long kcare_task_switches(const struct task_struct *t)
 	return READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw);
 }
 
-/* Called by task_call_func() with @t pinned: it cannot start running. */
+/* Called by kcare_task_call() with @t pinned: it cannot start running. */
 static int kcare_stack_scan_one(struct task_struct *t, void *arg)
 {
 	struct kcare_stack_check *sc = arg;
@@ -334,7 +416,7 @@ unsigned int kcare_stack_scan(struct kcare_stack_check *sc)
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
 		sc->tasks++;
-		kcare_task_call_func(t, kcare_stack_scan_one, sc);
+		kcare_task_call(t, kcare_stack_scan_one, sc);
 	}
 	rcu_read_unlock();
 	/*
@@ -345,7 +427,7 @@ unsigned int kcare_stack_scan(struct kcare_stack_check *sc)
 	for_each_online_cpu(cpu) {
 		t = kcare_idle_task ? kcare_idle_task(cpu) : NULL;
 		if (t)
-			kcare_task_call_func(t, kcare_stack_scan_one, sc);
+			kcare_task_call(t, kcare_stack_scan_one, sc);
 	}
 
 	sort(sc->seen, sc->nr_seen, sizeof(*sc->seen), kcare_seen_cmp, NULL);
@@ -363,18 +445,25 @@ static bool kcare_stack_known_clean(const struct kcare_stack_check *sc,
 	       s->switches == kcare_task_switches(t);
 }
 
-/* kcare_runlog_for_each()'s callback: walk @t, which ran since the scan. */
+/*
+ * kcare_runlog_for_each()'s callback: check @t, which ran since the scan;
+ * an idle task whose stack is known without a walk.
+ */
 static bool kcare_stack_verify_one(struct task_struct *t, void *arg)
 {
 	struct kcare_stack_check *sc = arg;
+	const struct kcare_idle_trace *it;
 
 	if (READ_ONCE(t->on_cpu))
 		return false;
+	it = kcare_idle_trace_of(t);
+	if (it)
+		return kcare_stack_check_trace(sc, t, it->ip, it->nr);
 	sc->walked_in_pause++;
 	return kcare_stack_check_task(sc, t);
 }
 
-unsigned int kcare_stack_verify(struct kcare_stack_check *sc)
+static unsigned int kcare_stack_verify_all(struct kcare_stack_check *sc)
 {
 	struct task_struct *g, *t;
 	int cpu, ret;
@@ -390,7 +479,8 @@ unsigned int kcare_stack_verify(struct kcare_stack_check *sc)
 	 *
 	 * A task the scan found clean and that did not run since is clean
 	 * still; the run log names those that ran, idle tasks included, so
-	 * only they are walked. A task that never ran since it was forked
+	 * only they are walked (an idle task only until its stack is known,
+	 * see struct kcare_idle_trace). A task that never ran since it was forked
 	 * has only its fork frame on its stack. Without a complete log,
 	 * every thread is visited.
 	 */
@@ -416,16 +506,25 @@ unsigned int kcare_stack_verify(struct kcare_stack_check *sc)
 	/* The idle tasks are not on the thread list. */
 	for_each_online_cpu(cpu) {
 		t = kcare_idle_task ? kcare_idle_task(cpu) : NULL;
-		if (!t || READ_ONCE(t->on_cpu))
+		if (!t)
 			continue;
 		sc->tasks++;
-		sc->walked_in_pause++;
-		if (kcare_stack_check_task(sc, t))
+		if (kcare_stack_verify_one(t, sc))
 			goto out;
 	}
 out:
 	rcu_read_unlock();
 	return sc->total_blockers;
+}
+
+unsigned int kcare_stack_verify(struct kcare_stack_check *sc)
+{
+	u64 t0 = ktime_get_ns();
+	unsigned int ret;
+
+	ret = kcare_stack_verify_all(sc);
+	sc->verify_ns = ktime_get_ns() - t0;
+	return ret;
 }
 
 int kcare_stack_blocker_str(const struct kcare_stack_check *sc, unsigned int i,

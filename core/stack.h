@@ -48,6 +48,7 @@ struct kcare_stack_check {
 	unsigned int total_blockers;	/* found, may be more */
 	unsigned int tasks;		/* walked or known clean, last check */
 	unsigned int walked_in_pause;
+	u64 verify_ns;			/* the last check in the pause took */
 	unsigned long *trace;		/* a stack trace buffer */
 };
 

@@ -18,6 +18,7 @@
 #include <linux/timekeeping.h>
 #include <linux/stop_machine.h>
 
+#include "compat_slab.h"
 #include "hook.h"
 #include "state.h"
 #include "switch.h"
@@ -49,7 +50,7 @@ int kcare_switch_add(struct kcare_switch *sw, struct kcare_hook *hook,
 	if (sw->nr == sw->max) {
 		unsigned int max = sw->max ? sw->max * 2 : 16;
 
-		ent = krealloc_array(sw->ent, max, sizeof(*ent), GFP_KERNEL);
+		ent = kcare_krealloc_array(sw->ent, max, sizeof(*ent), GFP_KERNEL);
 		if (!ent)
 			return -ENOMEM;
 		sw->ent = ent;

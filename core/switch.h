@@ -33,6 +33,8 @@ enum kcare_freezer_mode {
  * @unchecked:		no task can be inside what changes (a module that is
  *			coming or going): no stack check at all
  * @forced:		out: the switch happened although tasks blocked it
+ * @checked:		out: it happened after a stack check in the pause
+ *			found no task inside what changed
  */
 struct kcare_switch {
 	unsigned int nr, max;
@@ -41,6 +43,7 @@ struct kcare_switch {
 	bool force;
 	bool unchecked;
 	bool forced;
+	bool checked;
 };
 
 int kcare_switch_add(struct kcare_switch *sw, struct kcare_hook *hook,

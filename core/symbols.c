@@ -19,6 +19,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include "compat_kallsyms.h"
 #include "symbols.h"
 
 /* The note type of a GNU build-id (NT_GNU_BUILD_ID in <elf.h>). */
@@ -26,17 +27,15 @@
 /* SHA-1 ids are 20 bytes; leave room for longer hashes. */
 #define KCARE_BUILD_ID_MAX	64
 
-typedef int (*kcare_sym_fn_t)(void *data, const char *name,
-			      struct module *mod, unsigned long addr);
 typedef int (*kcare_match_fn_t)(void *data, unsigned long addr);
 
 static unsigned long (*kcare_kallsyms_lookup_name)(const char *name);
-static int (*kcare_kallsyms_on_each_symbol)(kcare_sym_fn_t fn, void *data);
+/* Called through compat_kallsyms.h: their types differ between series. */
+static void *kcare_kallsyms_on_each_symbol;
+static void *kcare_module_kallsyms_on_each_symbol;
 static int (*kcare_kallsyms_on_each_match_symbol)(kcare_match_fn_t fn,
 						   const char *name,
 						   void *data);
-static int (*kcare_module_kallsyms_on_each_symbol)(kcare_sym_fn_t fn,
-						    void *data);
 static struct module *(*kcare_find_module)(const char *name);
 
 static char kcare_build_id_hex[KCARE_BUILD_ID_MAX * 2 + 1];
@@ -253,22 +252,13 @@ static void kcare_sym_found(struct kcare_sym_search *s, unsigned long addr)
 
 /*
  * Every match is counted, even after the wanted one, so that an ambiguous
- * name can be reported with the number of candidates.
+ * name can be reported with the number of candidates. The walk visits
+ * only the object searched (compat_kallsyms.h).
  */
-static int kcare_sym_each(void *data, const char *name, struct module *mod,
-			  unsigned long addr)
+static int kcare_sym_each(void *data, const char *name, unsigned long addr)
 {
 	struct kcare_sym_search *s = data;
 
-	if (s->object) {
-		/* A module on its way out is no longer patchable. */
-		if (!mod || strcmp(mod->name, s->object) ||
-		    (mod->state != MODULE_STATE_COMING &&
-		     mod->state != MODULE_STATE_LIVE))
-			return 0;
-	} else if (mod) {
-		return 0;
-	}
 	if (!strcmp(name, s->name))
 		kcare_sym_found(s, addr);
 	return 0;
@@ -288,12 +278,14 @@ static int kcare_sym_match(void *data, unsigned long addr)
 static void kcare_sym_walk(struct kcare_sym_search *s)
 {
 	if (s->object)
-		kcare_module_kallsyms_on_each_symbol(kcare_sym_each, s);
+		kcare_kallsyms_walk_module(kcare_module_kallsyms_on_each_symbol,
+					   s->object, kcare_sym_each, s);
 	else if (kcare_kallsyms_on_each_match_symbol)
 		kcare_kallsyms_on_each_match_symbol(kcare_sym_match, s->name,
 						    s);
 	else
-		kcare_kallsyms_on_each_symbol(kcare_sym_each, s);
+		kcare_kallsyms_walk_vmlinux(kcare_kallsyms_on_each_symbol,
+					    kcare_sym_each, s);
 }
 
 /**

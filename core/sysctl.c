@@ -14,6 +14,7 @@
 
 #include <kcare/patch.h>
 
+#include "compat_sysctl.h"
 #include "error.h"
 #include "state.h"
 #include "sysctl.h"
@@ -21,7 +22,7 @@
 struct kcare_toggle {
 	struct list_head list;
 	char procname[64];		/* "kcare_<name>" */
-	struct ctl_table table[2];	/* the entry and the end marker */
+	struct ctl_table table[KCARE_CTL_TABLE_LEN(1)];
 	struct ctl_table_header *header;
 	int value;			/* 1: the patch is disabled */
 };
@@ -43,7 +44,7 @@ static struct kcare_patch *kcare_toggle_patch(struct kcare_toggle *t)
 	return NULL;
 }
 
-static int kcare_toggle_handler(struct ctl_table *table, int write,
+static int kcare_toggle_handler(kcare_ctl_table *table, int write,
 				void *buffer, size_t *lenp, loff_t *ppos)
 {
 	struct kcare_toggle *t = container_of(table, struct kcare_toggle,

@@ -22,7 +22,7 @@ reset() {
 		echo 0 >/sys/kernel/livepatch/kcare_test_klp/enabled
 		kc_wait_until 60 sh -c '[ ! -e /sys/kernel/livepatch/kcare_test_klp ]'
 	fi
-	for m in $(grep -oE '^(kcpatch_[a-z0-9_]+|kcare_test_klp|kcare_test_target)' /proc/modules); do
+	for m in $(grep -oE '^(kcpatch_[a-z0-9_]+|kcare_test_klp|kcare_test_ipmodify|kcare_test_target)' /proc/modules); do
 		rmmod $m
 	done
 	kc_load_engine
@@ -278,6 +278,59 @@ livepatch_conflict_reported() {
 	expect_values "$L1"
 }
 
+# ipmodify_hold FUNCTION: another IPMODIFY ftrace user owns FUNCTION.
+ipmodify_hold() {
+	insmod $M/kcare_test_ipmodify.ko \
+		addr=0x$(awk -v f=$1 '$3 == f { print $1; exit }' /proc/kallsyms)
+}
+
+# Function FUNCTION's line in enabled_functions: how many ftrace users
+# hold it, and whether one redirects it ("R", "D", "I" flags).
+ftrace_line() { grep "^$1 " /sys/kernel/tracing/enabled_functions; }
+
+# Refused while FUNCTION is held: state, values and every call site as
+# they were before, on both redirection modes where x86_64 has two.
+refused_halfway() {
+	kc_expect_fail apply $1
+	expect_values "$2"
+	expect_state "$3" "$4" "$5"
+	grep -q "cannot patch kcare_test_target:$6: already redirected by another ftrace user" \
+		$KC_SYSFS/last_error || kc_fail "last_error: $(cat $KC_SYSFS/last_error)"
+	kc_assert_eq "$(ftrace_line kcare_test_fn_a)" "$7" "kcare_test_fn_a in ftrace"
+	kc_assert_eq "$(ftrace_line $6)" "$8" "$6 in ftrace"
+}
+
+# One function of a batch is refused by ftrace: the whole apply is
+# refused and no other function of it was hooked, let alone redirected.
+# The same for a cumulative replace: the old patchset stays as it was.
+batch_refused_halfway() {
+	local held_a held_b held_c
+	reset
+	target_load
+	ipmodify_hold kcare_test_fn_b
+	held_b=$(ftrace_line kcare_test_fn_b)
+	[ -n "$held_b" ] || kc_fail "kcare_test_ipmodify holds nothing"
+	refused_halfway t1 "$ORIG" idle "" 0 kcare_test_fn_b "" "$held_b"
+	if [ -e /sys/module/kcare/parameters/redirect ]; then
+		echo direct >/sys/module/kcare/parameters/redirect
+		refused_halfway t1 "$ORIG" idle "" 0 kcare_test_fn_b "" "$held_b"
+		echo handler >/sys/module/kcare/parameters/redirect
+	fi
+	rmmod kcare_test_ipmodify
+	# t1 live on a and b, then t2 (a kept, b dropped, c added) with c held
+	apply t1
+	expect_values "$L1"
+	held_a=$(ftrace_line kcare_test_fn_a)
+	ipmodify_hold kcare_test_fn_c
+	held_c=$(ftrace_line kcare_test_fn_c)
+	refused_halfway t2 "$L1" applied K_TEST_01 1 kcare_test_fn_c "$held_a" "$held_c"
+	kc_assert_eq "$(ls $KC_SYSFS/patches | tr '\n' ' ')" "tp_a tp_b " "patches/"
+	kc_assert_eq "$(func_state tp_b kcare_test_fn_b)" patched "tp_b function"
+	rmmod kcare_test_ipmodify
+	apply t2
+	expect_values "$L2"
+}
+
 module_refused_when_its_patch_cannot_apply() {
 	reset
 	# upstream livepatch takes kcare_test_fn_a as soon as the module comes
@@ -342,6 +395,7 @@ kc_scenario "module target patched on load, reverted on unload" module_target_pa
 kc_scenario "sysctl toggle off and on" sysctl_toggle_off_and_on
 kc_scenario "garbage to writable files refused" garbage_refused
 kc_scenario "engine cannot be removed while patches are active" engine_pinned_while_active
+kc_scenario "a batch refused halfway by ftrace changes nothing" batch_refused_halfway
 if have_livepatch; then
 	kc_scenario "conflict with an upstream livepatch module reported" livepatch_conflict_reported
 	kc_scenario "a module whose patch cannot apply is refused" module_refused_when_its_patch_cannot_apply

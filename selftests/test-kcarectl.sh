@@ -548,9 +548,10 @@ other_kernel() {
 malformed_config() {
 	bad_setup
 	# An unknown key is a warning naming it (a kcare.conf is a shell
-	# file that may hold more), never a refusal.
+	# file that may hold more), never a refusal (--check reads the file;
+	# --uname does not need it).
 	printf 'PATCH_SERVER=%s\nPATCH_SERVR=http://x/\n' $SERVER >$CONF
-	run 0 kcarectl --uname
+	run 0 kcarectl --check
 	err_has "^kcarectl: warning: $CONF:2: unknown key PATCH_SERVR (ignored)"
 	unchanged
 	printf 'PATCH_SERVER=%s\nAUTO_UPDATE = true\n' $SERVER >$CONF
@@ -653,6 +654,43 @@ set_verbs_and_patch_type_extra() {
 	conf
 }
 
+# The seed's extra patch, for real: the extra stream's level 3 carries the
+# symlink owner match protection; the seed's sysctl.conf line and FORCE_GID
+# take effect after the update, and a planted link is refused.
+extra_symlink_protection() {
+	local d=/srv/kc-web sym=$KC_DIR/bin/symread
+	unload_all
+	trap 'rm -rf $CONF_DIR/sysctl.conf $d; conf' EXIT
+	echo 'fs.enforce_symlinksifowner=1' >$CONF_DIR/sysctl.conf
+	conf PATCH_TYPE=extra FORCE_GID=99
+	run 0 kcarectl --update
+	out_has '^Patch level 3 applied'
+	kc_check_sysfs $KC_SYSFS/patches/symlink_owner_match/functions/vmlinux:walk_component 444 patched
+	kc_assert_eq "$(cat /proc/sys/fs/enforce_symlinksifowner)" 1 "fs.enforce_symlinksifowner from sysctl.conf"
+	kc_assert_eq "$(cat /proc/sys/fs/symlinkown_gid)" 99 "fs.symlinkown_gid from FORCE_GID"
+	run 0 kcarectl --patch-info
+	out_has '^kpatch-name: symlink_owner_match$'
+	out_has '^kpatch-description: symlink protection // If you see this patch'
+	mkdir -p $d && chown 1001 $d
+	ln -s /etc/passwd $d/planted && chown -h 1001 $d/planted
+	kc_assert_eq "$($sym open 1001 99 $d/planted)" "symread: refused (errno 13: Permission denied)" "group 99"
+	kc_assert_eq "$($sym open 1001 100 $d/planted)" "symread: allowed" "group 100"
+	# another stream: its newest (level 2, default) replaces extra level 3
+	run 0 kcarectl --set-patch-type free --update
+	out_has '^Patch level 2 applied'
+	kc_assert_eq "$(cat $KC_SYSFS/patch_type)" default "engine patch_type on the free stream"
+	[ ! -e /proc/sys/fs/enforce_symlinksifowner ] || kc_fail "the sysctl outlived the extra payload"
+	kc_assert_eq "$($sym open 1001 99 $d/planted)" "symread: allowed" "group 99 on the free stream"
+	# and back: sysctl.conf applies again after the load
+	run 0 kcarectl --set-patch-type extra --update
+	out_has '^Patch level 3 applied'
+	kc_assert_eq "$(cat /proc/sys/fs/enforce_symlinksifowner)" 1 "fs.enforce_symlinksifowner back on the extra stream"
+	kc_assert_eq "$($sym open 1001 99 $d/planted)" "symread: refused (errno 13: Permission denied)" "group 99 back on extra"
+	unload_all
+	[ ! -e /proc/sys/fs/enforce_symlinksifowner ] || kc_fail "the sysctl outlived --unload"
+	kc_assert_eq "$($sym open 1001 99 $d/planted)" "symread: allowed" "group 99 after --unload"
+}
+
 doctor_report() {
 	local report
 	conf 'HTTPS_PROXY=http://kcuser:kcsecret@proxy.example:3128'
@@ -710,6 +748,8 @@ kc_scenario "sysctl.conf applied after a load, not with LOAD_KCARE_SYSCTL=false"
 kc_scenario "--auto-update with AUTO_UPDATE=false" auto_update_off
 kc_scenario "--set-patch-type and --set-sticky-patch edit kcare.conf; type extra takes level 3" \
 	set_verbs_and_patch_type_extra
+kc_scenario "extra stream: symlink owner match applied, the seed's sysctl.conf line and FORCE_GID take effect; --set-patch-type free goes back" \
+	extra_symlink_protection
 kc_scenario "--doctor writes a local report, proxy password hidden" doctor_report
 server_stop
 server_stop 8081

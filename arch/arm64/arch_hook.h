@@ -27,6 +27,8 @@
 #include <linux/ptrace.h>
 #include <linux/types.h>
 
+#include "compat_ftrace.h"
+
 /* The CPU this engine is built for, as messages name it. */
 #define KCARE_ARCH_NAME "arm64"
 
@@ -38,10 +40,10 @@ struct kcare_arch_hook {
 #define KCARE_ARCH_FTRACE_FLAGS	FTRACE_OPS_FL_SAVE_REGS
 
 /* The handler's way to send the call to @ip instead: the saved pc. */
-static __always_inline void kcare_arch_set_ip(struct ftrace_regs *fregs,
+static __always_inline void kcare_arch_set_ip(kcare_fregs *fregs,
 					      unsigned long ip)
 {
-	struct pt_regs *regs = ftrace_get_regs(fregs);
+	struct pt_regs *regs = kcare_ftrace_pt_regs(fregs);
 
 	if (regs)
 		instruction_pointer_set(regs, ip);

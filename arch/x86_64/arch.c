@@ -25,8 +25,7 @@ int kcare_arch_init(void)
 	 * hook.c finds trampoline i by arithmetic: make sure trampoline.S
 	 * laid the pool out that way.
 	 */
-	if (kcare_tramps_end - kcare_tramps !=
-	    KCARE_NR_TRAMPS * KCARE_TRAMP_STRIDE) {
+	if (kcare_tramps_size != KCARE_NR_TRAMPS * KCARE_TRAMP_STRIDE) {
 		pr_err("the trampoline pool is not laid out as expected\n");
 		return -EINVAL;
 	}

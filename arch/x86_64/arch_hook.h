@@ -27,6 +27,8 @@
 #include <linux/ftrace.h>
 #include <linux/types.h>
 
+#include "compat_ftrace.h"
+
 /* The CPU this engine is built for, as messages name it. */
 #define KCARE_ARCH_NAME "x86_64"
 
@@ -48,10 +50,10 @@ struct kcare_arch_hook {
 	 FTRACE_OPS_FL_SAVE_REGS)
 
 /* The handler's way to send the call to @ip instead. */
-static __always_inline void kcare_arch_set_ip(struct ftrace_regs *fregs,
+static __always_inline void kcare_arch_set_ip(kcare_fregs *fregs,
 					      unsigned long ip)
 {
-	ftrace_instruction_pointer_set(fregs, ip);
+	kcare_ftrace_set_ip(fregs, ip);
 }
 
 /* Direct calls to the trampolines (hook.c). */
@@ -69,7 +71,8 @@ unsigned long kcare_arch_direct_code(const struct kcare_arch_hook *arch);
 extern void *kcare_tramp_targets[KCARE_NR_TRAMPS];
 /* The first trampoline; trampoline i is KCARE_TRAMP_STRIDE * i further. */
 extern const u8 kcare_tramps[];
-extern const u8 kcare_tramps_end[];
+/* kcare_tramps_end - kcare_tramps, as trampoline.S laid the pool out. */
+extern const u64 kcare_tramps_size;
 
 #endif /* __ASSEMBLY__ */
 

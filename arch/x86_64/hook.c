@@ -21,6 +21,7 @@
 #include <linux/string.h>
 
 #include "arch_hook.h"
+#include "compat_direct.h"
 #include "state.h"
 
 /* Trampolines owned by a hook; protected by kcare_mutex. */
@@ -38,8 +39,13 @@ static bool kcare_redirect_handler = true;
 
 static int kcare_redirect_set(const char *val, const struct kernel_param *kp)
 {
-	if (sysfs_streq(val, "direct"))
+	if (sysfs_streq(val, "direct")) {
+		if (!KCARE_HAVE_DIRECT_BY_IP) {
+			pr_err("redirect=direct: this kernel's ftrace direct calls are not supported yet, only redirect=handler\n");
+			return -EOPNOTSUPP;
+		}
 		WRITE_ONCE(kcare_redirect_handler, false);
+	}
 	else if (sysfs_streq(val, "handler"))
 		WRITE_ONCE(kcare_redirect_handler, true);
 	else
@@ -71,8 +77,7 @@ static unsigned long kcare_tramp_addr(int tramp)
 /* Whether new hooks try a direct call first. */
 bool kcare_arch_direct_wanted(void)
 {
-	return IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS) &&
-	       !READ_ONCE(kcare_redirect_handler);
+	return KCARE_HAVE_DIRECT_BY_IP && !READ_ONCE(kcare_redirect_handler);
 }
 
 /**
@@ -101,7 +106,7 @@ int kcare_arch_direct_install(struct kcare_arch_hook *arch, unsigned long addr)
 
 	/* Pass-through from the first call on. */
 	WRITE_ONCE(kcare_tramp_targets[tramp], NULL);
-	ret = register_ftrace_direct(addr, kcare_tramp_addr(tramp));
+	ret = kcare_direct_register(addr, kcare_tramp_addr(tramp));
 	if (ret)
 		return ret;
 	__set_bit(tramp, kcare_tramps_used);
@@ -125,7 +130,7 @@ int kcare_arch_direct_remove(struct kcare_arch_hook *arch, unsigned long addr)
 	lockdep_assert_held(&kcare_mutex);
 	/* Should it still be called, let it be harmless. */
 	WRITE_ONCE(kcare_tramp_targets[arch->tramp], NULL);
-	return unregister_ftrace_direct(addr, kcare_tramp_addr(arch->tramp));
+	return kcare_direct_unregister(addr, kcare_tramp_addr(arch->tramp));
 }
 
 /**

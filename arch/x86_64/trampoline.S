@@ -31,6 +31,7 @@
  * call frame, which UNWIND_HINT_FUNC tells objtool.
  */
 #include <linux/linkage.h>
+#include <linux/objtool.h>
 #include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
@@ -39,14 +40,24 @@
 .if KCARE_NR_TRAMPS > 0x1000
 .error "KCARE_NR_TRAMPS: trampolines are named with three hex digits"
 .endif
-/* SYM_FUNC_START aligns functions to 16 bytes: the stride must agree. */
+/* Functions are aligned to 16 bytes: the stride must agree. */
 .if KCARE_TRAMP_STRIDE % 16
 .error "KCARE_TRAMP_STRIDE must be a multiple of 16"
 .endif
 
 /* Trampoline number 0x\idx, named kcare_tramp_\idx. */
+/*
+ * A function, as SYM_FUNC_START_LOCAL() makes one, without the padding in
+ * front that kernels with CONFIG_CALL_PADDING (6.12) add, which would break
+ * the stride, and without an ENDBR: hook.c computes this address only for
+ * ftrace to call it directly, and no indirect branch lands here (objtool
+ * is told so on kernels with IBT).
+ */
 .macro KCARE_TRAMP idx:req
-SYM_FUNC_START_LOCAL(kcare_tramp_\idx)
+SYM_START(kcare_tramp_\idx, SYM_L_LOCAL, SYM_A_NONE)
+#ifdef CONFIG_X86_KERNEL_IBT
+	ANNOTATE_NOENDBR
+#endif
 	movq	kcare_tramp_targets + 8 * 0x\idx(%rip), %rax
 	testq	%rax, %rax
 	jz	.Lkcare_pass_\idx
@@ -77,6 +88,15 @@ SYM_ENTRY(kcare_tramps, SYM_L_GLOBAL, SYM_A_NONE)
 .endr
 .endr
 SYM_ENTRY(kcare_tramps_end, SYM_L_GLOBAL, SYM_A_NONE)
+
+/*
+ * The pool's size, for arch.c's check of the layout: a constant, so that
+ * no code takes the address of the pool's end.
+ */
+	.pushsection .rodata, "a"
+	.balign	8
+SYM_DATA(kcare_tramps_size, .quad kcare_tramps_end - kcare_tramps)
+	.popsection
 
 /* Where trampoline i jumps; written by hook.c with every CPU stopped. */
 	.pushsection .data..read_mostly, "aw"

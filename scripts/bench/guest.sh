@@ -213,9 +213,12 @@ latency() {
 
 # ---- 4. success under load ---------------------------------------------
 success() {
-	local i ok_a=0 ok_r=0 l
+	local i ok_a=0 ok_r=0 l p0
 	note "success under load: $CYCLES applies and reverts of 10 functions, limit $LIMIT_MS ms, $(tasks) tasks"
 	echo $LIMIT_MS >$K/freezer_timeout_ms
+	# every stop_machine() of the engine, refused ones included: what a
+	# pre-screen could save at most (Documentation/prescreen.md)
+	p0=$(cat $K/pause/count)
 	i=0
 	while [ $i -lt $CYCLES ]; do
 		if kcare_apply bench10 >/dev/null 2>&1; then
@@ -234,6 +237,7 @@ success() {
 	done
 	out success.kcare.apply "$ok_a/$CYCLES"
 	out success.kcare.revert "$ok_r/$CYCLES"
+	out success.kcare.pauses "$(($(cat $K/pause/count) - p0))/$((ok_a + ok_r))"
 	echo 30000 >$K/freezer_timeout_ms
 	[ -n "$KLP" ] || return 0
 	ok_a=0 ok_r=0 i=0

@@ -18,7 +18,8 @@ trap 'rm -f "$out"; rm -rf "$tmp"' EXIT
 man8=$top/Documentation/man/kcarectl.8
 man1=$top/Documentation/man/kcare-uname.1
 md=$top/Documentation/kcarectl.md
-units=(kcare.service kcare-auto-update.service kcare-auto-update.timer kcare-libcare.service kcare-libcare.timer)
+units=(kcare.service kcare-auto-update.service kcare-auto-update.timer kcare-libcare.service kcare-libcare.timer
+	kcare-eportal.service kcare-eportal-auto-update.service kcare-eportal-auto-update.timer)
 
 # ---- the man pages render cleanly ---------------------------------------
 
@@ -105,6 +106,7 @@ mode /var/cache/kcare 700
 mode /var/lib/kcare 700
 mode /usr/bin/kcarectl 755
 mode /usr/bin/libcare-cron 755
+mode /var/lib/libcare/blacklist 644
 mode /etc/audit/rules.d/kernelcare.rules 640
 result "make install puts units, man pages and directories in place, with their modes" \
 	"$([ -z "$modes_bad" ]; echo $?)" "wrong:$modes_bad"
@@ -166,6 +168,14 @@ result "kcare-libcare: --lib-update every 4 hours, kernelcare.rules exempts kcar
 	   grep -qx 'OnUnitActiveSec=4h' "$u/kcare-libcare.timer" &&
 	   grep -qx -- '-a never,exit -F arch=b64 -S ptrace -F exe=/usr/bin/kcarectl' \
 		"$root/etc/audit/rules.d/kernelcare.rules"; echo $?)"
+
+result "kcare-eportal: serves its directory as its own user; auto-update mirrors every stream every 4 hours" \
+	"$(grep -qx 'ExecStart=/usr/bin/kcare-eportal serve /var/lib/kcare-eportal' "$u/kcare-eportal.service" &&
+	   grep -qx 'User=kcare-eportal' "$u/kcare-eportal.service" &&
+	   grep -qx 'ReadWritePaths=/var/lib/kcare-eportal' "$u/kcare-eportal.service" &&
+	   grep -qx 'ExecStart=/usr/bin/kcare-eportal auto-update --all-streams' "$u/kcare-eportal-auto-update.service" &&
+	   grep -qx 'Environment=KCARE_EPORTAL_DIR=/var/lib/kcare-eportal' "$u/kcare-eportal-auto-update.service" &&
+	   grep -qx 'OnUnitActiveSec=4h' "$u/kcare-eportal-auto-update.timer"; echo $?)"
 
 # ---- systemd-analyze verify ---------------------------------------------
 

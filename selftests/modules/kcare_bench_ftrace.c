@@ -8,6 +8,8 @@
 #include <linux/ftrace.h>
 #include <linux/module.h>
 
+#include "kcare_test_ftrace.h"
+
 int kcare_bench_fn_00(int x);
 
 static void notrace kcare_bench_empty(unsigned long ip,
@@ -24,22 +26,13 @@ static struct ftrace_ops kcare_bench_ops = {
 
 static int __init kcare_bench_ftrace_init(void)
 {
-	int ret;
-
-	ret = ftrace_set_filter_ip(&kcare_bench_ops,
-				   (unsigned long)kcare_bench_fn_00, 0, 0);
-	if (ret)
-		return ret;
-	ret = register_ftrace_function(&kcare_bench_ops);
-	if (ret)
-		ftrace_free_filter(&kcare_bench_ops);
-	return ret;
+	return kcare_test_ftrace_hold(&kcare_bench_ops,
+				      (unsigned long)kcare_bench_fn_00);
 }
 
 static void __exit kcare_bench_ftrace_exit(void)
 {
-	unregister_ftrace_function(&kcare_bench_ops);
-	ftrace_free_filter(&kcare_bench_ops);
+	kcare_test_ftrace_release(&kcare_bench_ops);
 }
 
 module_init(kcare_bench_ftrace_init);

@@ -67,6 +67,8 @@ void ep_api_compat_register(struct ep_ctx *ctx, const struct ep_request *rq,
 			ep_plain(rs, 403, 3, "message", "Key limit reached");
 		else if (rs->status == 404)
 			ep_plain(rs, 404, 2, "message", "Invalid Key");
+		else if (rs->status == 410)
+			ep_plain(rs, 410, 4, "message", "Key expired");
 		return;
 	}
 	ep_plain(rs, 200, 0, "server_id", m.server_id);

@@ -196,6 +196,11 @@ int ep_do_register(struct ep_ctx *ctx, struct ep_machine *m, struct ep_key *k,
 		ep_reply_error(rs, 403, "Key limit reached");
 		return -1;
 	}
+	/* 410: a key that was good and no longer is (not 404: it exists). */
+	if (rc == EP_EEXPIRED) {
+		ep_reply_error(rs, 410, "Key expired");
+		return -1;
+	}
 	if (rc) {
 		ep_store_error(ctx, rs, rc);
 		return -1;
@@ -244,16 +249,23 @@ void ep_api_unregister(struct ep_ctx *ctx, const struct ep_request *rq,
 	ep_reply_json(rs, o);
 }
 
-/* What a registered machine is told: its feed and sticky date. */
+/*
+ * What a registered machine is told: its feed and sticky date, and
+ * whether its key is still valid (an expired key unregisters no one, but
+ * its machines learn it at their next check-in).
+ */
 static struct json_object *ep_machine_terms(const struct ep_machine *m,
-					    const struct ep_key *k)
+					    const struct ep_key *k, time_t now)
 {
 	struct json_object *o;
-	char t[21];
+	char t[21], day[11];
 
 	o = json_object_new_object();
 	json_object_object_add(o, "server_id", json_object_new_string(m->server_id));
-	json_object_object_add(o, "valid", json_object_new_boolean(1));
+	json_object_object_add(o, "valid",
+			       json_object_new_boolean(!ep_key_expired(k, now)));
+	ep_date_fmt(k->expires, day);
+	json_object_object_add(o, "expires", json_object_new_string(day));
 	json_object_object_add(o, "feed", json_object_new_string(k->feed));
 	json_object_object_add(o, "sticky_patch", json_object_new_string(k->sticky));
 	ep_time_fmt(m->registered, t);
@@ -283,7 +295,7 @@ void ep_api_checkin(struct ep_ctx *ctx, const struct ep_request *rq,
 		ep_store_error(ctx, rs, rc);
 		return;
 	}
-	ep_reply_json(rs, ep_machine_terms(&m, &k));
+	ep_reply_json(rs, ep_machine_terms(&m, &k, ctx->now));
 }
 
 void ep_api_license(struct ep_ctx *ctx, const struct ep_request *rq,
@@ -309,5 +321,5 @@ void ep_api_license(struct ep_ctx *ctx, const struct ep_request *rq,
 		ep_store_error(ctx, rs, rc);
 		return;
 	}
-	ep_reply_json(rs, ep_machine_terms(&m, &k));
+	ep_reply_json(rs, ep_machine_terms(&m, &k, ctx->now));
 }

@@ -47,6 +47,9 @@ void ep_api_key_machines(struct ep_ctx *ctx, const struct ep_request *rq,
 			 struct ep_response *rs);
 void ep_api_key_machines_json(struct ep_ctx *ctx, const struct ep_request *rq,
 			      struct ep_response *rs);
+/* api-install.c: the agents' set-up script */
+void ep_api_install(struct ep_ctx *ctx, const struct ep_request *rq,
+		    struct ep_response *rs);
 /* api-files.c: the static repository */
 void ep_api_file(struct ep_ctx *ctx, const struct ep_request *rq,
 		 struct ep_response *rs);

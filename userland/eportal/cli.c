@@ -39,6 +39,8 @@ const char *ep_cli_store_err(struct ep_cli *cli, int rc)
 		return "already exists";
 	case EP_EINUSE:
 		return "still in use";
+	case EP_EEXPIRED:
+		return "Key expired";
 	default:
 		return cli->store.err;
 	}

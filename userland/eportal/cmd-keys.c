@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kcare-eportal key: registration keys. A key is bound to a feed, may
- * limit how many machines register with it, and may carry a sticky
- * date (DDMMYY) that pins its machines (STICKY_PATCH=KEY).
+ * limit how many machines register with it, may carry a sticky date
+ * (DDMMYY) that pins its machines (STICKY_PATCH=KEY), and may expire: from
+ * that day on it registers no one and its machines are told it is no
+ * longer valid.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -17,16 +19,18 @@
 static int ep_key_print(const struct ep_key *k, void *arg)
 {
 	struct json_object *a = arg, *o;
-	char t[21];
+	char t[21], day[11];
 
 	ep_time_fmt(k->created, t);
+	ep_date_fmt(k->expires, day);
 	if (!a) {
 		char lim[16];
 
 		ep_fmt(lim, sizeof(lim), "%u", k->limit);
-		printf("%-20s feed %-12s machines %u/%s  sticky %-6s  %s\n",
+		printf("%-20s feed %-12s machines %u/%s  sticky %-6s  expires %-10s  %s\n",
 		       k->key, ep_feed_label(k->feed), k->machines,
-		       k->limit ? lim : "-", *k->sticky ? k->sticky : "-", k->note);
+		       k->limit ? lim : "-", *k->sticky ? k->sticky : "-",
+		       *day ? day : "never", k->note);
 		return 0;
 	}
 	o = json_object_new_object();
@@ -37,6 +41,7 @@ static int ep_key_print(const struct ep_key *k, void *arg)
 	json_object_object_add(o, "sticky", json_object_new_string(k->sticky));
 	json_object_object_add(o, "note", json_object_new_string(k->note));
 	json_object_object_add(o, "created", json_object_new_string(t));
+	json_object_object_add(o, "expires", json_object_new_string(day));
 	json_object_array_add(a, o);
 	return 0;
 }
@@ -48,11 +53,12 @@ int ep_cmd_key(struct ep_cli *cli, int argc, char **argv)
 		{ "limit", required_argument, NULL, 'l' },
 		{ "sticky", required_argument, NULL, 's' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "expires", required_argument, NULL, 'e' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL },
 	};
 	const char *verb, *feed = NULL, *limit = NULL, *sticky = NULL,
-		   *note = NULL;
+		   *note = NULL, *expires = NULL;
 	struct ep_key k = { 0 };
 	bool json = false;
 	int o, rc;
@@ -74,6 +80,9 @@ int ep_cmd_key(struct ep_cli *cli, int argc, char **argv)
 			break;
 		case 'n':
 			note = optarg;
+			break;
+		case 'e':
+			expires = optarg;
 			break;
 		case 'j':
 			json = true;
@@ -127,6 +136,10 @@ int ep_cmd_key(struct ep_cli *cli, int argc, char **argv)
 	if (feed) {
 		if (!ep_valid_feed(feed))
 			return ep_usage("key: --feed %s: no such feed name", feed);
+		/* A key's feed becomes the machines' PREFIX: a kernel feed. */
+		if (!strcmp(feed, EP_USERSPACE_FEED))
+			return ep_usage("key: --feed %s: that feed holds user-space patchsets, which every machine reads whatever its key",
+					feed);
 		ep_fmt(k.feed, sizeof(k.feed), "%s", feed);
 	}
 	if (limit) {
@@ -143,6 +156,9 @@ int ep_cmd_key(struct ep_cli *cli, int argc, char **argv)
 					sticky);
 		ep_fmt(k.sticky, sizeof(k.sticky), "%s", sticky);
 	}
+	if (expires && ep_date_parse(expires, &k.expires))
+		return ep_usage("key: --expires %s: YYYY-MM-DD, a real date, or '' for never",
+				expires);
 	if (note) {
 		if (!ep_valid_text(note, EP_TEXT_MAX))
 			return ep_usage("key: --note: at most %d printable ASCII characters",

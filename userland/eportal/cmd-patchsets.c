@@ -22,8 +22,8 @@ struct ep_ps_opts {
 	int pos;			/* optind after parsing */
 };
 
-static int ep_ps_parse(const char *cmd, int argc, char **argv,
-		       struct ep_ps_opts *po)
+static int ep_ps_parse(const struct ep_cli *cli, const char *cmd, int argc,
+		       char **argv, struct ep_ps_opts *po)
 {
 	static const struct option lo[] = {
 		{ "feed", required_argument, NULL, 'f' },
@@ -57,6 +57,9 @@ static int ep_ps_parse(const char *cmd, int argc, char **argv,
 	}
 	if (!ep_valid_feed(po->feed))
 		return ep_usage("%s: --feed %s: not a feed name", cmd, po->feed);
+	o = ep_stream_feed(cli, cmd, &po->feed);
+	if (o)
+		return o;
 	if (po->kernel && !ep_valid_sha1(po->kernel))
 		return ep_usage("%s: --kernel %s: expected a kernel's 40-hex SHA-1",
 				cmd, po->kernel);
@@ -71,15 +74,15 @@ int ep_cmd_deploy(struct ep_cli *cli, int argc, char **argv)
 	char err[1024];
 	int rc;
 
-	rc = ep_ps_parse("deploy", argc, argv, &po);
+	rc = ep_ps_parse(cli, "deploy", argc, argv, &po);
 	if (rc)
 		return rc;
 	if (po.pos != argc - 1)
 		return ep_usage("deploy: expected one archive");
 	if (ep_deploy_read_archive(argv[po.pos], &set, err, sizeof(err)))
 		return ep_fail("deploy: %s", err);
-	rc = ep_deploy(&cli->cfg, &cli->store, po.feed, &set, po.disabled,
-		       false, time(NULL), stdout, err, sizeof(err));
+	rc = ep_deploy(&cli->cfg, &cli->store, cli->stream, po.feed, &set,
+		       po.disabled, false, time(NULL), stdout, err, sizeof(err));
 	ep_kcp_set_free(&set);
 	if (rc)
 		return ep_fail("deploy: %s: nothing deployed", err);
@@ -119,7 +122,7 @@ static int ep_ps_set_state(struct ep_cli *cli, const char *cmd, int argc,
 	size_t i;
 	int rc, lock;
 
-	rc = ep_ps_parse(cmd, argc, argv, &po);
+	rc = ep_ps_parse(cli, cmd, argc, argv, &po);
 	if (rc)
 		return rc;
 	if (po.pos != argc - 1)
@@ -184,6 +187,7 @@ int ep_cmd_undeploy(struct ep_cli *cli, int argc, char **argv)
 struct ep_ps_print {
 	struct json_object *a;
 	time_t now;
+	const char *stream;	/* a user-space stream shows its own type */
 };
 
 static int ep_ps_print_cb(const struct ep_patchset *p, void *arg)
@@ -193,7 +197,8 @@ static int ep_ps_print_cb(const struct ep_patchset *p, void *arg)
 	struct json_object *o;
 	char rel[21], after[21];
 
-	if (p->state == EP_PS_UNDEPLOYED)
+	if (p->state == EP_PS_UNDEPLOYED ||
+	    (pp->stream && !ep_stream_wants(pp->stream, p->patch_type)))
 		return 0;
 	if (p->state == EP_PS_ENABLED && p->enable_after > pp->now)
 		state = "waiting";
@@ -222,17 +227,17 @@ static int ep_ps_print_cb(const struct ep_patchset *p, void *arg)
 
 int ep_cmd_list(struct ep_cli *cli, int argc, char **argv)
 {
-	struct ep_ps_print pp = { .now = time(NULL) };
+	struct ep_ps_print pp = { .now = time(NULL), .stream = cli->stream };
 	struct ep_ps_opts po;
 	bool all;
 	int rc, i;
 
-	rc = ep_ps_parse("list", argc, argv, &po);
+	rc = ep_ps_parse(cli, "list", argc, argv, &po);
 	if (rc)
 		return rc;
 	if (po.pos != argc)
 		return ep_usage("list: no argument expected");
-	all = true;
+	all = !cli->stream;
 	for (i = 1; i < argc; i++)
 		if (!strncmp(argv[i], "--feed", 6))
 			all = false;

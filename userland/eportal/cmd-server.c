@@ -114,6 +114,7 @@ int ep_cmd_serve(struct ep_cli *cli, int argc, char **argv)
 	o = ep_cli_open(cli);
 	if (o)
 		return o;
+	cli->cfg.plain_http = plain;
 	if (listen)
 		ep_fmt(cli->cfg.listen, sizeof(cli->cfg.listen), "%s", listen);
 

@@ -19,12 +19,13 @@ static int ep_machine_print(const struct ep_machine *m, void *arg)
 	ep_time_fmt(m->registered, reg);
 	ep_time_fmt(m->last_seen, seen);
 	if (!a) {
-		printf("%s %-20s %-24s %-15s %-22s level %-4u %s %s\n",
+		printf("%s %-20s %-24s %-15s %-22s level %-4u %s %s user %s\n",
 		       m->server_id, m->key, *m->hostname ? m->hostname : "-",
 		       *m->ip ? m->ip : "-",
 		       *m->kernel_release ? m->kernel_release : "-",
 		       m->patch_level, seen,
-		       *m->effective_kernel ? m->effective_kernel : "-");
+		       *m->effective_kernel ? m->effective_kernel : "-",
+		       *m->userspace ? m->userspace : "-");
 		return 0;
 	}
 	o = json_object_new_object();

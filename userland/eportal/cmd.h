@@ -15,6 +15,8 @@ struct ep_cli {
 	struct ep_config cfg;
 	struct ep_store store;
 	bool open;
+	/* The patch type of a user-space stream; NULL: the kernel's. */
+	const char *stream;
 };
 
 /* Load the configuration and open the store of cli->dir; 0 or exit code. */
@@ -22,6 +24,25 @@ int ep_cli_open(struct ep_cli *cli);
 void ep_cli_close(struct ep_cli *cli);
 /* A message for a store error code. */
 const char *ep_cli_store_err(struct ep_cli *cli, int rc);
+
+/* The feed every user-space patchset lives in (formats.md). */
+#define EP_USERSPACE_FEED	"userspace"
+
+/* ---- stream.c: kc.eportal [kernel|libcare|qemu|db] COMMAND ---------- */
+/* Set cli->stream from a stream word; -1 when @word is not one. */
+int ep_stream_select(struct ep_cli *cli, const char *word);
+/* The feed a command of the stream works on, from --feed (@feed); 0 or exit code. */
+int ep_stream_feed(const struct ep_cli *cli, const char *cmd,
+		   const char **feed);
+/* A user-space stream's feed is created at its first use; 0 or exit code. */
+int ep_stream_open(struct ep_cli *cli);
+/* @fn for the kernel's stream, then each user-space one: 0, or the error exit. */
+int ep_stream_for_each(struct ep_cli *cli, int (*fn)(struct ep_cli *cli));
+/* Whether levels of @patch_type belong to @stream (a mirror's filter). */
+bool ep_stream_wants(const char *stream, const char *patch_type);
+/* Refuse a patchset of another stream, or in the wrong feed: -1, @err. */
+int ep_stream_check(const char *stream, const char *feed,
+		    const char *patch_type, char *err, size_t errlen);
 
 typedef int (*ep_cmd_fn)(struct ep_cli *cli, int argc, char **argv);
 

@@ -64,6 +64,7 @@ static int ep_conf_set(struct ep_config *c, const char *name, const char *v)
 		{ "tls_key", c->tls_key, sizeof(c->tls_key) },
 		{ "access_log", c->access_log, sizeof(c->access_log) },
 		{ "real_ip_header", c->real_ip_header, sizeof(c->real_ip_header) },
+		{ "public_url", c->public_url, sizeof(c->public_url) },
 	};
 	size_t i;
 
@@ -71,6 +72,9 @@ static int ep_conf_set(struct ep_config *c, const char *name, const char *v)
 		if (strcmp(name, strs[i].name))
 			continue;
 		if (strlen(v) >= strs[i].len)
+			return -1;
+		if (strs[i].dst == c->public_url && *v &&
+		    !ep_valid_public_url(v))
 			return -1;
 		strcpy(strs[i].dst, v);
 		return 0;
@@ -179,7 +183,10 @@ static const char ep_default_conf[] =
 	"access_log = log/access.log\n"
 	"# Behind a reverse proxy on this machine: the header with the client's\n"
 	"# address, believed on loopback connections only (e.g. X-Real-IP).\n"
-	"real_ip_header =\n";
+	"real_ip_header =\n"
+	"# The address agents use, as install-kernelcare writes it into their\n"
+	"# kcare.conf (https://eportal.example.com); empty: the request's Host.\n"
+	"public_url =\n";
 
 int ep_config_write_default(const char *dir, char *err, size_t errlen)
 {

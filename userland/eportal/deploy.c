@@ -17,6 +17,7 @@
 #include "sign.h"
 #include "util.h"
 
+#include "cmd.h"
 #include "deploy.h"
 #include "patchset.h"
 #include "repo.h"
@@ -224,11 +225,11 @@ static int ep_check_one(const struct kcl_keyring *kr, const struct ep_kcp_file *
 }
 
 int ep_deploy(const struct ep_config *cfg, struct ep_store *s,
-	      const char *feed, struct ep_kcp_set *set, bool disabled,
-	      bool skip_present, time_t now, FILE *out, char *err,
-	      size_t errlen)
+	      const char *stream, const char *feed, struct ep_kcp_set *set,
+	      bool disabled, bool skip_present, time_t now, FILE *out,
+	      char *err, size_t errlen)
 {
-	char trusted[PATH_MAX], path[PATH_MAX];
+	char trusted[PATH_MAX], path[PATH_MAX], e[512];
 	struct kcl_keyring kr = { 0 };
 	struct ep_checked *c = NULL;
 	struct ep_feed fd;
@@ -252,6 +253,11 @@ int ep_deploy(const struct ep_config *cfg, struct ep_store *s,
 	for (i = 0; i < set->n; i++) {
 		if (ep_check_one(&kr, &set->f[i], &c[i].p, err, errlen))
 			goto out;
+		if (ep_stream_check(stream, feed, c[i].p.patch_type, e,
+				    sizeof(e))) {
+			ep_fmt(err, errlen, "%s: %s", set->f[i].name, e);
+			goto out;
+		}
 		for (j = 0; j < i; j++)
 			if (c[j].p.level == c[i].p.level &&
 			    !strcmp(c[j].p.kernel_sha1, c[i].p.kernel_sha1)) {

@@ -28,14 +28,15 @@ void ep_kcp_set_free(struct ep_kcp_set *set);
 int ep_deploy_read_archive(const char *path, struct ep_kcp_set *set,
 			   char *err, size_t errlen);
 /*
- * Verify and deploy @set to @feed: enabled (after the feed's delay) or
+ * Verify and deploy @set to @feed: every patchset of @stream's patch type
+ * (NULL: the kernel's types; cmd.h), enabled (after the feed's delay) or
  * disabled; then publish. @skip_present leaves out levels already there
  * with the same file (a mirror's re-run) instead of refusing them.
  * Prints one line per patchset to @out (may be NULL).
  */
 int ep_deploy(const struct ep_config *cfg, struct ep_store *s,
-	      const char *feed, struct ep_kcp_set *set, bool disabled,
-	      bool skip_present, time_t now, FILE *out, char *err,
-	      size_t errlen);
+	      const char *stream, const char *feed, struct ep_kcp_set *set,
+	      bool disabled, bool skip_present, time_t now, FILE *out,
+	      char *err, size_t errlen);
 
 #endif /* _KCARE_EPORTAL_DEPLOY_H */

@@ -32,6 +32,8 @@
  * DIR/eportal.conf, "name = value" lines (Documentation/eportal.md).
  * Paths are relative to DIR unless absolute.
  */
+#define EP_PUBLIC_URL_MAX	256
+
 struct ep_config {
 	char dir[1024];
 	char listen[128];		/* "ADDR:PORT", "[ADDR6]:PORT" */
@@ -51,6 +53,9 @@ struct ep_config {
 	 * connections from loopback. "": none.
 	 */
 	char real_ip_header[64];
+	/* What agents are told to use (install-kernelcare); "": the Host. */
+	char public_url[EP_PUBLIC_URL_MAX];
+	bool plain_http;		/* serve --http, not a setting */
 };
 
 void ep_config_defaults(struct ep_config *c, const char *dir);
@@ -119,9 +124,21 @@ bool ep_valid_feed(const char *f);	/* "" or [a-z0-9-] 1..32, not api/admin */
 bool ep_valid_sha1(const char *s);
 /* Printable ASCII, no control character, at most @max bytes. */
 bool ep_valid_text(const char *s, size_t max);
+/*
+ * The address agents reach the server at (public_url): http(s)://HOST
+ * [:PORT][/PATH] without a trailing slash, of characters that are inert in
+ * a single-quoted shell word and a sed replacement (install-kernelcare).
+ */
+bool ep_valid_public_url(const char *u);
 /* DDMMYY, a real date of 20YY, or "". */
 bool ep_valid_sticky(const char *s);
 void ep_time_fmt(time_t t, char buf[21]);
+/* YYYY-MM-DD, 00:00 UTC of that day; "" is 0 (none). 0, or -1 if not a date. */
+int ep_date_parse(const char *s, time_t *t);
+/* The day of @t, YYYY-MM-DD UTC; "" for 0. */
+void ep_date_fmt(time_t t, char buf[11]);
+/* Whether @k is past its expiry at @now. */
+#define ep_key_expired(k, now)	((k)->expires && (now) >= (k)->expires)
 /* "" shown as "default". */
 const char *ep_feed_label(const char *feed);
 

@@ -16,24 +16,25 @@ struct ep_cmd {
 	const char *name;
 	ep_cmd_fn fn;
 	bool needs_open;	/* configuration and store of DIR */
+	bool stream;		/* also of the user-space streams */
 	const char *usage;
 };
 
 static const struct ep_cmd ep_cmds[] = {
-	{ "init", ep_cmd_init, false, "init DIR" },
-	{ "serve", ep_cmd_serve, false, "serve DIR [--http] [--listen ADDR:PORT] [--interval S]" },
-	{ "feed", ep_cmd_feed, true, "feed add|set NAME [--delay HOURS] [--auto-update|--no-auto-update] [--upstream URL] | feed list [--json] | feed delete NAME" },
-	{ "key", ep_cmd_key, true, "key create --feed F [--limit N] [--sticky DDMMYY] [--note TEXT] [KEY] | key set KEY [...] | key list [--json] | key delete KEY" },
-	{ "deploy", ep_cmd_deploy, true, "deploy [--feed F] [--disabled] ARCHIVE" },
-	{ "enable", ep_cmd_enable, true, "enable [--feed F] [--kernel SHA1] ID" },
-	{ "disable", ep_cmd_disable, true, "disable [--feed F] [--kernel SHA1] ID" },
-	{ "undeploy", ep_cmd_undeploy, true, "undeploy [--feed F] [--kernel SHA1] ID" },
-	{ "list", ep_cmd_list, true, "list [--feed F] [--json]" },
-	{ "servers", ep_cmd_servers, true, "servers list [--key KEY] [--json]" },
-	{ "mirror", ep_cmd_mirror, true, "mirror --from URL [--feed F] [--kernel SHA1]..." },
-	{ "update", ep_cmd_update, true, "update [--feed F]" },
-	{ "auto-update", ep_cmd_auto_update, true, "auto-update" },
-	{ "refresh", ep_cmd_refresh, true, "refresh" },
+	{ "init", ep_cmd_init, false, false, "init DIR" },
+	{ "serve", ep_cmd_serve, false, false, "serve DIR [--http] [--listen ADDR:PORT] [--interval S]" },
+	{ "feed", ep_cmd_feed, true, false, "feed add|set NAME [--delay HOURS] [--auto-update|--no-auto-update] [--upstream URL] | feed list [--json] | feed delete NAME" },
+	{ "key", ep_cmd_key, true, false, "key create --feed F [--limit N] [--sticky DDMMYY] [--expires YYYY-MM-DD] [--note TEXT] [KEY] | key set KEY [...] | key list [--json] | key delete KEY" },
+	{ "deploy", ep_cmd_deploy, true, true, "deploy [--feed F] [--disabled] ARCHIVE" },
+	{ "enable", ep_cmd_enable, true, true, "enable [--feed F] [--kernel SHA1] ID" },
+	{ "disable", ep_cmd_disable, true, true, "disable [--feed F] [--kernel SHA1] ID" },
+	{ "undeploy", ep_cmd_undeploy, true, true, "undeploy [--feed F] [--kernel SHA1] ID" },
+	{ "list", ep_cmd_list, true, true, "list [--feed F] [--json]" },
+	{ "servers", ep_cmd_servers, true, false, "servers list [--key KEY] [--json]" },
+	{ "mirror", ep_cmd_mirror, true, true, "mirror --from URL [--feed F] [--kernel SHA1]..." },
+	{ "update", ep_cmd_update, true, true, "update [--feed F]" },
+	{ "auto-update", ep_cmd_auto_update, true, true, "auto-update [--all-streams]" },
+	{ "refresh", ep_cmd_refresh, true, false, "refresh" },
 	{ NULL },
 };
 
@@ -47,7 +48,7 @@ static void ep_help(FILE *f)
 	for (c = ep_cmds; c->name; c++)
 		fprintf(f, "  %s %s\n", ep_prog, c->usage);
 	fprintf(f, "  %s --version\n  %s COMMAND --help\n"
-		"\nUser-space streams: %s [qemu|libcare|db] COMMAND (Documentation/eportal.md).\n",
+		"\nUser-space streams (the feed userspace): %s libcare|qemu|db deploy|enable|disable|undeploy|list|mirror|update|auto-update ...\n",
 		ep_prog, ep_prog, ep_prog);
 }
 
@@ -93,14 +94,9 @@ int main(int argc, char **argv)
 		printf("%s %s\n", ep_prog, KCARE_VERSION);
 		return 0;
 	}
-	/* Patch streams: the kernel's is the default one. */
-	if (!strcmp(argv[i], "kernel")) {
+	/* Patch streams (stream.c): the kernel's is the default one. */
+	if (!ep_stream_select(&cli, argv[i]))
 		i++;
-	} else if (!strcmp(argv[i], "qemu") || !strcmp(argv[i], "libcare") ||
-		   !strcmp(argv[i], "db")) {
-		return ep_fail("%s: user-space patch streams are not available yet: their patchset format comes with user-space patching (Documentation/eportal.md)",
-			       argv[i]);
-	}
 	if (i >= argc)
 		return ep_usage("expected a command");
 	for (c = ep_cmds; c->name; c++)
@@ -115,10 +111,16 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	ep_compat_args(argc - i, argv + i);
+	if (cli.stream && !c->stream)
+		return ep_usage("%s is not a command of a user-space stream", c->name);
 	if (c->needs_open) {
 		rc = ep_cli_open(&cli);
-		if (rc)
+		if (!rc)
+			rc = ep_stream_open(&cli);
+		if (rc) {
+			ep_cli_close(&cli);
 			return rc;
+		}
 	}
 	rc = c->fn(&cli, argc - i, argv + i);
 	ep_cli_close(&cli);

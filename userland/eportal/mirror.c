@@ -184,6 +184,9 @@ static int ep_mirror_kernel(struct ep_mirror *mr, const char *feed,
 	for (i = 0; i < ix.n; i++) {
 		struct ep_have h = { .level = ix.levels[i].level };
 
+		/* Another stream's levels (of a shared feed) are its own. */
+		if (!ep_stream_wants(mr->cli->stream, ix.levels[i].patch_type))
+			continue;
 		if (mr->cli->store.ops->patchset_list(&mr->cli->store, feed, sha1,
 						      ep_have_cb, &h)) {
 			ep_fmt(err, errlen, "%s", mr->cli->store.err);
@@ -288,8 +291,9 @@ int ep_mirror(struct ep_cli *cli, const char *url, const char *feed,
 	for (i = 0; i < nkernels; i++)
 		if (ep_mirror_kernel(&mr, feed, kernels[i], err, errlen))
 			goto out;
-	if (mr.set.n && ep_deploy(&cli->cfg, &cli->store, feed, &mr.set, false,
-				  true, time(NULL), stdout, err, errlen))
+	if (mr.set.n && ep_deploy(&cli->cfg, &cli->store, cli->stream, feed,
+				  &mr.set, false, true, time(NULL), stdout,
+				  err, errlen))
 		goto out;
 	if (mr.ngone && ep_mirror_withdraw(&mr, feed, err, errlen))
 		goto out;
@@ -351,6 +355,9 @@ int ep_cmd_mirror(struct ep_cli *cli, int argc, char **argv)
 		return ep_usage("mirror: --from: an http:// or https:// URL");
 	if (!ep_valid_feed(feed))
 		return ep_usage("mirror: --feed %s: not a feed name", feed);
+	o = ep_stream_feed(cli, "mirror", &feed);
+	if (o)
+		return o;
 	if (ep_mirror(cli, url, feed, kernels, nk, err, sizeof(err)))
 		return ep_fail("mirror: %s: nothing changed", err);
 	return 0;
@@ -372,42 +379,60 @@ int ep_cmd_update(struct ep_cli *cli, int argc, char **argv)
 {
 	const char *feed = "";
 	struct ep_feed f;
+	int rc;
 
 	if (argc == 3 && !strcmp(argv[1], "--feed"))
 		feed = strcmp(argv[2], "default") ? argv[2] : "";
 	else if (argc != 1)
 		return ep_usage("update: expected [--feed F]");
+	rc = ep_stream_feed(cli, "update", &feed);
+	if (rc)
+		return rc;
 	if (cli->store.ops->feed_get(&cli->store, feed, &f))
 		return ep_fail("update: no feed %s", ep_feed_label(feed));
 	return ep_update_feed(cli, &f);
 }
 
+/* The kernel's stream updates every feed but userspace, the others that one. */
 struct ep_feeds {
 	struct ep_feed v[256];
 	size_t n;
+	const char *stream;
 };
 
 static int ep_auto_cb(const struct ep_feed *f, void *arg)
 {
 	struct ep_feeds *fs = arg;
 
-	if (f->auto_update && fs->n < 256)
+	if (f->auto_update && fs->n < 256 &&
+	    !strcmp(f->name, EP_USERSPACE_FEED) == !!fs->stream)
 		fs->v[fs->n++] = *f;
 	return 0;
 }
 
-int ep_cmd_auto_update(struct ep_cli *cli, int argc, char **argv)
+/* The auto-update feeds of cli->stream, each mirrored from its upstream. */
+static int ep_auto_update_stream(struct ep_cli *cli)
 {
 	static struct ep_feeds fs;
 	size_t i;
 	int rc = 0;
 
-	if (argc != 1)
-		return ep_usage("auto-update: no argument expected");
+	fs.n = 0;
+	fs.stream = cli->stream;
 	if (cli->store.ops->feed_list(&cli->store, ep_auto_cb, &fs))
 		return ep_fail("auto-update: %s", cli->store.err);
 	for (i = 0; i < fs.n; i++)
 		if (ep_update_feed(cli, &fs.v[i]))
 			rc = EP_EXIT_ERROR;
 	return rc;
+}
+
+int ep_cmd_auto_update(struct ep_cli *cli, int argc, char **argv)
+{
+	/* --all-streams: one timer for every stream, one failing no other. */
+	if (argc == 2 && !strcmp(argv[1], "--all-streams") && !cli->stream)
+		return ep_stream_for_each(cli, ep_auto_update_stream);
+	if (argc != 1)
+		return ep_usage("auto-update: expected [--all-streams] (without a stream word)");
+	return ep_auto_update_stream(cli);
 }

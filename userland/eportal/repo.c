@@ -178,7 +178,12 @@ static void ep_unpublish_level(const char *kdir, unsigned int level)
 	rmdir(path);
 }
 
-/* REPO/[FEED/]kernels: the kernels of a feed, one SHA-1 a line (mirrors). */
+/*
+ * REPO/[FEED/]kernels: the kernels of a feed (the build-ids of its
+ * libraries in the feed userspace), one SHA-1 a line, for mirrors. The
+ * one place a feed's list is written: a signed list of a feed
+ * (kcare-patchset's writer) belongs here too.
+ */
 static int ep_write_kernels(const struct ep_config *cfg, struct ep_store *s,
 			    const char *feed, char *err, size_t errlen)
 {

@@ -30,6 +30,12 @@ static const struct ep_route ep_routes[] = {
 	  "key-machines" },
 	{ "GET", "/admin/api/kcare/patchset/*", ep_api_key_machines,
 	  "key-machines", true },
+	/* The same lists where a scanner configured as for CLN asks. */
+	{ "GET", "/api/kcare/patchset.json", ep_api_key_machines_json,
+	  "key-machines" },
+	{ "GET", "/api/kcare/patchset/*", ep_api_key_machines,
+	  "key-machines", true },
+	{ "GET", "/install-kernelcare", ep_api_install, "install" },
 	{ "GET", "/api/*", NULL, "unknown" },
 	{ "GET", "/admin/*", NULL, "unknown" },
 	{ "GET", "/*", ep_api_file, "file" },

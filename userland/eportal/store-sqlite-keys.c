@@ -125,8 +125,9 @@ static int ep_key_write(struct ep_store *s, enum ep_sql i,
 	sqlite3_bind_int64(st, 3, k->limit);
 	ep_sql_bind_text(st, 4, k->sticky);
 	ep_sql_bind_text(st, 5, k->note);
+	sqlite3_bind_int64(st, 6, k->expires);
 	if (i == Q_KEY_ADD)
-		sqlite3_bind_int64(st, 6, k->created);
+		sqlite3_bind_int64(st, 7, k->created);
 	rc = ep_sql_exec(s, st, "key");
 	if (rc == EP_EEXISTS) {
 		/* The key exists, or its feed does not. */
@@ -163,6 +164,7 @@ static void ep_key_row(sqlite3_stmt *st, struct ep_key *k)
 	ep_sql_col_text(st, 4, k->note, sizeof(k->note));
 	k->created = sqlite3_column_int64(st, 5);
 	k->machines = sqlite3_column_int64(st, 6);
+	k->expires = sqlite3_column_int64(st, 7);
 }
 
 int ep_sqlite_key_get(struct ep_store *s, const char *key,

@@ -77,6 +77,9 @@ int ep_sqlite_machine_register(struct ep_store *s, struct ep_machine *m,
 	rc = ep_sqlite_key_get(s, m->key, k);
 	if (rc)
 		return ep_sql_end(s, rc);
+	/* An expired key takes no one new, nor back. */
+	if (k->expires && m->registered >= k->expires)
+		return ep_sql_end(s, EP_EEXPIRED);
 	rc = ep_machine_reuse(s, m);
 	if (rc != EP_ENOTFOUND)
 		return ep_sql_end(s, rc);
@@ -162,6 +165,7 @@ int ep_sqlite_machine_checkin(struct ep_store *s, struct ep_machine *m,
 	ep_sql_col_text(st, 0, k->key, sizeof(k->key));
 	ep_sql_col_text(st, 2, k->feed, sizeof(k->feed));
 	ep_sql_col_text(st, 3, k->sticky, sizeof(k->sticky));
+	k->expires = sqlite3_column_int64(st, 4);
 	sqlite3_reset(st);
 	return ep_sql_end(s, 0);
 }

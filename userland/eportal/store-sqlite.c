@@ -23,7 +23,7 @@
 #define EP_SQLITE_BUSY_MS	10000
 
 /*
- * Schema version 1, one statement a line. A machine's seq keeps the
+ * Schema version 2 (1 had no key expiry), one statement a line. A machine's seq keeps the
  * order of registration; its (key, machine_id) is unique when the
  * client sent one, so a retried registration finds its slot; a key's
  * nmachines counts them (triggers), so that registering under a limit
@@ -34,7 +34,7 @@
  */
 static const char *const ep_sqlite_schema[] = {
 	"CREATE TABLE IF NOT EXISTS feeds (name TEXT PRIMARY KEY, delay_hours INTEGER NOT NULL DEFAULT 0, auto_update INTEGER NOT NULL DEFAULT 0, upstream TEXT NOT NULL DEFAULT '')",
-	"CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, feed TEXT NOT NULL REFERENCES feeds(name), lim INTEGER NOT NULL DEFAULT 0, sticky TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, nmachines INTEGER NOT NULL DEFAULT 0)",
+	"CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY, feed TEXT NOT NULL REFERENCES feeds(name), lim INTEGER NOT NULL DEFAULT 0, sticky TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, nmachines INTEGER NOT NULL DEFAULT 0, expires INTEGER NOT NULL DEFAULT 0)",
 	"CREATE TABLE IF NOT EXISTS machines (seq INTEGER PRIMARY KEY AUTOINCREMENT, server_id TEXT NOT NULL UNIQUE, key TEXT NOT NULL REFERENCES keys(key) ON DELETE CASCADE, machine_id TEXT NOT NULL DEFAULT '', hostname TEXT NOT NULL DEFAULT '', fqdn TEXT NOT NULL DEFAULT '', ip TEXT NOT NULL DEFAULT '', distro TEXT NOT NULL DEFAULT '', kernel_release TEXT NOT NULL DEFAULT '', kernel_id TEXT NOT NULL DEFAULT '', effective_kernel TEXT NOT NULL DEFAULT '', patch_level INTEGER NOT NULL DEFAULT 0, userspace TEXT NOT NULL DEFAULT '', registered INTEGER NOT NULL, last_seen INTEGER NOT NULL)",
 	"CREATE INDEX IF NOT EXISTS machines_key ON machines(key)",
 	"CREATE TRIGGER IF NOT EXISTS machines_count_add AFTER INSERT ON machines BEGIN UPDATE keys SET nmachines = nmachines + 1 WHERE key = NEW.key; END",
@@ -44,7 +44,12 @@ static const char *const ep_sqlite_schema[] = {
 	"CREATE TABLE IF NOT EXISTS indexes (feed TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, serial INTEGER NOT NULL, PRIMARY KEY (feed, kernel_sha1))",
 	"CREATE TABLE IF NOT EXISTS upstream (url TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, serial INTEGER NOT NULL, max_level INTEGER NOT NULL, PRIMARY KEY (url, kernel_sha1))",
 	"INSERT OR IGNORE INTO feeds(name) VALUES (''), ('test')",
-	"PRAGMA user_version = 1",
+	"PRAGMA user_version = 2",
+};
+
+/* What a database of an older schema needs first, by its user_version. */
+static const char *const ep_sqlite_upgrade[] = {
+	[1] = "ALTER TABLE keys ADD COLUMN expires INTEGER NOT NULL DEFAULT 0",
 };
 
 static const char *const ep_sql_text[Q_NR] = {
@@ -54,8 +59,8 @@ static const char *const ep_sql_text[Q_NR] = {
 	[Q_FEED_DELETE] = "DELETE FROM feeds WHERE name = ?1",
 	[Q_FEED_LIST] = "SELECT name, delay_hours, auto_update, upstream FROM feeds ORDER BY name",
 	[Q_FEED_USED] = "SELECT (SELECT count(*) FROM keys WHERE feed = ?1) + (SELECT count(*) FROM patchsets WHERE feed = ?1 AND state <> 2)",
-	[Q_KEY_ADD] = "INSERT INTO keys(key, feed, lim, sticky, note, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[Q_KEY_UPDATE] = "UPDATE keys SET feed = ?2, lim = ?3, sticky = ?4, note = ?5 WHERE key = ?1",
+	[Q_KEY_ADD] = "INSERT INTO keys(key, feed, lim, sticky, note, expires, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_KEY_UPDATE] = "UPDATE keys SET feed = ?2, lim = ?3, sticky = ?4, note = ?5, expires = ?6 WHERE key = ?1",
 	[Q_KEY_GET] = "SELECT " EP_K_COLS " FROM keys k WHERE k.key = ?1",
 	[Q_KEY_DELETE] = "DELETE FROM keys WHERE key = ?1",
 	[Q_KEY_LIST] = "SELECT " EP_K_COLS " FROM keys k ORDER BY k.created, k.key",
@@ -64,7 +69,7 @@ static const char *const ep_sql_text[Q_NR] = {
 	[Q_M_REFRESH] = "UPDATE machines SET hostname = ?2, fqdn = ?3, ip = ?4, distro = ?5, kernel_release = ?6, kernel_id = ?7, last_seen = ?8 WHERE server_id = ?1",
 	[Q_M_DELETE] = "DELETE FROM machines WHERE server_id = ?1",
 	[Q_M_CHECKIN] = "UPDATE machines SET ip = ?2, kernel_release = ?3, kernel_id = ?4, effective_kernel = ?5, patch_level = ?6, userspace = ?7, last_seen = ?8 WHERE server_id = ?1",
-	[Q_M_TERMS] = "SELECT m.key, m.registered, k.feed, k.sticky FROM machines m JOIN keys k ON k.key = m.key WHERE m.server_id = ?1",
+	[Q_M_TERMS] = "SELECT m.key, m.registered, k.feed, k.sticky, k.expires FROM machines m JOIN keys k ON k.key = m.key WHERE m.server_id = ?1",
 	[Q_M_GET] = "SELECT " EP_M_COLS " FROM machines WHERE server_id = ?1",
 	[Q_M_LIST_KEY] = "SELECT " EP_M_COLS " FROM machines WHERE key = ?1 ORDER BY seq",
 	[Q_M_LIST_ALL] = "SELECT " EP_M_COLS " FROM machines ORDER BY seq",
@@ -171,9 +176,25 @@ int ep_sql_end(struct ep_store *s, int rc)
 	return rc;
 }
 
+/* The database's PRAGMA user_version; on an error, *@msg says it. */
+static unsigned int ep_sqlite_version(sqlite3 *db, char **msg)
+{
+	sqlite3_stmt *st;
+	unsigned int v = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		*msg = sqlite3_mprintf("%s", sqlite3_errmsg(db));
+	else
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
 static int ep_sqlite_open(struct ep_store *s, const char *path)
 {
 	struct ep_sqlite *q = calloc(1, sizeof(*q));
+	unsigned int version;
 	char *msg = NULL;
 	size_t i;
 
@@ -205,9 +226,13 @@ static int ep_sqlite_open(struct ep_store *s, const char *path)
 		pthread_mutex_unlock(&ep_sqlite_wlock);
 		goto fail_msg;
 	}
-	for (i = 0; i < ARRAY_SIZE(ep_sqlite_schema); i++)
-		if (sqlite3_exec(q->db, ep_sqlite_schema[i], NULL, NULL, &msg))
-			break;
+	/* A new database is version 0: the schema makes it whole. */
+	version = ep_sqlite_version(q->db, &msg);
+	for (; !msg && version && version < ARRAY_SIZE(ep_sqlite_upgrade);
+	     version++)
+		sqlite3_exec(q->db, ep_sqlite_upgrade[version], NULL, NULL, &msg);
+	for (i = 0; !msg && i < ARRAY_SIZE(ep_sqlite_schema); i++)
+		sqlite3_exec(q->db, ep_sqlite_schema[i], NULL, NULL, &msg);
 	if (msg || sqlite3_exec(q->db, "COMMIT;", NULL, NULL, &msg)) {
 		sqlite3_exec(q->db, "ROLLBACK;", NULL, NULL, NULL);
 		pthread_mutex_unlock(&ep_sqlite_wlock);

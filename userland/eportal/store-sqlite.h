@@ -27,7 +27,8 @@ enum ep_sql {
 #define EP_M_COLS "server_id, key, machine_id, hostname, fqdn, ip, distro," \
 	" kernel_release, kernel_id, effective_kernel, patch_level, userspace," \
 	" registered, last_seen"
-#define EP_K_COLS "k.key, k.feed, k.lim, k.sticky, k.note, k.created, k.nmachines"
+#define EP_K_COLS "k.key, k.feed, k.lim, k.sticky, k.note, k.created, k.nmachines," \
+	" k.expires"
 #define EP_PS_COLS "feed, kernel_sha1, level, id, patch_type, kernel_release," \
 	" sha256, release_time, deployed, enable_after, state"
 

@@ -23,6 +23,7 @@ enum {
 	EP_ELIMIT = -3,		/* the key's machine limit is reached */
 	EP_EEXISTS = -4,	/* already there */
 	EP_EINUSE = -5,		/* a feed still used by keys or patchsets */
+	EP_EEXPIRED = -6,	/* the key expired: it registers no one */
 };
 
 #define EP_KEY_MAX	64	/* [A-Za-z0-9_-] */
@@ -44,6 +45,7 @@ struct ep_key {
 	char sticky[7];				/* DDMMYY or "" */
 	char note[EP_TEXT_MAX + 1];
 	time_t created;
+	time_t expires;				/* registers no one from then; 0: never */
 	unsigned int machines;			/* filled by get and list */
 };
 
@@ -104,7 +106,8 @@ struct ep_store_ops {
 
 	/*
 	 * Bind @m to m->key in one transaction: EP_ENOTFOUND without the key,
-	 * EP_ELIMIT when it has its limit of machines. A machine_id already
+	 * EP_EEXPIRED when it expired by m->registered, EP_ELIMIT when it
+	 * has its limit of machines. A machine_id already
 	 * registered with that key gets its old slot and server id back (a
 	 * retried registration takes no second slot); otherwise m->server_id
 	 * is the new id. Fills @k with the key.
@@ -114,8 +117,8 @@ struct ep_store_ops {
 	int (*machine_unregister)(struct ep_store *s, const char *server_id);
 	/*
 	 * Record kernel, levels and last_seen of m->server_id; then fill
-	 * m->key, m->registered and k's feed and sticky date (what the
-	 * machine is told), in the same transaction.
+	 * m->key, m->registered and k's feed, sticky date and expiry (what
+	 * the machine is told), in the same transaction.
 	 */
 	int (*machine_checkin)(struct ep_store *s, struct ep_machine *m,
 			       struct ep_key *k);

@@ -3,6 +3,7 @@
  * kcare-eportal: messages, random identifiers and the checks of names
  * and text that reach the database or the file system.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -168,6 +169,37 @@ void ep_time_fmt(time_t t, char buf[21])
 	strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+int ep_date_parse(const char *s, time_t *t)
+{
+	struct tm tm = { 0 };
+	char back[11];
+	char *end;
+
+	if (!*s) {
+		*t = 0;
+		return 0;
+	}
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (!end || *end || tm.tm_year < 100)
+		return -1;
+	*t = timegm(&tm);
+	/* strptime takes 2026-02-31; the date written back must be the same. */
+	ep_date_fmt(*t, back);
+	return strcmp(back, s) ? -1 : 0;
+}
+
+void ep_date_fmt(time_t t, char buf[11])
+{
+	struct tm tm;
+
+	if (!t) {
+		buf[0] = '\0';
+		return;
+	}
+	gmtime_r(&t, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
+}
+
 const char *ep_feed_label(const char *feed)
 {
 	return *feed ? feed : "default";
@@ -203,4 +235,20 @@ __printf(3, 4) void ep_reply_error(struct ep_response *rs, unsigned int status,
 		 json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
+}
+
+bool ep_valid_public_url(const char *u)
+{
+	const char *h;
+	size_t n = strlen(u);
+
+	if (!strncmp(u, "https://", 8))
+		h = u + 8;
+	else if (!strncmp(u, "http://", 7))
+		h = u + 7;
+	else
+		return false;
+	/* A path is allowed (a server behind a prefix); never a quote. */
+	return *h && *h != '/' && n < EP_PUBLIC_URL_MAX && u[n - 1] != '/' &&
+	       strspn(h, EP_ALNUM ".-:[]/_~") == strlen(h);
 }

@@ -37,7 +37,22 @@ struct kcp_repo {
 	int lock_fd;
 	struct kcl_index ix;
 	bool have_index;
+	const char *libname;		/* publish of a user-space patchset */
 };
+
+/*
+ * The feeds of user-space patchsets: "userspace", and "FEED-userspace" for
+ * a client whose PREFIX is FEED (test-userspace for --test).
+ */
+bool kcp_feed_user(const char *feed)
+{
+	size_t n = strlen(feed), k = strlen("userspace");
+
+	if (!strcmp(feed, "userspace"))
+		return true;
+	return n > k + 1 && feed[n - k - 1] == '-' &&
+	       !strcmp(feed + n - k, "userspace");
+}
 
 /* Take REPO/.lock: publishers of one repository run one at a time. */
 static int kcp_repo_lock(struct kcp_repo *r, char *err, size_t errlen)
@@ -155,10 +170,17 @@ static int kcp_repo_write_index(struct kcp_repo *r, time_t now,
 				 strerror(errno));
 			return -1;
 		}
-		return 0;
+		goto out_list;
 	}
 	kcp_fmt(latest, sizeof(latest), "%u\n", top);
-	return kc_write_atomic(path, latest, strlen(latest), 0644, err, errlen);
+	if (kc_write_atomic(path, latest, strlen(latest), 0644, err, errlen))
+		return -1;
+out_list:
+	/* A user-space feed's list follows every index of the feed. */
+	if (!kcp_feed_user(r->feed))
+		return 0;
+	return kcp_feedlist_update(r->repo, r->feed, r->key, r->sha1, &r->ix,
+				   r->libname, now, days, err, errlen);
 }
 
 static int kcp_repo_args(const char *cmd, struct kcp_repo *r, const char *now_s,
@@ -225,12 +247,13 @@ int kcp_cmd_publish(int argc, char **argv)
 	/* User-space patchsets have a feed of their own (formats.md). */
 	if (kcl_patch_type_user(m.patch_type) && !*r.feed)
 		r.feed = "userspace";
-	if (kcl_patch_type_user(m.patch_type) != !strcmp(r.feed, "userspace")) {
-		kcp_fail("publish: a %s patchset goes %s the feed userspace",
+	if (kcl_patch_type_user(m.patch_type) != kcp_feed_user(r.feed)) {
+		kcp_fail("publish: a %s patchset goes %s the feed userspace (or FEED-userspace)",
 			 m.patch_type, kcl_patch_type_user(m.patch_type) ? "in" : "outside");
 		goto out;
 	}
 	strcpy(r.sha1, m.kernel_sha1);
+	r.libname = m.kernel_release;
 	if (kcp_repo_lock(&r, err, sizeof(err)) ||
 	    kcp_repo_read_index(&r, false, err, sizeof(err))) {
 		kcp_fail("publish: %s", err);
@@ -270,6 +293,10 @@ int kcp_cmd_publish(int argc, char **argv)
 		goto fail_write;
 	kcp_fmt(path, sizeof(path), "%s/cves.json", ldir);
 	if (kc_write_atomic(path, json, strlen(json), 0644, err, sizeof(err)))
+		goto fail_write;
+	/* What CVE scanners read at /KERNEL_ID/LEVEL/kpatch.info (kcare-qualys). */
+	kcp_fmt(path, sizeof(path), "%s/kpatch.info", ldir);
+	if (kc_write_atomic(path, cves, strlen(cves), 0644, err, sizeof(err)))
 		goto fail_write;
 
 	nl = realloc(r.ix.levels, (r.ix.n + 1) * sizeof(*nl));
@@ -314,6 +341,7 @@ int kcp_cmd_withdraw(int argc, char **argv)
 	};
 	static const char *const files[] = {
 		"patchset.kcp", "patchset.kcp.sig", "cves.txt", "cves.json",
+		"kpatch.info",
 	};
 	char err[1024], ldir[PATH_MAX], path[PATH_MAX + 32];
 	struct kcl_index_level *lv = NULL;
@@ -402,8 +430,23 @@ int kcp_cmd_refresh(int argc, char **argv)
 	rc = kcp_repo_args("refresh", &r, now_s, &now, days_s, &days);
 	if (rc)
 		return rc;
+	if (!n && kcp_feed_user(r.feed)) {
+		/* The feed list alone: it expires as an index does. */
+		rc = KCP_EXIT_ERROR;
+		if (kcp_repo_lock(&r, err, sizeof(err)) ||
+		    kcp_feedlist_update(r.repo, r.feed, r.key, NULL, NULL, NULL,
+					now, days, err, sizeof(err)))
+			kcp_fail("refresh: %s", err);
+		else {
+			printf("refreshed %s/%s/index, the feed's list\n",
+			       r.repo, r.feed);
+			rc = 0;
+		}
+		kcp_repo_close(&r);
+		return rc;
+	}
 	if (n != 1)
-		return kcp_usage("refresh: expected KERNEL-SHA1");
+		return kcp_usage("refresh: expected KERNEL-SHA1 (or none, for a user-space feed's list)");
 	if (!kcp_valid_sha1(pos[0]))
 		return kcp_usage("refresh: %s: expected 40 lowercase hex digits", pos[0]);
 	strcpy(r.sha1, pos[0]);

@@ -41,6 +41,20 @@ int kcp_parse(int argc, char **argv, const struct kcp_opt *opts,
 bool kcp_is_hex(const char *s, size_t minlen, size_t maxlen);
 void kcp_digest(const char *alg, const void *data, size_t len,
 		unsigned char *out);
+struct kcl_index;
+/*
+ * Rewrite the list of user-space feed @feed (REPO/FEED/index) after the
+ * index @ix of @sha1 changed (@name: its library, or NULL to keep the
+ * one listed); @sha1 NULL makes it again from the feed's indexes
+ * (refresh). Under the lock.
+ */
+int kcp_feedlist_update(const char *repo, const char *feed, const char *key,
+			const char *sha1, const struct kcl_index *ix,
+			const char *name, time_t now, unsigned long days,
+			char *err, size_t errlen);
+/* A feed of user-space patchsets: "userspace" or "NAME-userspace". */
+bool kcp_feed_user(const char *feed);
+
 int kcp_read(const char *path, unsigned char **buf, size_t *len,
 	     size_t max, char *err, size_t errlen);
 int kcp_parse_time(const char *s, time_t *t);

@@ -132,26 +132,12 @@ int kcp_sign(const char *priv, const unsigned char *data, size_t len,
 	return 0;
 }
 
-char *kcp_index_sign(const struct kcl_index *ix, const char *priv,
-		     char *err, size_t errlen)
+char *kcp_text_sign(char *body, const char *priv, char *err, size_t errlen)
 {
 	unsigned char sig[KCL_SIG_SIZE];
-	struct kcl_index check;
-	char *body, *out;
-	size_t len;
+	size_t len = strlen(body);
+	char *out;
 
-	body = kcl_index_format(ix);
-	if (!body) {
-		kc_fail(err, errlen, "cannot format the index");
-		return NULL;
-	}
-	len = strlen(body);
-	/* Never sign what a client would refuse. */
-	if (kcl_index_parse(body, len, &check, err, errlen)) {
-		free(body);
-		return NULL;
-	}
-	kcl_index_free(&check);
 	if (kcp_sign(priv, (const unsigned char *)body, len, sig, err,
 		     errlen)) {
 		free(body);
@@ -173,6 +159,26 @@ char *kcp_index_sign(const struct kcl_index *ix, const char *priv,
 	out[len++] = '\n';
 	out[len] = '\0';
 	return out;
+}
+
+char *kcp_index_sign(const struct kcl_index *ix, const char *priv,
+		     char *err, size_t errlen)
+{
+	struct kcl_index check;
+	char *body;
+
+	body = kcl_index_format(ix);
+	if (!body) {
+		kc_fail(err, errlen, "cannot format the index");
+		return NULL;
+	}
+	/* Never sign what a client would refuse. */
+	if (kcl_index_parse(body, strlen(body), &check, err, errlen)) {
+		free(body);
+		return NULL;
+	}
+	kcl_index_free(&check);
+	return kcp_text_sign(body, priv, err, errlen);
 }
 
 static void put_le16(unsigned char *p, uint16_t v)

@@ -21,6 +21,11 @@ int kcp_key_generate(const char *priv, const char *pub, char *err,
 int kcp_sign(const char *priv, const unsigned char *data, size_t len,
 	     unsigned char sig[KCL_SIG_SIZE], char *err, size_t errlen);
 /*
+ * Append the signature line of the private key @priv to @body (malloc'd,
+ * taken over): the signed file (malloc'd), or NULL with a reason in err.
+ */
+char *kcp_text_sign(char *body, const char *priv, char *err, size_t errlen);
+/*
  * Format @ix and sign it with the private key @priv: the whole file
  * (malloc'd), or NULL with a reason in err.
  */

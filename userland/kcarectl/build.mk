@@ -36,3 +36,11 @@ $(KCARECTL_FUZZERS): build/fuzz/%: userland/kcarectl/tests/fuzz/%.c $(CTL_CONFIG
 	$(CLANG) -g -O1 -std=gnu11 -Wall -Werror -Wno-unused-parameter -Iuserland/lib -Iloader \
 		-Iuserland/kcarectl -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$(HOST_PKG_CFLAGS) -o $@ $< $(CTL_CONFIG_SRCS) $(LOADER_SRCS) $(LIBKC_SRCS) $(HOST_PKG_LIBS)
+
+# The crash-loop guard and the metrics file, alone (scratch directories).
+UNIT_TESTS += build/unit/kcarectl/test_boot_guard
+build/unit/kcarectl/test_boot_guard: userland/kcarectl/tests/test_boot_guard.c userland/kcarectl/boot-guard.c $(KCARECTL_HDRS)
+	$(UNIT_CC) -Iuserland/kcarectl -o $@ $< userland/kcarectl/boot-guard.c $(LIBKC_SRCS) $(HOST_PKG_LIBS) -lcmocka
+UNIT_TESTS += build/unit/kcarectl/test_metrics
+build/unit/kcarectl/test_metrics: userland/kcarectl/tests/test_metrics.c userland/kcarectl/metrics.c userland/kcarectl/boot-guard.c $(KCARECTL_HDRS)
+	$(UNIT_CC) -Iuserland/kcarectl -o $@ $< userland/kcarectl/metrics.c userland/kcarectl/boot-guard.c $(LOADER_SRCS) $(LIBKC_SRCS) $(HOST_PKG_LIBS) -lcmocka

@@ -11,6 +11,7 @@
 
 #include "ctl.h"
 #include "engine.h"
+#include "boot-guard.h"
 #include "json.h"
 #include "manifest.h"
 #include "state.h"
@@ -44,16 +45,19 @@ static void kc_applied_times(const struct kcl_engine *e, char build[21],
 int kc_cmd_info(const char *arg, const struct kc_opts *opts)
 {
 	struct kcl_engine_patch *p = NULL;
-	char err[512], build[21], release[21];
+	char err[512], build[21], release[21], why[512];
 	struct kcl_kernel k;
 	struct kcl_engine e;
 	size_t n = 0, i;
+	int held, off;
 
 	if (kcl_engine_read(&e, err, sizeof(err)) ||
 	    kcl_kernel_identify(&k, err, sizeof(err)) ||
 	    (e.level && kcl_engine_patches(&p, &n, err, sizeof(err))))
 		return kc_error("%s", err);
 	kc_applied_times(&e, build, release);
+	held = kc_guard_held(&kc_guard_system, why, sizeof(why));
+	off = kc_guard_cmdline_off(&kc_guard_system);
 	if (opts->json) {
 		printf("{\"state\": \"%s\", ", !e.loaded ? "not-loaded" :
 		       e.level ? "applied" : "unpatched");
@@ -68,6 +72,8 @@ int kc_cmd_info(const char *arg, const struct kc_opts *opts)
 			   e.level ? e.effective_version : k.release);
 		kc_json_kv(stdout, 0, "build_time", *build ? build : NULL);
 		kc_json_kv(stdout, 0, "release_time", *release ? release : NULL);
+		kc_json_kv(stdout, 0, "boot_guard", held ? why : NULL);
+		printf(", \"kcare_off\": %s", off ? "true" : "false");
 		printf(", \"forced\": %s, \"patches\": [", e.forced ? "true" : "false");
 		for (i = 0; i < n; i++) {
 			printf("%s{", i ? ", " : "");
@@ -81,6 +87,11 @@ int kc_cmd_info(const char *arg, const struct kc_opts *opts)
 		free(p);
 		return KC_EXIT_OK;
 	}
+	/* Before anything else: the reason patches are not there. */
+	if (off)
+		printf("kpatch-kcare-off: kcare=off is on the kernel command line\n");
+	if (held)
+		printf("kpatch-boot-guard: held back: %s\n", why);
 	if (!e.level) {
 		printf("No patches applied%s\n", e.loaded ? "" :
 		       " (the engine kcare.ko is not loaded)");

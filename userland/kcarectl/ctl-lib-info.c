@@ -99,6 +99,38 @@ static int kc_lib_add_level(const struct lc_applied *a, void *arg)
 	return 0;
 }
 
+/* Append "NAME:LEVEL" for a distinct (library, level) pair; skip a repeat. */
+static int kc_lib_add_text(const struct lc_applied *a, void *arg)
+{
+	char item[KC_LIB_LEVELS_MAX], *buf = arg, *p;
+	size_t n = strlen(buf), m;
+	int w;
+
+	w = snprintf(item, sizeof(item), "%s:%u", kc_lib_base(a->path), a->level);
+	if (w < 0 || (size_t)w >= sizeof(item))
+		return 0;
+	m = w;
+	for (p = strstr(buf, item); p; p = strstr(p + 1, item))
+		if ((p == buf || p[-1] == ' ') && (!p[m] || p[m] == ' '))
+			return 0;
+	if (n + !!n + m >= KC_LIB_LEVELS_MAX)
+		return 0;
+	if (n)
+		buf[n++] = ' ';
+	memcpy(buf + n, item, m + 1);
+	return 0;
+}
+
+void kc_lib_levels_text(char buf[KC_LIB_LEVELS_MAX])
+{
+	struct lc_opts lo;
+
+	buf[0] = '\0';
+	kc_lib_opts(&lo);
+	/* No state (nothing ever patched) is no level: the text stays "". */
+	lc_info(&lo, kc_lib_add_text, buf);
+}
+
 static void kc_lib_patch_text(const struct kcl_manifest *m,
 			      const struct kcl_patch_meta *p, bool first)
 {
@@ -163,7 +195,7 @@ int kc_cmd_lib_patch_info(const char *arg, const struct kc_opts *opts)
 		free(ls.v);
 		return KC_EXIT_ERROR;
 	}
-	if (kc_lib_update_init(&u, &cfg, err, sizeof(err))) {
+	if (kc_lib_update_init(&u, &cfg, opts->prefix, err, sizeof(err))) {
 		free(ls.v);
 		kc_config_free(&cfg);
 		return kc_error("%s", err);
@@ -176,7 +208,7 @@ int kc_cmd_lib_patch_info(const char *arg, const struct kc_opts *opts)
 		struct kc_patchset ps;
 
 		/* The copy in the cache, verified again as at update. */
-		if (kc_lib_fetch(&u, ls.v[i].build_id, ls.v[i].name, 0, true,
+		if (kc_lib_fetch(&u, ls.v[i].build_id, ls.v[i].name, NULL, 0, true,
 				 ls.v[i].level, &ps, err, sizeof(err))) {
 			rc = kc_error("no patchset for patch %s level %u of %s (build-id %s): %s",
 				      ls.v[i].id, ls.v[i].level, ls.v[i].name,

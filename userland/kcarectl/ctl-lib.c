@@ -15,15 +15,18 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "ctl-lib.h"
+#include "lib-pool.h"
 #include "json.h"
 #include "lib-fetch.h"
 #include "lib-kind.h"
+#include "register.h"
 #include "util.h"
 
 /* A bound on what one run looks at: distinct libraries mapped. */
@@ -201,143 +204,282 @@ static int kc_lib_open_payload(const struct kc_patchset *ps,
 	return 0;
 }
 
-static void kc_lib_apply_one(struct kc_lib_run *r, const struct kc_lib *l,
-			     size_t i, struct lc_patch *pt,
-			     const struct kc_patchset *ps)
+/* One process to patch: a library's process @i with its opened patch. */
+struct kc_lib_job {
+	const struct kc_lib *lib;
+	size_t i;
+	struct lc_patch *pt;
+	const struct kc_patchset *ps;
+};
+
+/* The jobs of a run, as the pool's workers see them. */
+struct kc_lib_jobs {
+	struct kc_lib_run *r;
+	const struct kc_lib_job *v;
+};
+
+/* A library whose patchset is fetched, verified and opened. */
+struct kc_lib_ready {
+	struct kc_patchset ps;
+	struct lc_patch *pt;
+	int fd;
+};
+
+/*
+ * A process that exited (or is exiting: a zombie) between the scan and the
+ * attach fails its attach in many ways (ESRCH, EPERM, a read that comes
+ * short); whatever libcare said, it is gone, not a failure.
+ */
+static bool kc_lib_gone(pid_t pid)
 {
-	const char *id = ps->m.id, *comm = l->comms[i];
-	unsigned int lv = ps->m.level;
+	char path[64], buf[256], *p;
+	FILE *f;
+	bool gone = true;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return true;
+	if (fgets(buf, sizeof(buf), f)) {
+		p = strrchr(buf, ')');
+		gone = p && (p[2] == 'Z' || p[2] == 'X');
+	}
+	fclose(f);
+	return gone;
+}
+
+static void kc_lib_result(struct kc_lib_run *r, const struct kc_lib_job *j,
+			  int e)
+{
+	const struct kc_lib *l = j->lib;
+	const char *id = j->ps->m.id, *comm = l->comms[j->i];
+	unsigned int lv = j->ps->m.level;
+	pid_t pid = l->pids[j->i];
 	char text[160];
-	int e;
 
-	enum kc_lib_kind k = kc_lib_kind(l->pids[i], l->path);
-
-	/* The type is the publisher's word on what the patch is for. */
-	if (!kc_lib_kind_accepts(k, ps->m.patch_type)) {
-		snprintf(text, sizeof(text),
-			 "skipped: a %s patchset, and this is a %s target",
-			 ps->m.patch_type, kc_lib_kind_type(k));
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "wrong-type", text);
-		return;
-	}
-	if (lc_blacklisted(&r->lo, comm)) {
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "blacklisted",
-			      "skipped: the process is in the blacklist");
-		return;
-	}
-	e = -lc_apply(l->pids[i], pt, &r->lo);
+	if (e && e != LC_EALREADY && e != LC_EREFUSED && e != LC_EBUSY &&
+	    kc_lib_gone(pid))
+		e = ESRCH;
 	switch (e) {
 	case 0:
 		snprintf(text, sizeof(text), "patched to level %u (%s)", lv, id);
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "patched", text);
+		kc_lib_report(r, pid, comm, l, id, lv, "patched", text);
 		return;
 	case LC_EALREADY:
 		snprintf(text, sizeof(text), "already at level %u or newer", lv);
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "already", text);
+		kc_lib_report(r, pid, comm, l, id, lv, "already", text);
 		return;
 	case ESRCH:
 	case LC_ENOTARGET:
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "gone",
+		kc_lib_report(r, pid, comm, l, id, lv, "gone",
 			      "skipped: the process exited or no longer maps it");
 		return;
 	case LC_EREFUSED:
 	case LC_EPOLICY:
 		kc_lib_worse(r, KC_LIB_EXIT_REFUSED);
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "refused",
-			      e == LC_EPOLICY && k == KC_LIB_KIND_QEMU ?
+		kc_lib_report(r, pid, comm, l, id, lv, "refused",
+			      e == LC_EPOLICY &&
+			      kc_lib_kind(pid, l->path) == KC_LIB_KIND_QEMU ?
 			      "NOT patched: QEMU runs under a seccomp filter (-sandbox on); it takes patches only when started without it" :
 			      "NOT patched: the process refused it (see the libcare message above)");
 		return;
 	case LC_EBUSY:
 		kc_lib_worse(r, KC_LIB_EXIT_BUSY);
-		kc_lib_report(r, l->pids[i], comm, l, id, lv, "busy",
+		kc_lib_report(r, pid, comm, l, id, lv, "busy",
 			      "NOT patched: a thread stayed inside a function being replaced; try again later");
 		return;
 	}
 	kc_lib_worse(r, KC_EXIT_ERROR);
-	kc_lib_report(r, l->pids[i], comm, l, id, lv, "failed",
+	kc_lib_report(r, pid, comm, l, id, lv, "failed",
 		      "NOT patched: libcare failed (see the message above)");
 }
 
-/* The verified patchset of @l, applied to each process mapping it. */
-static void kc_lib_update_one(struct kc_lib_run *r, struct kc_update *u,
-			      const struct kc_lib *l, unsigned int types)
+/* The verified patchset of @l, opened for libcare: 0, KC_LIB_NONE or -1. */
+static int kc_lib_prepare(struct kc_lib_run *r, struct kc_update *u,
+			  const struct kcl_select *sel, const struct kc_lib *l,
+			  unsigned int types, struct kc_lib_ready *rd)
 {
 	const struct lc_patch_info *in;
-	struct kc_patchset ps;
-	struct lc_patch *pt;
 	char err[4096], hex[2 * LC_BUILD_ID_MAX + 1];
-	size_t i;
-	int rc, fd = -1;
+	int rc;
 
-	rc = kc_lib_fetch(u, l->build_id, kc_lib_base(l->path), types, false,
-			  0, &ps, err, sizeof(err));
+	rc = kc_lib_fetch(u, l->build_id, kc_lib_base(l->path), sel, types,
+			  false, 0, &rd->ps, err, sizeof(err));
 	if (rc == KC_LIB_NONE)
-		return;
+		return rc;
 	if (rc) {
 		kc_lib_worse(r, KC_EXIT_ERROR);
 		kc_error("no user-space patch applied to %s (build-id %s): %s",
 			 l->path, l->build_id, err);
-		return;
+		return -1;
 	}
-	rc = kc_lib_open_payload(&ps, &pt, &fd);
-	if (rc) {
+	if (kc_lib_open_payload(&rd->ps, &rd->pt, &rd->fd)) {
 		kc_lib_worse(r, KC_EXIT_ERROR);
 		kc_error("patchset %s level %u for %s: libcare cannot use its payload %s",
-			 ps.m.id, ps.m.level, l->path, ps.m.payloads[0].file);
-		goto out;
+			 rd->ps.m.id, rd->ps.m.level, l->path,
+			 rd->ps.m.payloads[0].file);
+		kc_patchset_free(&rd->ps);
+		return -1;
 	}
-	in = lc_patch_info(pt);
+	in = lc_patch_info(rd->pt);
 	lc_hex(hex, in->build_id, in->build_id_len);
-	if (strcmp(hex, l->build_id)) {
-		kc_lib_worse(r, KC_EXIT_ERROR);
-		kc_error("patchset %s level %u: its payload is for build-id %s, not %s",
-			 ps.m.id, ps.m.level, hex, l->build_id);
-	} else {
-		for (i = 0; i < l->npids; i++)
-			kc_lib_apply_one(r, l, i, pt, &ps);
+	if (!strcmp(hex, l->build_id))
+		return 0;
+	kc_lib_worse(r, KC_EXIT_ERROR);
+	kc_error("patchset %s level %u: its payload is for build-id %s, not %s",
+		 rd->ps.m.id, rd->ps.m.level, hex, l->build_id);
+	lc_patch_close(rd->pt);
+	close(rd->fd);
+	rd->fd = -1;
+	kc_patchset_free(&rd->ps);
+	return -1;
+}
+
+/* A pool job: patch one process. */
+static int kc_lib_apply_job(size_t i, void *arg)
+{
+	struct kc_lib_jobs *js = arg;
+	const struct kc_lib_job *j = &js->v[i];
+
+	return -lc_apply(j->lib->pids[j->i], j->pt, &js->r->lo);
+}
+
+/* Every job through the worker pool, then reported in the scan's order. */
+static void kc_lib_apply_all(struct kc_lib_run *r, struct kc_lib_job *jobs,
+			     size_t n)
+{
+	struct kc_lib_jobs js = { r, jobs };
+	int *res;
+	size_t i;
+
+	if (!n)
+		return;
+	res = calloc(n, sizeof(*res));
+	if (!res) {
+		for (i = 0; i < n; i++)
+			kc_lib_result(r, &jobs[i], kc_lib_apply_job(i, &js));
+		return;
 	}
-	lc_patch_close(pt);
-	close(fd);
-out:
-	kc_patchset_free(&ps);
+	kc_pool_run(n, kc_lib_apply_job, &js, res);
+	for (i = 0; i < n; i++)
+		kc_lib_result(r, &jobs[i], res[i] == KC_POOL_NO_RESULT ?
+			      -EIO : res[i]);
+	free(res);
 }
 
 static int kc_lib_update_types(unsigned int types, const struct kc_opts *opts)
 {
 	struct kc_lib_run r = { .opts = opts, .first = true };
+	struct kc_lib_ready *rd = NULL;
+	struct kc_lib_job *jobs = NULL;
+	struct kcl_feedlist fl;
+	struct kcl_select sel;
 	struct kc_config cfg;
 	struct kc_update u;
 	struct kc_lib_set s;
+	size_t i, k, nj = 0, nall = 0;
+	bool have_list = false;
 	char err[1024];
-	size_t i;
+	int rc = KC_EXIT_ERROR;
 
 	if (kc_load_config(&cfg))
 		return KC_EXIT_ERROR;
-	if (kc_lib_update_init(&u, &cfg, err, sizeof(err))) {
+	if (kc_lib_update_init(&u, &cfg, opts->prefix, err, sizeof(err))) {
 		kc_config_free(&cfg);
 		return kc_error("%s", err);
 	}
 	/* The pipeline's notes would break the JSON document. */
 	u.log = opts->json ? stderr : stdout;
 	kc_lib_opts(&r.lo);
+	if (kc_lib_select_init(&u, &sel, err, sizeof(err))) {
+		kc_error("%s", err);
+		goto out_u;
+	}
 	if (kc_lib_scan(&s)) {
-		kc_update_free(&u);
-		kc_config_free(&cfg);
-		return kc_error("cannot list the processes' libraries: out of memory");
+		kc_error("cannot list the processes' libraries: out of memory");
+		goto out_u;
+	}
+	/*
+	 * One list for the feed, then the indexes of the build-ids it names
+	 * only: not one request for every library mapped on the machine.
+	 * Without a list (an older repository, LOCAL) or with a refused one,
+	 * each library's own index is asked for, verified as ever.
+	 */
+	rc = kc_lib_feedlist(&u, &fl, err, sizeof(err));
+	have_list = !rc;
+	if (rc < 0) {
+		kc_lib_worse(&r, KC_EXIT_ERROR);
+		kc_error("%s; asking for each library's index instead", err);
+	}
+	rc = KC_EXIT_ERROR;
+	for (i = 0; i < s.n; i++)
+		nall += s.v[i].npids;
+	rd = calloc(s.n ? s.n : 1, sizeof(*rd));
+	jobs = calloc(nall ? nall : 1, sizeof(*jobs));
+	if (!rd || !jobs) {
+		kc_error("cannot patch the processes: out of memory");
+		goto out_s;
 	}
 	if (opts->json)
 		printf("{\"results\": [");
-	for (i = 0; i < s.n; i++)
-		kc_lib_update_one(&r, &u, &s.v[i], types);
+	for (i = 0; i < s.n; i++) {
+		struct kc_lib *l = &s.v[i];
+
+		rd[i].fd = -1;
+		if (have_list && !kcl_feedlist_find(&fl, l->build_id))
+			continue;
+		if (kc_lib_prepare(&r, &u, &sel, l, types, &rd[i]))
+			continue;
+		for (k = 0; k < l->npids; k++) {
+			enum kc_lib_kind kind = kc_lib_kind(l->pids[k], l->path);
+
+			/* The type is the publisher's word on what it is for. */
+			if (!kc_lib_kind_accepts(kind, rd[i].ps.m.patch_type)) {
+				char text[160];
+
+				snprintf(text, sizeof(text),
+					 "skipped: a %s patchset, and this is a %s target",
+					 rd[i].ps.m.patch_type, kc_lib_kind_type(kind));
+				kc_lib_report(&r, l->pids[k], l->comms[k], l,
+					      rd[i].ps.m.id, rd[i].ps.m.level,
+					      "wrong-type", text);
+				continue;
+			}
+			if (lc_blacklisted(&r.lo, l->comms[k])) {
+				kc_lib_report(&r, l->pids[k], l->comms[k], l,
+					      rd[i].ps.m.id, rd[i].ps.m.level,
+					      "blacklisted",
+					      "skipped: the process is in the blacklist");
+				continue;
+			}
+			jobs[nj++] = (struct kc_lib_job){ l, k, rd[i].pt, &rd[i].ps };
+		}
+	}
+	kc_lib_apply_all(&r, jobs, nj);
 	if (opts->json)
 		printf("\n]}\n");
 	else if (r.first && !r.worst)
 		printf("No user-space patch applies to the running processes\n");
+	rc = r.worst;
+	for (i = 0; i < s.n; i++) {
+		if (rd[i].fd < 0)
+			continue;
+		lc_patch_close(rd[i].pt);
+		close(rd[i].fd);
+		kc_patchset_free(&rd[i].ps);
+	}
+out_s:
+	free(jobs);
+	free(rd);
+	if (have_list)
+		kcl_feedlist_free(&fl);
 	kc_lib_set_free(&s);
+out_u:
 	kc_update_free(&u);
+	/* Registered: the server learns the user-space levels, as after --update. */
+	kc_reg_checkin_after_update(&cfg);
 	kc_config_free(&cfg);
-	return r.worst;
+	return rc;
 }
 
 int kc_cmd_lib_update(const char *arg, const struct kc_opts *opts)
@@ -372,6 +514,7 @@ int kc_cmd_userspace_update(const char *arg, const struct kc_opts *opts)
 struct kc_lib_patched {
 	pid_t *pids;
 	size_t n;
+	struct lc_opts lo;
 };
 
 static int kc_lib_collect(const struct lc_applied *a, void *arg)
@@ -391,26 +534,39 @@ static int kc_lib_collect(const struct lc_applied *a, void *arg)
 	return 0;
 }
 
+/* A pool job: every patch out of one process. */
+static int kc_lib_unapply_job(size_t i, void *arg)
+{
+	struct kc_lib_patched *p = arg;
+
+	return -lc_unapply(p->pids[i], NULL, &p->lo);
+}
+
 int kc_cmd_lib_unload(const char *arg, const struct kc_opts *opts)
 {
 	struct kc_lib_patched p = { 0 };
-	struct lc_opts lo;
-	int worst = 0, e;
+	int worst = 0, e, *results;
 	size_t i;
 
-	kc_lib_opts(&lo);
-	e = lc_info(&lo, kc_lib_collect, &p);
+	kc_lib_opts(&p.lo);
+	e = lc_info(&p.lo, kc_lib_collect, &p);
 	if (e) {
 		free(p.pids);
 		return kc_error("cannot read the user-space patch state %s: %s",
-				lo.state_dir, strerror(-e));
+				p.lo.state_dir, strerror(-e));
 	}
+	results = calloc(p.n ? p.n : 1, sizeof(*results));
+	if (!results) {
+		free(p.pids);
+		return kc_error("cannot unpatch the processes: out of memory");
+	}
+	kc_pool_run(p.n, kc_lib_unapply_job, &p, results);
 	if (opts->json)
 		printf("{\"results\": [");
 	for (i = 0; i < p.n; i++) {
 		const char *res, *text;
 
-		e = -lc_unapply(p.pids[i], NULL, &lo);
+		e = results[i] == KC_POOL_NO_RESULT ? EIO : results[i];
 		if (!e) {
 			res = "unpatched";
 			text = "user-space patches removed";
@@ -436,6 +592,7 @@ int kc_cmd_lib_unload(const char *arg, const struct kc_opts *opts)
 		printf("\n]}\n");
 	else if (!p.n)
 		printf("No user-space patch is applied\n");
+	free(results);
 	free(p.pids);
 	return worst;
 }

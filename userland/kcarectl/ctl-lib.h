@@ -18,6 +18,13 @@
 
 /* libcare's options as kcarectl uses them: the documented paths only. */
 void kc_lib_opts(struct lc_opts *o);
+/*
+ * The user-space patch levels applied, as a check-in reports them: the
+ * distinct "LIBRARY:LEVEL" pairs, space-separated ("libssl.so.3:2"), at
+ * most the registration API's 255 characters; "" when none.
+ */
+#define KC_LIB_LEVELS_MAX	256
+void kc_lib_levels_text(char buf[KC_LIB_LEVELS_MAX]);
 /* The file name of a library's path, for messages. */
 const char *kc_lib_base(const char *path);
 

@@ -213,14 +213,16 @@ int kc_cmd_license_info(const char *arg, const struct kc_opts *opts)
 		kc_terms_json(&t);
 		kc_json_kv(stdout, 0, "registered_at", t.registered);
 		kc_json_kv(stdout, 0, "last_seen", t.last_seen);
+		kc_json_kv(stdout, 0, "expires", t.expires);
 		printf("}\n");
 		return t.valid ? KC_EXIT_OK : KC_EXIT_ERROR;
 	}
-	printf("registered: yes\nvalid: %s\nserver-id: %s\nfeed: %s\nsticky-patch: %s\nregistered-at: %s\nlast-check-in: %s\n",
+	printf("registered: yes\nvalid: %s\nserver-id: %s\nfeed: %s\nsticky-patch: %s\nregistered-at: %s\nlast-check-in: %s\nexpires: %s\n",
 	       t.valid ? "yes" : "no (the key expired or was withdrawn: register again)",
 	       t.server_id, *t.feed ? t.feed : "default",
 	       *t.sticky_patch ? t.sticky_patch : "none", t.registered,
-	       *t.last_seen ? t.last_seen : "never");
+	       *t.last_seen ? t.last_seen : "never",
+	       *t.expires ? t.expires : "never");
 	return t.valid ? KC_EXIT_OK : KC_EXIT_ERROR;
 }
 
@@ -242,6 +244,7 @@ int kc_cmd_checkin(const char *arg, const struct kc_opts *opts)
 		printf("}\n");
 	} else {
 		printf("Checked in: server id %s at %s\n", t.server_id, t.last_seen);
+		kc_reg_warn_expired(&t);
 	}
 	return KC_EXIT_OK;
 }

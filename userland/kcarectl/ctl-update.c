@@ -7,12 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "boot-guard.h"
 #include "cache.h"
 #include "ctl.h"
 #include "json.h"
 #include "lock.h"
+#include "metrics.h"
 #include "register.h"
 #include "state.h"
 #include "update.h"
@@ -53,6 +56,18 @@ static void kc_applied(const struct kc_patchset *ps, const char *how)
  * index to check it against, as at boot) and apply it; errors are
  * prefixed with @what.
  */
+/*
+ * Whether the applied patchset, of type @type, is of a stream the client
+ * takes: "default", or its PATCH_TYPE (Documentation/formats.md). An
+ * engine without a patchset, or one that names no type, counts as in.
+ */
+static bool kc_update_in_stream(const char *type, const struct kc_config *cfg)
+{
+	const char *want = cfg->patch_type[0] ? cfg->patch_type : "default";
+
+	return !*type || !strcmp(type, "default") || !strcmp(type, want);
+}
+
 static int kc_fetch_and_apply(struct kc_update *u, unsigned int level,
 			      const unsigned char *sha256,
 			      const struct kc_opts *opts, const char *what,
@@ -65,11 +80,17 @@ static int kc_fetch_and_apply(struct kc_update *u, unsigned int level,
 	if (kc_update_patchset(u, level, sha256, !sha256, &ps, err,
 				sizeof(err)))
 		return kc_error("%s%s", what, err);
+	/* No marker, no apply: a crash then could loop at every boot. */
+	if (kc_guard_begin(&kc_guard_system, level, err, sizeof(err))) {
+		kc_patchset_free(&ps);
+		return kc_error("%scannot record the apply: %s", what, err);
+	}
 	if (kc_update_apply(u, &ps, kc_freezer(opts, u->cfg), opts->force,
 			     err, sizeof(err)))
 		rc = kc_error("%s%s", what, err);
 	else
 		kc_applied(&ps, how);
+	kc_guard_end(&kc_guard_system);
 	kc_patchset_free(&ps);
 	return rc;
 }
@@ -83,8 +104,19 @@ static int kc_update(enum kc_mode mode, const struct kc_opts *opts)
 	struct kcl_index ix;
 	char err[2048], why[512];
 	int rc = KC_EXIT_ERROR;
+	unsigned int available = 0;
 	bool failed;
 
+	if (kc_guard_cmdline_off(&kc_guard_system)) {
+		printf("kcare=off is on the kernel command line: no patches are applied\n");
+		return mode == KC_AUTO ? KC_EXIT_OK : KC_EXIT_ERROR;
+	}
+	/* Only the timer waits for an administrator; a manual run decides. */
+	if (mode == KC_AUTO && kc_guard_held(&kc_guard_system, why, sizeof(why))) {
+		printf("Patches are held back by the boot guard: %s\n(kcarectl --update applies them again)\n",
+		       why);
+		return KC_EXIT_OK;
+	}
 	if (kc_load_config(&cfg))
 		return KC_EXIT_ERROR;
 	if (mode == KC_AUTO && !cfg.auto_update) {
@@ -116,6 +148,8 @@ static int kc_update(enum kc_mode mode, const struct kc_opts *opts)
 		goto out_ix;
 	}
 	lv = kc_update_choose(&u, &ix, &failed, why, sizeof(why));
+	if (lv)
+		available = lv->level;
 	if (!lv) {
 		if (failed) {
 			kc_error("%s", why);
@@ -131,7 +165,13 @@ static int kc_update(enum kc_mode mode, const struct kc_opts *opts)
 		rc = KC_EXIT_OK;
 		goto out_ix;
 	}
-	if (eng.level > lv->level && !opts->force) {
+	/*
+	 * A higher level of a stream the client no longer takes (PATCH_TYPE
+	 * changed, --set-patch-type) is replaced by this stream's newest: the
+	 * engine accepts a lower level of another type.
+	 */
+	if (eng.level > lv->level && !opts->force &&
+	    kc_update_in_stream(eng.patch_type, &cfg)) {
 		printf("Level %u is applied, newer than level %u, the newest this feed offers: nothing to do\n"
 		       "(kcarectl --unload, then --update, goes back to level %u)\n",
 		       eng.level, lv->level, lv->level);
@@ -139,10 +179,13 @@ static int kc_update(enum kc_mode mode, const struct kc_opts *opts)
 		goto out_ix;
 	}
 	rc = kc_fetch_and_apply(&u, lv->level, lv->sha256, opts, "", "applied");
+	if (!rc && mode != KC_AUTO)
+		kc_guard_release(&kc_guard_system);
 out_ix:
 	kcl_index_free(&ix);
 out_u:
 	kc_update_free(&u);
+	kc_metrics_after_update(rc, available);
 	/* Registered: report the outcome; a failure here is only a warning. */
 	kc_reg_checkin_after_update(&cfg);
 	kc_config_free(&cfg);
@@ -173,6 +216,10 @@ int kc_cmd_restore(const char *arg, const struct kc_opts *opts)
 	char err[2048], what[64];
 	int rc = KC_EXIT_ERROR;
 
+	if (kc_guard_cmdline_off(&kc_guard_system)) {
+		printf("kcare=off is on the kernel command line: nothing is re-applied\n");
+		return KC_EXIT_OK;
+	}
 	if (kc_load_config(&cfg))
 		return KC_EXIT_ERROR;
 	if (kc_update_init(&u, &cfg, NULL, err, sizeof(err))) {
@@ -196,11 +243,19 @@ int kc_cmd_restore(const char *arg, const struct kc_opts *opts)
 		rc = KC_EXIT_OK;
 		goto out;
 	}
+	if (kc_guard_boot_check(&kc_guard_system, time(NULL), err,
+				sizeof(err))) {
+		fprintf(stderr, "kcarectl: not re-applying patch level %u: %s; kcarectl --update applies patches again, kcarectl --unload forgets them\n",
+			a.level, err);
+		rc = KC_EXIT_OK;
+		goto out;
+	}
 	/* The feed it came from, whatever PREFIX says now. */
 	snprintf(u.feed, sizeof(u.feed), "%s", a.feed);
 	snprintf(what, sizeof(what), "cannot restore patch level %u: ", a.level);
 	rc = kc_fetch_and_apply(&u, a.level, NULL, opts, what,
 				"re-applied from the cache");
+	kc_metrics_after_update(rc, a.level);
 out:
 	kc_update_free(&u);
 	kc_config_free(&cfg);
@@ -219,6 +274,7 @@ int kc_cmd_unload(const char *arg, const struct kc_opts *opts)
 		if (kcl_engine_unload(opts->force, err, sizeof(err)))
 			return kc_error("%s", err);
 	}
+	kc_guard_release(&kc_guard_system);
 	/* Payloads left over, and the record the boot would re-apply. */
 	kcl_engine_remove_payloads(NULL);
 	if (!kcl_kernel_identify(&k, err, sizeof(err)) &&

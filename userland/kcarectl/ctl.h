@@ -23,6 +23,8 @@
 
 /* "kcarectl: MESSAGE" on stderr; returns KC_EXIT_ERROR. */
 __attribute__((format(printf, 1, 2))) int kc_error(const char *fmt, ...);
+/* The last message kc_error() printed, for the metrics file. */
+extern char kc_last_error[512];
 /* The run's lock (lock.h) while a KC_LOCK verb runs, else -1. */
 extern int kc_lock_fd;
 /* kcare.conf, or a message and -1. */

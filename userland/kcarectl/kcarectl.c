@@ -24,6 +24,8 @@
 #include "update.h"
 #include "util.h"
 
+char kc_last_error[512];
+
 int kc_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -32,6 +34,10 @@ int kc_error(const char *fmt, ...)
 	fputs("kcarectl: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	/* Kept for the metrics file (metrics.h). */
+	va_start(ap, fmt);
+	vsnprintf(kc_last_error, sizeof(kc_last_error), fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return KC_EXIT_ERROR;

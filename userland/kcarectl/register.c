@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "ctl-lib.h"
 #include "ctl.h"
 #include "engine.h"
 #include "fetch.h"
@@ -196,6 +197,7 @@ static int kc_reg_parse_fn(const void *in, size_t inlen, void *arg,
 	kc_reg_str(o, "sticky_patch", t.sticky_patch, sizeof(t.sticky_patch));
 	kc_reg_str(o, "registered", t.registered, sizeof(t.registered));
 	kc_reg_str(o, "last_seen", t.last_seen, sizeof(t.last_seen));
+	kc_reg_str(o, "expires", t.expires, sizeof(t.expires));
 	t.valid = json_object_object_get_ex(o, "valid", &v) ?
 		json_object_get_boolean(v) : true;
 	t.limit = kc_reg_uint(o, "limit");
@@ -239,7 +241,8 @@ static int kc_reg_parse(const char *body, size_t len, struct kc_reg_terms *t,
 	    !kc_reg_text(t->feed, sizeof(t->feed)) ||
 	    !kc_reg_text(t->sticky_patch, sizeof(t->sticky_patch)) ||
 	    !kc_reg_text(t->registered, sizeof(t->registered)) ||
-	    !kc_reg_text(t->last_seen, sizeof(t->last_seen)))
+	    !kc_reg_text(t->last_seen, sizeof(t->last_seen)) ||
+	    !kc_reg_text(t->expires, sizeof(t->expires)))
 		return kc_fail(err, errlen, "the parser's result is malformed");
 	if (!kc_reg_hex(t->server_id, 32))
 		return kc_fail(err, errlen, "the server's answer has no valid server_id");
@@ -248,6 +251,9 @@ static int kc_reg_parse(const char *body, size_t len, struct kc_reg_terms *t,
 	if (*t->sticky_patch && (strlen(t->sticky_patch) != 6 ||
 				 strspn(t->sticky_patch, "0123456789") != 6))
 		return kc_fail(err, errlen, "the server's answer has an invalid sticky_patch");
+	if (*t->expires && (strlen(t->expires) != 10 ||
+			    strspn(t->expires, "0123456789-") != 10))
+		return kc_fail(err, errlen, "the server's answer has an invalid expires");
 	return 0;
 }
 
@@ -294,6 +300,9 @@ static int kc_reg_call(const struct kc_config *cfg, const char *name,
 	} else if (rc == KC_FETCH_FORBIDDEN) {
 		kc_fail(err, errlen, "Key limit reached");
 		rc = KC_REG_LIMIT;
+	} else if (rc == KC_FETCH_GONE) {
+		kc_fail(err, errlen, "Key expired: the registration key is past its expiry date on the server (ask its administrator for another)");
+		rc = KC_REG_EXPIRED;
 	} else if (rc == KC_FETCH_NOT_FOUND) {
 		kc_fail(err, errlen, "%s", unknown);
 		rc = KC_REG_UNKNOWN;
@@ -449,10 +458,10 @@ static const char kc_reg_gone[] =
 int kc_reg_checkin(const struct kc_config *cfg, struct kc_reg_terms *t,
 		    char *err, size_t errlen)
 {
+	char id[33], e[256], user[KC_LIB_LEVELS_MAX];
 	struct json_object *req;
 	struct kcl_engine eng;
 	struct kcl_kernel k;
-	char id[33], e[256];
 	int rc;
 
 	rc = kc_reg_server_id(id, err, errlen);
@@ -473,6 +482,8 @@ int kc_reg_checkin(const struct kc_config *cfg, struct kc_reg_terms *t,
 		   k.release);
 	json_object_object_add(req, "patch_level",
 			       json_object_new_int64(eng.loaded ? eng.level : 0));
+	kc_lib_levels_text(user);
+	kc_reg_add(req, "userspace", user);
 	kc_reg_add_labels(req, cfg);
 	rc = kc_reg_call(cfg, "checkin", req, NULL, 1, kc_reg_gone, t, err,
 			 errlen);
@@ -547,6 +558,13 @@ int kc_reg_apply_feed(const struct kc_config *cfg, const char *feed,
 	return 0;
 }
 
+void kc_reg_warn_expired(const struct kc_reg_terms *t)
+{
+	if (!t->valid)
+		fprintf(stderr, "kcarectl: warning: the registration key expired%s%s: ask the server's administrator, or register with another key\n",
+			*t->expires ? " on " : "", t->expires);
+}
+
 void kc_reg_checkin_after_update(const struct kc_config *cfg)
 {
 	struct kc_reg_terms t;
@@ -562,6 +580,7 @@ void kc_reg_checkin_after_update(const struct kc_config *cfg)
 		fprintf(stderr, "kcarectl: warning: the check-in failed: %s\n", err);
 		return;
 	}
+	kc_reg_warn_expired(&t);
 	if (kc_reg_apply_feed(cfg, t.feed, stdout, err, sizeof(err)))
 		fprintf(stderr, "kcarectl: warning: the key's feed %s was not set: %s\n",
 			t.feed, err);

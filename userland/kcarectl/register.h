@@ -35,6 +35,7 @@ enum kc_reg_result {
 	KC_REG_LIMIT = -3,		/* 403: "Key limit reached" */
 	KC_REG_UNKNOWN = -4,		/* 404: unknown key or server id */
 	KC_REG_NOT_REGISTERED = -5,	/* no local server id */
+	KC_REG_EXPIRED = -6,		/* 410: "Key expired" */
 };
 
 /* A registration's terms, as register, checkin and license answer. */
@@ -42,7 +43,8 @@ struct kc_reg_terms {
 	char server_id[33];
 	char feed[65];			/* "": the default feed (PREFIX) */
 	char sticky_patch[7];		/* DDMMYY or "" */
-	bool valid;
+	bool valid;			/* false: the key expired */
+	char expires[11];		/* YYYY-MM-DD, or "": never */
 	unsigned long limit, machines;	/* register only */
 	char registered[21], last_seen[21];	/* checkin, license */
 };
@@ -86,6 +88,9 @@ int kc_reg_sticky(const struct kc_config *cfg, char date[7], FILE *log,
  */
 int kc_reg_apply_feed(const struct kc_config *cfg, const char *feed,
 		       FILE *log, char *err, size_t errlen);
+
+/* A warning on stderr when the server said the key expired. */
+void kc_reg_warn_expired(const struct kc_reg_terms *t);
 
 /* After an update: check in when registered; a failure is a warning. */
 void kc_reg_checkin_after_update(const struct kc_config *cfg);

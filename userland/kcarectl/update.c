@@ -339,6 +339,24 @@ int kc_update_index(struct kc_update *u, struct kcl_index *ix, char *err,
 	return 0;
 }
 
+int kc_update_sticky(struct kc_update *u, time_t *until, char *why,
+		     size_t whylen)
+{
+	const struct kc_config *c = u->cfg;
+	char e[512], date[9] = "";
+
+	*until = 0;
+	/* STICKY_PATCH=KEY: the date the server sets for this machine's key. */
+	if (c->sticky == KC_STICKY_KEY &&
+	    kc_reg_sticky(c, date, u->log, why, whylen))
+		return -1;
+	if (c->sticky == KC_STICKY_DATE)
+		snprintf(date, sizeof(date), "%s", c->sticky_date);
+	if (*date && kcl_sticky_parse(date, u->now, until, e, sizeof(e)))
+		return kc_fail(why, whylen, "STICKY_PATCH: %s", e);
+	return 0;
+}
+
 const struct kcl_index_level *kc_update_choose(struct kc_update *u,
 						const struct kcl_index *ix,
 						bool *failed, char *why,
@@ -346,23 +364,12 @@ const struct kcl_index_level *kc_update_choose(struct kc_update *u,
 {
 	const struct kc_config *c = u->cfg;
 	struct kcl_select sel = { 0 };
-	char e[512], date[9] = "";
 
 	*failed = false;
 	sel.patch_type = c->patch_type[0] ? c->patch_type : "default";
 	sel.delay_hours = u->delay_hours;
-	/* STICKY_PATCH=KEY: the date the server sets for this machine's key. */
-	if (c->sticky == KC_STICKY_KEY &&
-	    kc_reg_sticky(c, date, u->log, why, whylen)) {
+	if (kc_update_sticky(u, &sel.sticky_until, why, whylen)) {
 		*failed = true;
-		return NULL;
-	}
-	if (c->sticky == KC_STICKY_DATE)
-		snprintf(date, sizeof(date), "%s", c->sticky_date);
-	if (*date &&
-	    kcl_sticky_parse(date, u->now, &sel.sticky_until, e, sizeof(e))) {
-		*failed = true;
-		kc_fail(why, whylen, "STICKY_PATCH: %s", e);
 		return NULL;
 	}
 	return kcl_index_select(ix, &sel, u->now, why, whylen);

@@ -83,6 +83,13 @@ int kc_update_index(struct kc_update *u, struct kcl_index *ix, char *err,
 		     size_t errlen);
 
 /*
+ * STICKY_PATCH as a time (0: not sticky), asking the registration server
+ * for KEY: 0, or -1 with the reason in @why.
+ */
+int kc_update_sticky(struct kc_update *u, time_t *until, char *why,
+		     size_t whylen);
+
+/*
  * The level the configuration chooses (patch type, delay, sticky date);
  * NULL with the reason in why when none, or with *failed set and the
  * reason in why when the configuration cannot be used.

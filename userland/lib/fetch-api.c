@@ -15,7 +15,12 @@ int kc_fetch_api(const struct kc_fetch_opts *o, const char *url,
 	if (!kc_fetch_buf(o, url, json, max_size, buf, len, &status, err,
 			  errlen))
 		return 0;
-	/* A refusal of the request itself, which no retry changes. */
+	/*
+	 * A refusal of the request itself, which no retry changes. An API
+	 * tells 410 from 404 (a registration key that expired, not unknown).
+	 */
+	if (status == 410)
+		return KC_FETCH_GONE;
 	if (kc_fetch_not_found(status))
 		return KC_FETCH_NOT_FOUND;
 	if (status == 403)

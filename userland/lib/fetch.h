@@ -164,17 +164,18 @@ int kc_fetch_part_info_parse(const char *buf, size_t len, const char *url,
 int kc_fetch_parse_headers(const char *data, size_t len, size_t max,
 			    unsigned long long resume_from);
 
-/* kc_fetch_api()'s refusals, besides KC_FETCH_NOT_FOUND (404, 410). */
+/* kc_fetch_api()'s refusals, besides KC_FETCH_NOT_FOUND (404). */
 #define KC_FETCH_FORBIDDEN		2	/* 403 */
 #define KC_FETCH_REJECTED		3	/* another 4xx but 408 and 429 */
+#define KC_FETCH_GONE			4	/* 410: it was there, and expired */
 
 /*
  * A call of a JSON API (registration, Documentation/eportal.md): POST
  * @json (Content-Type: application/json) when it is not NULL, else GET,
  * into memory as kc_fetch_mem() does, with the same options, limits,
  * retries and messages. A refusal is told from a failure to reach the
- * server by its result: KC_FETCH_NOT_FOUND, KC_FETCH_FORBIDDEN or
- * KC_FETCH_REJECTED (not retried); -1 is anything else (no answer, 5xx,
+ * server by its result: KC_FETCH_NOT_FOUND, KC_FETCH_FORBIDDEN,
+ * KC_FETCH_GONE or KC_FETCH_REJECTED (not retried); -1 is anything else (no answer, 5xx,
  * 408, 429, TLS, too large: retried as downloads are when they may pass).
  */
 int kc_fetch_api(const struct kc_fetch_opts *o, const char *url,

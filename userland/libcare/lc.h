@@ -66,6 +66,7 @@ struct lc_proc {
 	unsigned char scratch_orig[LC_STUB_MAX];
 	int scratch_len;
 	bool scratch_set;
+	long hold_cpu_us;	/* our CPU time when the stop began (-v) */
 	const struct lc_opts *o;
 };
 

@@ -33,12 +33,27 @@ static long now_us(void)
 	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
 }
 
+/* Our own CPU time (user and system): what a stop costs us, not waits. */
+static long cpu_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000L + ts.tv_nsec / 1000;
+}
+
 int lc_hold(struct lc_proc *p, long *t0, bool all)
 {
 	*t0 = now_us();
+	p->hold_cpu_us = cpu_us();
 	return lc_attach(p, all);
 }
 
+/*
+ * The wall time of a stop is our work plus the waits for each thread to
+ * be scheduled (to stop, to run again): on a loaded machine the waits
+ * dominate, so -v says both.
+ */
 void lc_release(struct lc_proc *p, long t0, struct lc_opts *o)
 {
 	int n = p->nth;
@@ -48,7 +63,8 @@ void lc_release(struct lc_proc *p, long t0, struct lc_opts *o)
 	d = now_us() - t0;
 	if (d > o->stop_us)
 		o->stop_us = d;
-	lc_dbg(o, p->pid, "stopped %d threads for %ld us", n, d);
+	lc_dbg(o, p->pid, "stopped %d threads for %ld us (%ld us of libcare's CPU)",
+	       n, d, cpu_us() - p->hold_cpu_us);
 }
 
 /* Exited (or exiting) processes explain every failure at once. */

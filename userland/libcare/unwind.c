@@ -54,11 +54,19 @@ static int thread_cb(Dwfl_Thread *thread, void *arg)
 
 /*
  * libdw reads the stopped threads through us: registers we already hold,
- * memory through /proc/PID/mem, rather than a ptrace call per word.
+ * memory through /proc/PID/mem, rather than a ptrace call per word. It
+ * asks for one word at a time, mostly on the same stack page: the last
+ * page read is kept, so a thread's unwind costs a read or two, not one
+ * system call per word (the process is stopped meanwhile, so what we
+ * keep cannot change under us; each stop starts afresh).
  */
+#define LC_UNWIND_PAGE	4096UL
+
 struct state {
 	struct lc_proc *p;
 	int next;
+	unsigned long page;		/* address of @buf, 1 when empty */
+	unsigned char buf[LC_UNWIND_PAGE];
 };
 
 static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
@@ -75,8 +83,20 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 			void *arg)
 {
 	struct state *st = arg;
+	unsigned long page = addr & ~(LC_UNWIND_PAGE - 1);
 
-	return !lc_mem_read(st->p, addr, result, sizeof(*result));
+	/* A word across pages, or a page that cannot be read whole: as is. */
+	if (addr - page > LC_UNWIND_PAGE - sizeof(*result))
+		return !lc_mem_read(st->p, addr, result, sizeof(*result));
+	if (page != st->page) {
+		if (lc_mem_read(st->p, page, st->buf, LC_UNWIND_PAGE)) {
+			st->page = 1;
+			return !lc_mem_read(st->p, addr, result, sizeof(*result));
+		}
+		st->page = page;
+	}
+	memcpy(result, st->buf + (addr - page), sizeof(*result));
+	return true;
 }
 
 static bool initial_registers(Dwfl_Thread *thread, void *arg)
@@ -102,9 +122,20 @@ struct lc_unwinder {
 	struct state st;
 };
 
+/* Open each module's ELF file and read its CFI now, not in a stop. */
+static int warm_module(Dwfl_Module *mod, void **userdata, const char *name,
+		       Dwarf_Addr start, void *arg)
+{
+	Dwarf_Addr bias;
+
+	dwfl_module_eh_cfi(mod, &bias);
+	return DWARF_CB_OK;
+}
+
 /*
  * The process's modules, reported while it runs (the maps do not change
- * for what we look at): the stops only pay for the unwinding itself.
+ * for what we look at), their files opened and CFI read: the stops only
+ * pay for the unwinding itself.
  */
 struct lc_unwinder *lc_unwind_open(struct lc_proc *p, char *why, size_t len)
 {
@@ -125,6 +156,7 @@ struct lc_unwinder *lc_unwind_open(struct lc_proc *p, char *why, size_t len)
 		lc_unwind_close(u);
 		return NULL;
 	}
+	dwfl_getmodules(u->dwfl, warm_module, NULL, 0);
 	return u;
 }
 
@@ -161,6 +193,7 @@ int lc_unwind_check(struct lc_proc *p, struct lc_unwinder *u,
 			}
 	}
 	u->st.next = 0;
+	u->st.page = 1;
 	dwfl_getthreads(u->dwfl, thread_cb, &w);
 	if (w.hit) {
 		snprintf(why, len, "thread %d is inside %s (frame at %#lx)",

@@ -193,8 +193,19 @@ void kcare_shadow_free_all(unsigned long id, kcare_shadow_dtor_t dtor);
  * KCARE_PATCHSET(set) makes the payload module: its init applies @set, its
  * exit releases it. The module parameters "force=1" and "freezer=MODE" are
  * those of kcare_patchset_apply().
+ *
+ * KCARE_PATCHSET_EXIT(set, fn) also calls fn() when the payload goes. A
+ * patch that registers something of its own (a sysctl, say) needs it: a
+ * patchset that replaces this one does not run this one's revert hooks,
+ * so the payload's exit is the last place to undo what they would have.
  */
-#define KCARE_PATCHSET(set)						\
+#define KCARE_PATCHSET(set) KCARE_PATCHSET_EXIT(set, kcare_payload_no_exit)
+
+static inline void kcare_payload_no_exit(void)
+{
+}
+
+#define KCARE_PATCHSET_EXIT(set, exit_fn)				\
 	static bool kcare_force;					\
 	module_param_named(force, kcare_force, bool, 0400);		\
 	MODULE_PARM_DESC(force, "apply even if the level is lower than the active one, or tasks block the switch"); \
@@ -211,6 +222,7 @@ void kcare_shadow_free_all(unsigned long id, kcare_shadow_dtor_t dtor);
 	static void __exit kcare_payload_exit(void)			\
 	{								\
 		kcare_patchset_release(&(set));				\
+		exit_fn();						\
 	}								\
 	module_init(kcare_payload_init);				\
 	module_exit(kcare_payload_exit);				\

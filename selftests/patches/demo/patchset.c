@@ -10,8 +10,15 @@
  * (through patchset-meta.h); the level and the build time from the build:
  * scripts/build-patchset passes -DKCARE_LEVEL and -DKCARE_BUILD_TIME, the
  * selftests' build (make patches) neither, which gives level 1.
+ *
+ * ../extra/ and ../extra-arm64/ link it too, with -DKCPATCH_EXTRA: the
+ * extra patchset is this one plus the symlink owner match protection
+ * (../extra/symlinkown.h).
  */
 #include "demo.h"
+#ifdef KCPATCH_EXTRA
+#include "symlinkown.h"
+#endif
 
 #ifndef KCARE_LEVEL
 #define KCARE_LEVEL 1
@@ -31,6 +38,9 @@ static struct kcare_patch demo_patches[] = {
 	DEMO_BINFMT_MISC_ENTRY_PATCH,
 #endif
 	DEMO_DROP_CACHES_PATCH,
+#ifdef KCPATCH_EXTRA
+	SYMLINKOWN_PATCH,
+#endif
 	{ }
 };
 
@@ -82,6 +92,16 @@ static struct kcare_symbol demo_symbols[] = {
 	  &demo_drop_slab },
 	{ DEMO_LINK("drop_pagecache_sb", "ffff800008443aa0"), "vmlinux", 0,
 	  &demo_drop_pagecache_sb },
+#ifdef KCPATCH_EXTRA
+	/* ../extra/symlinkown_namei.c */
+	{ "__d_lookup_rcu", "vmlinux", 0, &symlinkown___d_lookup_rcu },
+	{ "__d_lookup", "vmlinux", 0, &symlinkown___d_lookup },
+	{ "try_to_unlazy_next", "vmlinux", 0, &symlinkown_try_to_unlazy_next },
+	{ "__lookup_slow", "vmlinux", 0, &symlinkown___lookup_slow },
+	{ "handle_dots", "vmlinux", 0, &symlinkown_handle_dots },
+	{ "step_into", "vmlinux", 0, &symlinkown_step_into },
+	{ "try_to_unlazy", "vmlinux", 0, &symlinkown_try_to_unlazy },
+#endif
 	{ }
 };
 
@@ -95,9 +115,14 @@ static struct kcare_patchset demo_set = {
 	.patches = demo_patches,
 	.symbols = demo_symbols,
 };
+#ifdef KCPATCH_EXTRA
+KCARE_PATCHSET_EXIT(demo_set, symlinkown_exit);
+MODULE_DESCRIPTION("kcare extra patchset (demo and symlink owner match) for Debian 12 6.1.0-56");
+#else
 KCARE_PATCHSET(demo_set);
 #ifdef CONFIG_X86_64
 MODULE_DESCRIPTION("kcare demo patchset for Debian 12 6.1.0-56-amd64");
 #else
 MODULE_DESCRIPTION("kcare demo patchset for Debian 12 6.1.0-56-arm64");
+#endif
 #endif

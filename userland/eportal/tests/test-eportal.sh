@@ -55,7 +55,7 @@ result "key create prints a new key" "$(echo "$key" | grep -qE '^[A-Za-z0-9]{16}
 expect "kc.eportal spelling: key -a --feed test KEY" 0 "^testkey1$" \
 	bash -c "ln -sf '$E' '$tmp/kc.eportal' && '$tmp/kc.eportal' key -a --feed test testkey1"
 expect "kc.eportal spelling: feed -a NAME" 0 "added feed staging" "$tmp/kc.eportal" feed -a staging
-expect "kc.eportal qemu deploy: user-space streams are not there yet" 1 "qemu: user-space patch streams are not available yet" \
+expect "kc.eportal qemu deploy: user-space patchsets live in the feed userspace" 2 "live in the feed userspace" \
 	"$tmp/kc.eportal" qemu deploy --feed test "$tmp/none.tar.bz2"
 check "COMMAND --help prints its usage" "^usage: kc.eportal deploy \[--feed F\] \[--disabled\] ARCHIVE$" \
 	"$tmp/kc.eportal" deploy --help
@@ -85,7 +85,7 @@ kid=$(sha1sum <"$tmp/../$(basename "$tmp")/a/eportal.conf" | cut -c1-40)
 sed_kid=0123456789abcdef0123456789abcdef01234567
 check "check-in is accepted" '^200 .*"valid":true' api POST /api/v1/checkin \
 	"{\"server_id\":\"$sid5\",\"kernel_release\":\"6.1.0-99-amd64\",\"kernel_id\":\"$sed_kid\",\"effective_kernel\":\"6.1.0-99.2kc\",\"patch_level\":2,\"userspace\":\"glibc:1\"}"
-check "check-in updates servers list" "^$sid5 +$key +m5.example +127.0.0.1 +6.1.0-99-amd64 +level 2 .* 6.1.0-99.2kc$" \
+check "check-in updates servers list" "^$sid5 +$key +m5.example +127.0.0.1 +6.1.0-99-amd64 +level 2 .* 6.1.0-99.2kc user glibc:1$" \
 	"$E" servers list
 check "servers list --json" "\"server_id\":\"$sid5\".*\"kernel_id\":\"$sed_kid\".*\"patch_level\":2,\"userspace\":\"glibc:1\"" \
 	"$E" servers list --json
@@ -93,7 +93,7 @@ check "check-in of an unknown server: 404" '^404 \{"error":"Unknown server id"\}
 	api POST /api/v1/checkin '{"server_id":"0000","patch_level":1}'
 check "the API answers under REGISTRATION_URL too (/admin/api/kcare/v1/...)" "^200 .*\"server_id\":\"$sid5\"" \
 	api GET "/admin/api/kcare/v1/license?server_id=$sid5"
-check "license info" "^200 .*\"server_id\":\"$sid5\",\"valid\":true,\"feed\":\"\",\"sticky_patch\":\"\"" \
+check "license info" "^200 .*\"server_id\":\"$sid5\",\"valid\":true,\"expires\":\"\",\"feed\":\"\",\"sticky_patch\":\"\"" \
 	api GET "/api/v1/license?server_id=$sid5"
 "$E" key set "$key" --sticky 011226 >/dev/null
 check "a key's sticky date reaches its machines" '"sticky_patch":"011226"' api GET "/api/v1/license?server_id=$sid5"

@@ -4,7 +4,7 @@
  * SQLite file: registration, its limit and its refusals of bad input
  * (leaving the database as it was), check-in, license, the scanners'
  * list of a key's machines, the original's plain answers, static files
- * and path traversal, and the route table.
+ * and path traversal, the agents' set-up script, and the route table.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -225,6 +226,38 @@ static void test_checkin_license(void **state)
 	assert_int_equal(machines(f), 0);
 }
 
+/* An expired key: 410 to a newcomer, "valid": false to its machines. */
+static void test_key_expiry(void **state)
+{
+	struct fx *f = *state;
+	const char *const args[] = { "key", "KEY2", "hostname", "h", NULL };
+	char out[1024], body[128], sid[33];
+	struct ep_key k;
+
+	assert_int_equal(f->s.ops->key_get(&f->s, "KEY2", &k), 0);
+	k.expires = 86400 * 365;
+	assert_int_equal(f->s.ops->key_update(&f->s, &k), 0);
+	assert_int_equal(call(f, ep_api_register, "/api/v1/register",
+			      "{\"key\":\"KEY2\"}", out, sizeof(out)), 200);
+	assert_int_equal(sscanf(out, "{\"server_id\":\"%32[0-9a-f]\"", sid), 1);
+	snprintf(body, sizeof(body), "{\"server_id\":\"%s\"}", sid);
+	assert_int_equal(call(f, ep_api_checkin, "/api/v1/checkin", body, out,
+			      sizeof(out)), 200);
+	assert_non_null(strstr(out, "\"valid\":true,\"expires\":\"1971-01-01\""));
+	f->ctx.now = k.expires;
+	assert_int_equal(call(f, ep_api_checkin, "/api/v1/checkin", body, out,
+			      sizeof(out)), 200);
+	assert_non_null(strstr(out, "\"valid\":false,\"expires\":\"1971-01-01\""));
+	assert_int_equal(call(f, ep_api_register, "/api/v1/register",
+			      "{\"key\":\"KEY2\"}", out, sizeof(out)), 410);
+	assert_string_equal(out, "{\"error\":\"Key expired\"}");
+	fake_args = args;
+	assert_int_equal(call(f, ep_api_compat_register, "/admin/api/kcare/register_by_key.plain",
+			      NULL, out, sizeof(out)), 410);
+	assert_string_equal(out, "code: 4\nmessage: Key expired\n");
+	assert_int_equal(machines(f), 1);
+}
+
 static void test_compat_register(void **state)
 {
 	struct fx *f = *state;
@@ -288,6 +321,58 @@ static void test_files(void **state)
 	}
 }
 
+/* install-kernelcare: the address from public_url or the Host, never shell. */
+static void test_install(void **state)
+{
+	static const char *const host[] = { "Host", "ep.example:8443", NULL };
+	static const char *const evil[] = { "Host", "x';id;'", NULL };
+	struct fx *f = *state;
+	char out[4096], path[128];
+	FILE *k;
+
+	/* No key yet (init makes it): an error, not a script without one. */
+	fake_headers = host;
+	assert_int_equal(call(f, ep_api_install, "/install-kernelcare", NULL,
+			      out, sizeof(out)), 500);
+	snprintf(path, sizeof(path), "%s/keys", f->dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/keys/eportal.pub.pem", f->dir);
+	k = fopen(path, "w");
+	assert_non_null(k);
+	fputs("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", k);
+	fclose(k);
+	assert_int_equal(call(f, ep_api_install, "/install-kernelcare", NULL,
+			      out, sizeof(out)), 200);
+	assert_non_null(strstr(out, "\nurl='https://ep.example:8443'\n"));
+	/* The key, and the here-document's end on a line of its own. */
+	assert_non_null(strstr(out, "-----END PUBLIC KEY-----\nKCARE_EPORTAL_KEY\n"));
+	f->cfg.plain_http = true;
+	assert_int_equal(call(f, ep_api_install, "/install-kernelcare", NULL,
+			      out, sizeof(out)), 200);
+	assert_non_null(strstr(out, "\nurl='http://ep.example:8443'\n"));
+	fake_headers = evil;
+	assert_int_equal(call(f, ep_api_install, "/install-kernelcare", NULL,
+			      out, sizeof(out)), 400);
+	fake_headers = NULL;
+	assert_int_equal(call(f, ep_api_install, "/install-kernelcare", NULL,
+			      out, sizeof(out)), 400);
+	/* public_url wins over any Host. */
+	strcpy(f->cfg.public_url, "https://patches.example/kc");
+	fake_headers = evil;
+	assert_int_equal(call(f, ep_api_install, "/install-kernelcare", NULL,
+			      out, sizeof(out)), 200);
+	assert_non_null(strstr(out, "\nurl='https://patches.example/kc'\n"));
+
+	assert_true(ep_valid_public_url("https://ep.example"));
+	assert_true(ep_valid_public_url("http://[::1]:8080/p"));
+	assert_false(ep_valid_public_url("https://ep.example/"));
+	assert_false(ep_valid_public_url("ftp://ep.example"));
+	assert_false(ep_valid_public_url("https://"));
+	assert_false(ep_valid_public_url("https://e'p"));
+	assert_false(ep_valid_public_url("https://ep|x"));
+	assert_false(ep_valid_public_url("https://ep x"));
+}
+
 static void test_routes(void **state)
 {
 	const struct ep_route *r;
@@ -311,6 +396,9 @@ static void test_routes(void **state)
 	assert_ptr_equal(r->handler, ep_api_file);
 	assert_null(ep_route_find("DELETE", "/abc/index", &arg, &mm));
 	assert_true(mm);
+	r = ep_route_find("GET", "/install-kernelcare", &arg, &mm);
+	assert_non_null(r);
+	assert_ptr_equal(r->handler, ep_api_install);
 }
 
 int main(void)
@@ -320,7 +408,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_register_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkin_license, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compat_register, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_install, setup, teardown),
 		cmocka_unit_test(test_routes),
 	};
 

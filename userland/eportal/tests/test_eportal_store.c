@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "eportal.h"
 #include "store.h"
@@ -227,6 +228,53 @@ static void test_patchsets(void **state)
 	assert_int_equal(serial, 1);
 }
 
+/*
+ * An expired key registers no one, not even a machine it had (at 100,
+ * reg()'s time); a database of schema 1 (no expiry) is upgraded in place,
+ * its keys kept, never expiring.
+ */
+static void test_key_expiry(void **state)
+{
+	struct fx *f = *state;
+	struct ep_key k = { .limit = 0, .created = 1, .expires = 101 };
+	char cmd[128];
+	sqlite3 *db;
+
+	strcpy(k.key, "exp");
+	assert_int_equal(f->s.ops->key_add(&f->s, &k), 0);
+	assert_int_equal(reg(&f->s, "exp", "m1", NULL), 0);
+	k.expires = 100;
+	assert_int_equal(f->s.ops->key_update(&f->s, &k), 0);
+	assert_int_equal(reg(&f->s, "exp", "m1", NULL), EP_EEXPIRED);
+	assert_int_equal(reg(&f->s, "exp", "m2", NULL), EP_EEXPIRED);
+	assert_int_equal(f->s.ops->key_get(&f->s, "exp", &k), 0);
+	assert_int_equal(k.machines, 1);
+	assert_int_equal(k.expires, 100);
+
+	ep_store_close(&f->s);
+	snprintf(cmd, sizeof(cmd), "rm -f %s/eportal.db*", f->dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/eportal.db", f->dir);
+	assert_int_equal(sqlite3_open(cmd, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE feeds (name TEXT PRIMARY KEY, delay_hours INTEGER NOT NULL DEFAULT 0, auto_update INTEGER NOT NULL DEFAULT 0, upstream TEXT NOT NULL DEFAULT '');"
+		"INSERT INTO feeds(name) VALUES ('');"
+		"CREATE TABLE keys (key TEXT PRIMARY KEY, feed TEXT NOT NULL REFERENCES feeds(name), lim INTEGER NOT NULL DEFAULT 0, sticky TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, nmachines INTEGER NOT NULL DEFAULT 0);"
+		"INSERT INTO keys(key, feed, created) VALUES ('old', '', 5);"
+		"PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ep_store_open(&f->s, f->dir), 0);
+	assert_int_equal(f->s.ops->key_get(&f->s, "old", &k), 0);
+	assert_int_equal(k.created, 5);
+	assert_int_equal(k.expires, 0);
+	assert_int_equal(reg(&f->s, "old", "m1", NULL), 0);
+	/* Opened again: already at the new schema, nothing to upgrade. */
+	ep_store_close(&f->s);
+	assert_int_equal(ep_store_open(&f->s, f->dir), 0);
+	assert_int_equal(f->s.ops->key_get(&f->s, "old", &k), 0);
+	assert_int_equal(k.machines, 1);
+}
+
 static void test_upstream(void **state)
 {
 	struct ep_store *s = &((struct fx *)*state)->s;
@@ -253,6 +301,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_checkin_and_sql_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_patchsets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_upstream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_expiry, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("eportal_store", tests, NULL, NULL);

@@ -61,6 +61,8 @@ static void serve(int c, const char *dir)
 		if (fd >= 0)
 			close(fd);
 		reply(c, "404 Not Found", "", 0);
+		/* Misses too: a test counts what a client asks for. */
+		fprintf(stderr, "test-httpd: 404 %s\n", req + 4);
 		return;
 	}
 	body = malloc(st.st_size + 1);

@@ -8,20 +8,16 @@
 # --lib-info and --lib-patch-info, refused when untrusted or tampered,
 # the blacklist honoured, and removed by --lib-unload.
 #
-# kcarectl's fixed paths are private tmpfs mounts (tests/kc-ns.sh).
+# kcarectl's paths are fixed: the test re-runs itself in a mount namespace
+# of its own where they are empty and private (kc-ns.sh).
 top=$(cd "$(dirname "$0")/../../.." && pwd)
-. "$top/scripts/tests/lib.sh"
 . "$top/userland/kcarectl/tests/kc-ns.sh"
-O=${O:-$top/build/x86_64}
+kc_ns_enter KC_LIBCTL_NS "$0" "$@"
+. "$top/scripts/tests/lib.sh"
 
-if [ -z "$KC_LIBCTL_NS" ]; then
-	kc_ns_root_or_skip
-	make -s -C "$top" libcare-tests "$O/kcarectl" "$O/kcare-patchset" >/dev/null ||
-		{ result "build" 1; done_testing; exit 1; }
-	kc_ns_rerun KC_LIBCTL_NS 1 "$0" "$@"
-	exit
-fi
-kc_ns_mount || exit 1
+O=${O:-$top/build/x86_64}
+make -s -C "$top" libcare-tests "$O/kcarectl" "$O/kcare-patchset" >/dev/null ||
+	{ result "build" 1; done_testing; exit 1; }
 
 . "$top/userland/libcare/tests/lc-lib.sh"
 KC=$O/kcarectl
@@ -32,7 +28,7 @@ httpd_pid=
 kc_cleanup() {
 	[ -n "$httpd_pid" ] && kill "$httpd_pid" 2>/dev/null
 	lc_cleanup
-	rm -f "$LCB/lc-bl"
+	rm -f "$LCB/lc-bl" "$LCB/gdb"
 	rm -rf "$T"
 }
 trap kc_cleanup EXIT
@@ -40,7 +36,7 @@ trap kc_cleanup EXIT
 gcc -O2 -Wall -Werror -o "$T/httpd" "$top/userland/kcarectl/tests/test-httpd.c" ||
 	{ result "build the test server" 1; done_testing; exit 1; }
 mkdir "$T/repo"
-"$T/httpd" "$PORT" "$T/repo" 600 2>"$T/httpd.log" &
+"$T/httpd" "$PORT" "$T/repo" 600 2>>"$T/httpd.log" &
 httpd_pid=$!
 echo "PATCH_SERVER=http://127.0.0.1:$PORT/" >/etc/sysconfig/kcare/kcare.conf
 echo "UPDATE_POLICY=REMOTE" >>/etc/sysconfig/kcare/kcare.conf
@@ -171,6 +167,44 @@ expect "--lib-update takes level 2" 0 "^pid $pid \(lc-busy\): liblctest.so patch
 lc_grows "$busy" new2 && ! lc_grows "$busy" new1 && lc_sane "$pid"
 result "level 2 runs" $?
 
+# The feed's list: one request a run, then the index of listed build-ids only.
+grep -q "^object: $BID 2 liblctest.so$" "$T/repo/userspace/index" &&
+	tail -n 1 "$T/repo/userspace/index" | grep -q '^signature: '
+result "publish wrote the signed list of the feed userspace (build-id, level 2, library)" $?
+: >"$T/httpd.log"
+"$KC" --lib-update >/dev/null 2>&1
+n_idx=$(grep -c ' /userspace/[0-9a-f]*/index' "$T/httpd.log")
+grep -q 'GET /userspace/index' "$T/httpd.log" && [ "$n_idx" = 1 ] &&
+	grep -q "GET /userspace/$BID/index" "$T/httpd.log"
+result "--lib-update reads the list, then one index: the listed build-id's (not every library's)" $?
+cp "$T/repo/userspace/index" "$T/list.2"
+"$KP" refresh --repo "$T/repo" --key "$T/priv.pem" --feed userspace >/dev/null &&
+	grep -q '^serial: ' "$T/repo/userspace/index" &&
+	! cmp -s "$T/repo/userspace/index" "$T/list.2"
+result "kcare-patchset refresh --feed userspace re-signs the list (new serial)" $?
+"$KC" --lib-update >/dev/null 2>&1
+cp "$T/repo/userspace/index" "$T/list.3"
+cp "$T/list.2" "$T/repo/userspace/index"
+expect "--lib-update refuses a replayed older list, and asks per build-id instead" 1 \
+	"list of feed userspace was rejected.*(serial|replay|roll)" "$KC" --lib-update
+grep -q "^pid $pid (lc-busy): liblctest.so already at level 2" "$out"
+result "the process is still checked through its own index" $?
+sed -i 's/^object: .*/&x/' "$T/list.3"
+cp "$T/list.3" "$T/repo/userspace/index"
+expect "--lib-update refuses a tampered list" 1 "list of feed userspace was rejected" "$KC" --lib-update
+rm "$T/repo/userspace/index"
+: >"$T/httpd.log"
+expect "--lib-update without a list (an older repository): per build-id, as before" 0 \
+	"^pid $pid \(lc-busy\): liblctest.so already at level 2" "$KC" --lib-update
+[ "$(grep -c ' /userspace/[0-9a-f]*/index' "$T/httpd.log")" -gt 1 ]
+result "and then every library mapped is asked for" $?
+"$KP" refresh --repo "$T/repo" --key "$T/priv.pem" --feed userspace >/dev/null
+grep -q "^object: $BID 2 " "$T/repo/userspace/index"
+result "refresh of a feed without a list makes one from its indexes" $?
+"$KP" refresh --repo "$T/repo" --key "$T/priv.pem" --feed userspace "$BID" >/dev/null &&
+	grep -q "^object: $BID 2 " "$T/repo/userspace/index"
+result "refresh of the build-id's index lists it again" $?
+
 cp "$T/repo/userspace/$BID/index" "$T/index.2"
 cp "$T/index.1" "$T/repo/userspace/$BID/index"
 expect "--lib-update refuses a replayed older index (the seen state)" 1 \
@@ -207,8 +241,30 @@ expect "/var/cache/kcare/userspace/blacklist overrides /var/lib/libcare/blacklis
 	"^pid $bl_pid \(lc-bl\): liblctest.so patched to level 2" "$KC" --lib-update
 lc_grows "$bl" new2 && lc_sane "$bl_pid"
 result "the process no longer blacklisted is patched" $?
-expect "--lib-unload removes every process's patches" 0 "^pid $bl_pid: user-space patches removed" \
-	"$KC" --lib-unload
+
+# The list the package installs as /var/lib/libcare/blacklist: a debugger
+# (here a copy of lc-busy named gdb) is never patched. Its names must fit
+# in a comm (15 characters), or they would never match.
+rm /var/cache/kcare/userspace/blacklist
+cp "$top/userland/libcare/blacklist" /var/lib/libcare/blacklist
+[ -z "$(grep -v '^#' /var/lib/libcare/blacklist | awk 'length > 15 || /[[:space:]]/')" ] &&
+	grep -qx gdb /var/lib/libcare/blacklist
+result "the shipped blacklist: one comm name a line, each 15 characters at most" $?
+cp "$LCB/lc-busy" "$LCB/gdb"
+gdbf=$(mktemp)
+lc_start "$gdbf" "$LCB/gdb" 1
+gdb_pid=$pid
+pid=$busy_pid
+expect "with the shipped blacklist a process named gdb is skipped" 0 \
+	"^pid $gdb_pid \(gdb\): liblctest.so skipped: the process is in the blacklist" "$KC" --lib-update
+grep -q "^pid $busy_pid (lc-busy): liblctest.so already at level 2" "$out" && lc_grows "$gdbf" old
+result "the others stay patched, gdb runs the original" $?
+kill -9 "$gdb_pid"
+rm -f "$LCB/gdb" "$gdbf"
+expect "--lib-unload --json removes every process's patches" 0 \
+	"^    \{\"pid\": $bl_pid, \"result\": \"unpatched\"\}" "$KC" --lib-unload --json
+grep -q "^    {\"pid\": $busy_pid, \"result\": \"unpatched\"}" "$out" && grep -qx '{"results": \[' "$out"
+result "one result per process, in a JSON document" $?
 lc_grows "$bl" old && lc_grows "$busy" old
 result "both run the original again" $?
 
@@ -230,6 +286,99 @@ expect "--lib-update --json reports each process" 3 \
 "$KC" --lib-unload >/dev/null
 lc_grows "$busy" old
 result "unloaded at the end" $?
+
+kill -9 "$sec_pid"
+
+# PREFIX and --test/--prefix reach the user-space feeds as they reach the
+# kernel's: --test reads test-userspace. STICKY_PATCH pins a date there too.
+expect "--lib-update --test with an empty test-userspace feed: nothing to do" 0 \
+	"No user-space patch applies" "$KC" --lib-update --test
+old=$(date -u -d '-10 days' +%Y-%m-%dT%H:%M:%SZ)
+meta "$T/meta" L20261201_01 lctest-1
+"$KP" pack --meta "$T/meta" --level 1 --arch x86_64 --kernel-release liblctest.so \
+	--build-id "$BID" --release-time "$old" -o "$T/old1.kcp" "$LCB/lctest-1.o" >/dev/null &&
+	"$KP" sign --key "$T/priv.pem" "$T/old1.kcp" >/dev/null &&
+	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" --feed test-userspace "$T/old1.kcp" >/dev/null &&
+	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" --feed test-userspace "$T/l2.kcp" >/dev/null &&
+	[ -f "$T/repo/test-userspace/$BID/2/patchset.kcp" ]
+result "levels 1 (10 days ago) and 2 (now) published in the feed test-userspace" $?
+expect "publish refuses a kernel patchset's feed for a user-space one" 1 "goes in the feed userspace" \
+	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" --feed userspace-x "$T/l2.kcp"
+cp /etc/sysconfig/kcare/kcare.conf "$T/conf"
+echo "STICKY_PATCH=$(date -u -d '-5 days' +%d%m%y)" >>/etc/sysconfig/kcare/kcare.conf
+expect "--lib-update --test under STICKY_PATCH=DDMMYY (5 days ago) takes level 1" 0 \
+	"^pid $busy_pid \(lc-busy\): liblctest.so patched to level 1" "$KC" --lib-update --test
+lc_grows "$busy" new1 && lc_sane "$busy_pid"
+result "level 1 runs" $?
+cp "$T/conf" /etc/sysconfig/kcare/kcare.conf
+echo "PREFIX=test" >>/etc/sysconfig/kcare/kcare.conf
+expect "--lib-update under PREFIX=test without sticky takes test-userspace's level 2" 0 \
+	"^pid $busy_pid \(lc-busy\): liblctest.so patched to level 2" "$KC" --lib-update
+lc_grows "$busy" new2 && lc_sane "$busy_pid"
+result "level 2 runs" $?
+expect "--lib-patch-info under PREFIX=test reads test-userspace's copy" 0 \
+	"^kpatch-name: lc_test_value$" "$KC" --lib-patch-info
+cp "$T/conf" /etc/sysconfig/kcare/kcare.conf
+"$KC" --lib-unload >/dev/null
+lc_grows "$busy" old
+result "unloaded" $?
+
+# Processes that exit between the scan and the patch are "gone", never a
+# failure: 40 short-lived ones (0.1 to 1.5 s) among the long-lived.
+short=
+for i in $(seq 40); do
+	"$LCB/lc-busy" 1 >/dev/null 2>&1 &
+	short="$short $!"
+	lc_pids="$lc_pids $!"
+done
+disown -a
+sleep 0.5
+# Each is killed within 2.5 s from now: before the scan, during it, the
+# download or the patch (the run takes about that long here).
+for p in $short; do
+	d=$((RANDOM % 250))
+	(sleep "$((d / 100)).$((d % 100 / 10))$((d % 10))"; kill -9 "$p" 2>/dev/null) &
+done
+disown -a
+out=$(mktemp)
+"$KC" --lib-update >"$out" 2>&1
+rc=$?
+grep -c ': liblctest.so skipped: the process exited' "$out" | sed 's/^/# gone: /'
+grep -c ': liblctest.so patched to level 2' "$out" | sed 's/^/# patched: /'
+[ $rc = 0 ] && ! grep -q 'NOT patched\|failed' "$out" &&
+	grep -q "^pid $busy_pid (lc-busy): liblctest.so patched to level 2" "$out"
+result "--lib-update while 40 processes exit: status 0, each patched or gone, none failed" $?
+[ $rc = 0 ] || sed 's/^/# /' "$out" | head -20
+for p in $short; do kill -9 "$p" 2>/dev/null; done
+sleep 0.2
+bad=0
+for p in $short; do [ -d /proc/$p ] && [ "$(cut -d' ' -f3 /proc/$p/stat)" != Z ] && bad=1; done
+[ $bad = 0 ] && lc_sane "$busy_pid" && lc_grows "$busy" new2
+result "the short-lived processes are all gone, the others patched and running" $?
+"$KC" --lib-unload >/dev/null
+
+# The patch types: a qemu patchset (in a feed of its own, qa-userspace) is
+# applied by --userspace-update qemu, not by libs nor by the default
+# USERSPACE_PATCHES=db names.
+meta "$T/meta" L20261201_01 lctest-qemu
+sed -i 's/^patch-type: libs$/patch-type: qemu/' "$T/meta"
+"$KP" pack --meta "$T/meta" --level 1 --arch x86_64 --kernel-release liblctest.so \
+	--build-id "$BID" -o "$T/q1.kcp" "$LCB/lctest-1.o" >/dev/null &&
+	"$KP" sign --key "$T/priv.pem" "$T/q1.kcp" >/dev/null &&
+	"$KP" publish --repo "$T/repo" --key "$T/priv.pem" --feed qa-userspace "$T/q1.kcp" >/dev/null
+result "a patchset of type qemu published in the feed qa-userspace" $?
+expect "--userspace-update libs --prefix qa: a qemu patchset is not for libs" 0 \
+	"No user-space patch applies" "$KC" --userspace-update libs --prefix qa
+echo "USERSPACE_PATCHES=db" >>/etc/sysconfig/kcare/kcare.conf
+expect "--userspace-update --prefix qa under USERSPACE_PATCHES=db: nothing" 0 \
+	"No user-space patch applies" "$KC" --userspace-update --prefix qa
+expect "--userspace-update qemu --prefix qa applies it" 0 \
+	"^pid $busy_pid \(lc-busy\): liblctest.so patched to level 1 \(L20261201_01\)" \
+	"$KC" --userspace-update qemu --prefix qa
+lc_grows "$busy" new1 && lc_sane "$busy_pid"
+result "level 1 of type qemu runs" $?
+cp "$T/conf" /etc/sysconfig/kcare/kcare.conf
+"$KC" --lib-unload >/dev/null
 rm -f "$sec" "$bl" "$busy"
 
 done_testing

@@ -5,7 +5,10 @@
 # (Documentation/kcarectl.md, "Registration"): a key with a limit of 2,
 # two machines registered, a retry taking no second slot, the third
 # refused with exactly "Key limit reached", unregistering freeing a slot,
-# --license-info in text and JSON, a check-in in "servers list",
+# --license-info in text and JSON, a check-in in "servers list" (with
+# the user-space levels LibCare's state lists), a key
+# past its expiry date (check-ins warned, registrations refused),
+# install-kernelcare run as "| bash -s -- KEY" on a fresh machine,
 # --register-autoretry against a server that comes up 3 s late (letting
 # the run's lock go while it waits), and the messages of a wrong key, an
 # unreachable server and a machine the server forgot.
@@ -81,8 +84,8 @@ machine() {
 		>"$r/etc/sysconfig/kcare/kcare.conf"
 }
 
-# kc NAME ARGS...: kcarectl as machine NAME.
-kc() {
+# on NAME CMD...: CMD as machine NAME.
+on() {
 	local r=$tmp/$1
 
 	shift
@@ -91,7 +94,14 @@ kc() {
 		mount --bind "$1/etc/machine-id" /etc/machine-id &&
 		mount --bind "$1/var/lib/kcare" /var/lib/kcare || exit 99
 		shift
-		exec timeout 60 "$@"' sh "$r" "$K" "$@"
+		exec timeout 60 "$@"' sh "$r" "$@"
+}
+# kc NAME ARGS...: kcarectl as machine NAME.
+kc() {
+	local m=$1
+
+	shift
+	on "$m" "$K" "$@"
 }
 
 for m in m1 m2 m3 m4; do machine $m; done
@@ -135,6 +145,33 @@ check "servers list --json shows the machine's check-in" \
 	"\"server_id\":\"$id1\",\"key\":\"webkey\",.*\"kernel_release\":\"$rel\",\"kernel_id\":\"[0-9a-f]{40}\",\"effective_kernel\":\"$rel\",\"patch_level\":0" \
 	"$E" servers list --json
 
+# LibCare's state (what --lib-update leaves, Documentation/libcare.md) for
+# two live processes: the check-in reports each (library, level) once; the
+# entry of a process that is gone is not reported.
+sleep 300 &
+spid=$!
+sleep 300 &
+spid2=$!
+lcstate() { # PID BUILD-ID PATH LEVEL
+	local d=$tmp/m1/var/lib/kcare/libcare/$1 start
+
+	start=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20)
+	mkdir -p "$d"
+	printf 'pid=%s\ncomm=sleep\nstart=%s\npath=%s\nbuildid=%s\nlevel=%s\nid=L1\naddr=0x1000\nsize=64\nstate=applied\n' \
+		"$1" "${start:-1}" "$3" "$2" "$4" >"$d/$2"
+}
+lcstate $spid aa11 /usr/lib/x86_64-linux-gnu/libssl.so.3 2
+lcstate $spid bb22 /usr/lib/x86_64-linux-gnu/libz.so.1 1
+lcstate $spid2 aa11 /usr/lib/x86_64-linux-gnu/libssl.so.3 2
+lcstate 999999 cc33 /usr/lib/x86_64-linux-gnu/libgone.so.1 5
+kc m1 --checkin >/dev/null 2>&1
+user=$("$E" servers list --json | grep -o "\"server_id\":\"$id1\"[^}]*" | sed -n 's/.*"userspace":"\([^"]*\)".*/\1/p')
+result "the check-in reports the user-space levels, each once ('$user')" \
+	"$(echo "$user" | tr ' ' '\n' | sort | tr '\n' ' ' | grep -qx 'libssl.so.3:2 libz.so.1:1 '; echo $?)"
+kill $spid $spid2 2>/dev/null
+wait $spid $spid2 2>/dev/null
+rm -rf "$tmp/m1/var/lib/kcare/libcare"
+
 # ---- unregistering -------------------------------------------------------
 
 expect "--unregister frees the slot" 0 "^Unregistered: server id [0-9a-f]{32} freed its key's slot$" \
@@ -159,6 +196,61 @@ expect "... --license-info too" 1 "Unknown server id" kc m4 --license-info
 sed -i 's/^REGISTRATION_URL=.*/REGISTRATION_URL=/' "$tmp/m4/etc/sysconfig/kcare/kcare.conf"
 expect "no REGISTRATION_URL: says what to set" 1 "REGISTRATION_URL is not set" \
 	kc m4 --register webkey
+
+# ---- a key that expires ---------------------------------------------------
+
+expect "key create --expires: a real date" 2 "--expires 2026-02-30: YYYY-MM-DD" \
+	"$E" key create --feed web --expires 2026-02-30 badexp
+"$E" key create --feed web --expires 2099-12-31 expkey >/dev/null
+machine m7
+machine m8
+expect "a key that expires later registers" 0 "^Server registered" kc m7 --register expkey
+today=$(date -u +%F)
+"$E" key set expkey --expires "$today" >/dev/null
+check "key list shows the expiry" "^expkey +feed web .* expires $today " "$E" key list
+expect "past its expiry: --checkin still records, and warns" 0 \
+	"warning: the registration key expired on $today: ask the server's administrator" kc m7 --checkin
+expect "... --license-info: not valid (exit 1), and since when" 1 "^expires: $today$" kc m7 --license-info
+result "... valid: no" "$(grep -q '^valid: no' "$out"; echo $?)"
+expect "... --license-info --json" 1 '"valid": false.*"expires": "'"$today"'"' kc m7 --license-info --json
+expect "an expired key registers no one: its own message" 1 "^kcarectl: Key expired: " kc m8 --register expkey
+result "... and no server id kept" "$(test ! -e "$tmp/m8/var/lib/kcare/serverid"; echo $?)"
+"$E" key set expkey --expires '' >/dev/null
+expect "the expiry lifted: it registers again" 0 "^Server registered" kc m8 --register expkey
+
+# ---- curl -s https://HOST/install-kernelcare | bash ------------------------
+
+"$E" key create --feed web --limit 1 instkey >/dev/null
+machine m6
+: >"$tmp/m6/etc/sysconfig/kcare/kcare.conf"
+curl -s -o "$tmp/install.sh" "http://127.0.0.1:$port/install-kernelcare"
+result "GET /install-kernelcare: a shell script naming this server" \
+	"$(sh -n "$tmp/install.sh" && grep -qx "url='http://127.0.0.1:$port'" "$tmp/install.sh"; echo $?)"
+# "| bash": the script on standard input, kcarectl found on PATH.
+install_on() {
+	on "$1" env PATH="$(dirname "$K"):$PATH" bash -s -- "${@:2}" <"$tmp/install.sh"
+}
+c6=$tmp/m6/etc/sysconfig/kcare/kcare.conf
+expect "a malformed key: refused before anything changes" 1 "not a registration key: a;b; nothing changed" \
+	install_on m6 'a;b'
+result "... kcare.conf untouched, no key trusted" \
+	"$(test ! -s "$c6" -a ! -e "$tmp/m6/etc/sysconfig/kcare/keys"; echo $?)"
+expect "| bash -s -- KEY: the server's key trusted, kcare.conf set, registered" 0 \
+	"^Server registered: server id [0-9a-f]{32} \(feed web, sticky date none, 1 of 1 machines\)$" install_on m6 instkey
+result "... PATCH_SERVER and REGISTRATION_URL name this server" \
+	"$(grep -qx "PATCH_SERVER=http://127.0.0.1:$port/" "$c6" &&
+		grep -qx "REGISTRATION_URL=http://127.0.0.1:$port/admin/api/kcare" "$c6"; echo $?)"
+result "... the trusted key is the server's" \
+	"$(cmp -s "$tmp/m6/etc/sysconfig/kcare/keys/"*.pem "$A/keys/eportal.pub.pem"; echo $?)"
+expect "run again: the same slot, nothing added twice" 0 "1 of 1 machines" install_on m6 instkey
+result "... one PATCH_SERVER line, one REGISTRATION_URL line" \
+	"$(test "$(grep -c '^PATCH_SERVER=' "$c6")$(grep -c '^REGISTRATION_URL=' "$c6")" = 11; echo $?)"
+bad_host() {
+	curl -s -w '%{http_code} ' -o "$tmp/body" -H "Host: x'\$(id)" \
+		"http://127.0.0.1:$port/install-kernelcare"
+	cat "$tmp/body"
+}
+check "a Host header with shell in it is refused" '^400 .*no usable Host header' bad_host
 
 # ---- a server that comes up late -----------------------------------------
 

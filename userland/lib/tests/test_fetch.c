@@ -186,6 +186,8 @@ static void handle(int fd)
 		send_file(fd, FILE_SIZE, 1, range, 0);
 	} else if (!strcmp(path, "/missing")) {
 		headers(fd, "404 Not Found", 0, "");
+	} else if (!strcmp(path, "/gone")) {
+		headers(fd, "410 Gone", 0, "");
 	} else if (!strcmp(path, "/always500")) {
 		headers(fd, "500 Internal Server Error", 0, "");
 	} else if (!strcmp(path, "/flaky")) {
@@ -473,6 +475,11 @@ static void api_post_refusal_not_retried(void **state)
 	assert_int_equal(kc_fetch_api(&o, U("/ok"), "{}", 1 << 20, &buf, &len, err, sizeof(err)), 0);
 	free(buf);
 	assert_int_equal(kc_fetch_api(&o, U("/missing"), "{}", 1 << 20, &buf, &len, err,
+				      sizeof(err)), KC_FETCH_NOT_FOUND);
+	/* An API tells 410 (expired) from 404; a download does not. */
+	assert_int_equal(kc_fetch_api(&o, U("/gone"), "{}", 1 << 20, &buf, &len, err,
+				      sizeof(err)), KC_FETCH_GONE);
+	assert_int_equal(kc_fetch_mem(&o, U("/gone"), 1 << 20, &buf, &len, err,
 				      sizeof(err)), KC_FETCH_NOT_FOUND);
 	assert_int_equal(nsleeps, 0);
 }

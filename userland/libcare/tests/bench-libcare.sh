@@ -5,6 +5,9 @@
 # process with 1, 8 and 64 busy threads stay stopped while a patch is
 # applied (the switch, median and max over RUNS patch+unpatch cycles: the
 # stack check, the entry jumps to the gates and the one committed write),
+# with the CPU time libcare itself spent in that stop (the rest of the
+# wall time is waiting for the target's threads to be scheduled, which a
+# loaded machine stretches),
 # and the cost of one call of the test function unpatched, through its
 # gate switched off (the gate's own cost: the moved first instructions
 # run, then the original) and patched (gate and replacement).
@@ -30,10 +33,11 @@ for n in 1 8 64; do
 	sleep 0.3
 	for i in $(seq "$runs"); do
 		"$LC" patch -v -p "$pid" "$LCB/lctest-1.o" 2>&1 |
-			sed -n 's/.*stopped \([0-9]*\) threads for \([0-9]*\) us/\1 \2/p' | tail -n 1
+			sed -n 's/.*stopped \([0-9]*\) threads for \([0-9]*\) us (\([0-9]*\) us of .*/\1 \2 \3/p' |
+			tail -n 1
 		"$LC" unpatch -p "$pid" >/dev/null 2>&1
 	done >"$out.t"
-	echo "threads=$n (+main): switch stop $(cut -d' ' -f2 "$out.t" | stats)"
+	echo "threads=$n (+main): switch stop $(cut -d' ' -f2 "$out.t" | stats); libcare's CPU in it $(cut -d' ' -f3 "$out.t" | stats)"
 	kill "$pid"
 	wait "$pid" 2>/dev/null
 	rm -f "$out" "$out.t"

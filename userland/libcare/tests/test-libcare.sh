@@ -93,6 +93,28 @@ expect "a blacklisted process" 3 "refused: lc-busy is in the blacklist" \
 rm -f "$z.bl"
 expect "init" 3 "refused: init" "$LC" patch -p 1 "$LCB/lctest-1.o"
 expect "a pid that does not exist" 1 "no such process" "$LC" patch -p 999999 "$LCB/lctest-1.o"
+# A zombie: a child its parent (exec'd into sleep) never reaps.
+bash -c 'sleep 0 & exec sleep 5' &
+zp=$!
+sleep 0.3
+zombie=$(pgrep -P "$zp")
+expect "a zombie" 3 "refused: sleep is a zombie" "$LC" patch -p "$zombie" "$LCB/lctest-1.o"
+kill "$zp"
+# Its own pid: bash's, which exec makes libcare-ctl's.
+expect "libcare itself" 3 "refused: libcare itself is never patched" \
+	bash -c 'exec "$1" patch -p $$ "$2"' sh "$LC" "$LCB/lctest-1.o"
+# A process another tracer holds (strace, as a debugger would).
+strace -p "$pid" -o /dev/null 2>/dev/null &
+tracer=$!
+for i in $(seq 50); do
+	grep -q "^TracerPid:[[:space:]]*$tracer$" /proc/"$pid"/status && break
+	sleep 0.1
+done
+expect "a process traced by another (strace)" 3 "refused: lc-busy is traced by pid $tracer" \
+	"$LC" patch -p "$pid" "$LCB/lctest-1.o"
+kill "$tracer"
+wait "$tracer" 2>/dev/null
+sleep 0.2
 [ "$before" = "$(lc_maps "$pid")" ] && lc_sane "$pid" && [ "$(lc_count "$busy" bad)" = 0 ]
 result "after every refusal: same mappings, running, untraced" $?
 

@@ -1,0 +1,1 @@
+../demo-arm64/binfmt_misc_entry.c

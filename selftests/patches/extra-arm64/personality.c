@@ -1,0 +1,1 @@
+../demo-arm64/personality.c

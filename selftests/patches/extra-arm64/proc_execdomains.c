@@ -1,0 +1,1 @@
+../demo-arm64/proc_execdomains.c

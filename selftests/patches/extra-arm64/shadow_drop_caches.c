@@ -1,0 +1,1 @@
+../demo/shadow_drop_caches.c

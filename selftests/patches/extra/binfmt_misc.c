@@ -1,0 +1,1 @@
+../demo/binfmt_misc.c

@@ -1,0 +1,1 @@
+../demo/modify_ldt.c

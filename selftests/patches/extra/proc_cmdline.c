@@ -1,0 +1,1 @@
+../demo/proc_cmdline.c
