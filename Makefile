@@ -288,7 +288,8 @@ demo:
 # (Documentation/performance.md). BENCH_ARGS=--quick for a short run.
 # Then, on this machine's own architecture, the user-space figures:
 # LibCare's stop times and call cost, kcarectl --lib-update over 1,000
-# processes (Documentation/libcare.md) and the
+# processes (Documentation/libcare.md), QEMU's stop for a real fix
+# (Documentation/qemucare.md) and the
 # server's check-ins per second (Documentation/eportal.md).
 bench:
 	@scripts/setup --kernel $(KERNEL)
@@ -297,6 +298,8 @@ bench:
 		echo "== LibCare, on this machine"; \
 		userland/libcare/tests/bench-libcare.sh $(if $(filter --quick,$(BENCH_ARGS)),5,15) || exit 1; \
 		userland/libcare/tests/bench-libupdate.sh $(if $(filter --quick,$(BENCH_ARGS)),200,1000) || exit 1; \
+		echo "== QEMUCare, on this machine"; \
+		userland/libcare/tests/bench-qemucare.sh $(if $(filter --quick,$(BENCH_ARGS)),5,20) || exit 1; \
 		echo "== kcare-uchecker, on this machine"; \
 		userland/uchecker/tests/bench-uchecker.sh $(if $(filter --quick,$(BENCH_ARGS)),5,15) || exit 1; \
 		echo "== kcare-eportal, on this machine"; \

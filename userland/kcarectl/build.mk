@@ -20,6 +20,10 @@ UNIT_TESTS += build/unit/kcarectl/test_config
 build/unit/kcarectl/test_config: userland/kcarectl/tests/test_config.c $(CTL_CONFIG_SRCS) $(KCARECTL_HDRS)
 	$(UNIT_CC) -Iuserland/kcarectl -o $@ $< $(CTL_CONFIG_SRCS) $(LOADER_SRCS) $(LIBKC_SRCS) $(HOST_PKG_LIBS) -lcmocka
 
+UNIT_TESTS += build/unit/kcarectl/test_lib_kind
+build/unit/kcarectl/test_lib_kind: userland/kcarectl/tests/test_lib_kind.c userland/kcarectl/lib-kind.c userland/kcarectl/lib-kind.h
+	$(UNIT_CC) -Iuserland/kcarectl -o $@ $< userland/kcarectl/lib-kind.c -lcmocka
+
 UNIT_TESTS += build/unit/kcarectl/test_cache
 build/unit/kcarectl/test_cache: userland/kcarectl/tests/test_cache.c userland/kcarectl/cache.c $(KCARECTL_HDRS)
 	$(UNIT_CC) -Iuserland/kcarectl -o $@ $< userland/kcarectl/cache.c $(LOADER_SRCS) $(LIBKC_SRCS) $(HOST_PKG_LIBS) -lcmocka

@@ -12,6 +12,7 @@
 #include "ctl-lib.h"
 #include "json.h"
 #include "lib-fetch.h"
+#include "lib-kind.h"
 #include "util.h"
 
 struct kc_lib_info {
@@ -22,6 +23,7 @@ struct kc_lib_info {
 static int kc_lib_show(const struct lc_applied *a, void *arg)
 {
 	struct kc_lib_info *in = arg;
+	const char *type = kc_lib_kind_type(kc_lib_kind(a->pid, a->path));
 
 	if (in->opts->json) {
 		printf("%s\n    {\"pid\": %d", in->n ? "," : "", (int)a->pid);
@@ -30,10 +32,11 @@ static int kc_lib_show(const struct lc_applied *a, void *arg)
 		kc_json_kv(stdout, 0, "build_id", a->build_id);
 		printf(", \"level\": %u", a->level);
 		kc_json_kv(stdout, 0, "patch_id", a->id);
+		kc_json_kv(stdout, 0, "type", type);
 		printf("}");
 	} else {
-		printf("%spid: %d\ncommand: %s\nlibrary: %s\nbuild-id: %s\nlevel: %u\npatch-id: %s\n",
-		       in->n ? "\n" : "", (int)a->pid, a->comm, a->path,
+		printf("%spid: %d\ncommand: %s\ntype: %s\nlibrary: %s\nbuild-id: %s\nlevel: %u\npatch-id: %s\n",
+		       in->n ? "\n" : "", (int)a->pid, a->comm, type, a->path,
 		       a->build_id, a->level, a->id);
 	}
 	in->n++;

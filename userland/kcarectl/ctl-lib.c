@@ -25,6 +25,7 @@
 #include "lib-pool.h"
 #include "json.h"
 #include "lib-fetch.h"
+#include "lib-kind.h"
 #include "register.h"
 #include "util.h"
 
@@ -259,6 +260,9 @@ static void kc_lib_result(struct kc_lib_run *r, const struct kc_lib_job *j,
 	case LC_EPOLICY:
 		kc_lib_worse(r, KC_LIB_EXIT_REFUSED);
 		kc_lib_report(r, pid, comm, l, id, lv, "refused",
+			      e == LC_EPOLICY &&
+			      kc_lib_kind(pid, l->path) == KC_LIB_KIND_QEMU ?
+			      "NOT patched: QEMU runs under a seccomp filter (-sandbox on); it takes patches only when started without it" :
 			      "NOT patched: the process refused it (see the libcare message above)");
 		return;
 	case LC_EBUSY:
@@ -409,6 +413,20 @@ static int kc_lib_update_types(unsigned int types, const struct kc_opts *opts)
 		if (kc_lib_prepare(&r, &u, &sel, l, types, &rd[i]))
 			continue;
 		for (k = 0; k < l->npids; k++) {
+			enum kc_lib_kind kind = kc_lib_kind(l->pids[k], l->path);
+
+			/* The type is the publisher's word on what it is for. */
+			if (!kc_lib_kind_accepts(kind, rd[i].ps.m.patch_type)) {
+				char text[160];
+
+				snprintf(text, sizeof(text),
+					 "skipped: a %s patchset, and this is a %s target",
+					 rd[i].ps.m.patch_type, kc_lib_kind_type(kind));
+				kc_lib_report(&r, l->pids[k], l->comms[k], l,
+					      rd[i].ps.m.id, rd[i].ps.m.level,
+					      "wrong-type", text);
+				continue;
+			}
 			if (lc_blacklisted(&r.lo, l->comms[k])) {
 				kc_lib_report(&r, l->pids[k], l->comms[k], l,
 					      rd[i].ps.m.id, rd[i].ps.m.level,

@@ -15,6 +15,13 @@
 
 #include "lc.h"
 
+/* Where the GOT tells an IFUNC's choice (ifunc_via_got()). */
+#if defined(__x86_64__)
+#define LC_IFUNC_VIA_GOT	1
+#else
+#define LC_IFUNC_VIA_GOT	0
+#endif
+
 struct lc_sym {
 	char *name;
 	const char *file;
@@ -239,6 +246,76 @@ int lc_syms_lookup(struct lc_syms *s, const char *name, const char *file,
 	return n;
 }
 
+/* The dynamic relocations' GOT slot of @name in @elf, or 0. */
+static unsigned long got_slot(Elf *elf, const char *name)
+{
+	Elf_Scn *scn = NULL, *symscn;
+	GElf_Shdr sh, ssh;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *d, *sd;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_RELA ||
+		    !sh.sh_entsize)
+			continue;
+		symscn = elf_getscn(elf, sh.sh_link);
+		if (!symscn || !gelf_getshdr(symscn, &ssh) ||
+		    ssh.sh_type != SHT_DYNSYM)
+			continue;
+		d = elf_getdata(scn, NULL);
+		sd = elf_getdata(symscn, NULL);
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; d && sd && i < n; i++) {
+			GElf_Rela r;
+			GElf_Sym y;
+			const char *yn;
+
+			if (!gelf_getrela(d, i, &r) ||
+			    (GELF_R_TYPE(r.r_info) != R_X86_64_JUMP_SLOT &&
+			     GELF_R_TYPE(r.r_info) != R_X86_64_GLOB_DAT) ||
+			    !gelf_getsym(sd, GELF_R_SYM(r.r_info), &y))
+				continue;
+			yn = elf_strptr(elf, ssh.sh_link, y.st_name);
+			if (yn && !strcmp(yn, name))
+				return r.r_offset;
+		}
+	}
+	return 0;
+}
+
+/*
+ * An IFUNC (glibc's gettimeofday, memcpy...) has no address of its own:
+ * its resolver picks an implementation when the dynamic linker binds it.
+ * If @obj, the object being patched, imports @name, the loader already
+ * wrote that choice into @obj's GOT slot (or, bound lazily, the address
+ * of the PLT code that binds it): what @obj itself calls, so the patch
+ * calls the same. x86_64 only; elsewhere the IFUNC stays refused.
+ */
+static int ifunc_via_got(struct lc_proc *p, struct lc_obj *obj,
+			 const char *name, unsigned long *addr)
+{
+	unsigned long slot = 0, v;
+	Elf *elf = NULL;
+	int fd;
+
+	if (!obj || !LC_IFUNC_VIA_GOT)
+		return -ENOTSUP;
+	fd = open(obj->map_file, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (elf && build_id_matches(elf, obj))
+		slot = got_slot(elf, name);
+	if (elf)
+		elf_end(elf);
+	if (fd >= 0)
+		close(fd);
+	if (!slot || lc_mem_read(p, obj->bias + slot, &v, sizeof(v)) || !v)
+		return -ENOTSUP;
+	*addr = v;
+	return 0;
+}
+
 /* A symbol the patch needs from another object (libc...): its .dynsym. */
 int lc_syms_extern(struct lc_proc *p, struct lc_obj *skip, const char *name,
 		   unsigned long *addr)
@@ -258,7 +335,9 @@ int lc_syms_extern(struct lc_proc *p, struct lc_obj *skip, const char *name,
 		n = lc_syms_lookup(s, name, NULL, false, addr, NULL);
 		for (j = 0; n == 1 && j < s->n; j++)
 			if (s->v[j].addr == *addr && s->v[j].type == STT_GNU_IFUNC) {
-				lc_msg(p->o, p->pid, "%s in %s is an IFUNC: not supported",
+				if (!ifunc_via_got(p, skip, name, addr))
+					break;
+				lc_msg(p->o, p->pid, "%s in %s is an IFUNC the patched object does not import: not supported",
 				       name, o->path);
 				n = -1;
 			}
