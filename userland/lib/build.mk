@@ -10,6 +10,10 @@ UNIT_TESTS += $(patsubst userland/lib/tests/%.c,build/unit/lib/%,$(wildcard user
 build/unit/lib/test_%: userland/lib/tests/test_%.c $(LIBKC_SRCS) $(LIBKC_HDRS)
 	$(UNIT_CC) -o $@ $< $(LIBKC_SRCS) $(HOST_PKG_LIBS) -lcmocka
 
+# test_fetch downloads from its own server (tests/fetch_server.c).
+build/unit/lib/test_fetch: userland/lib/tests/test_fetch.c userland/lib/tests/fetch_server.c userland/lib/tests/fetch_server.h $(LIBKC_SRCS) $(LIBKC_HDRS)
+	$(UNIT_CC) -o $@ $< userland/lib/tests/fetch_server.c $(LIBKC_SRCS) $(HOST_PKG_LIBS) -lcmocka
+
 # libFuzzer harnesses of what the download code parses (tests/fuzz/).
 LIBKC_FUZZERS := $(patsubst userland/lib/tests/fuzz/%.c,build/fuzz/%,$(wildcard userland/lib/tests/fuzz/fuzz_*.c))
 FUZZERS += $(LIBKC_FUZZERS)
