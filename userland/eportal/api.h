@@ -53,6 +53,8 @@ void ep_api_install(struct ep_ctx *ctx, const struct ep_request *rq,
 /* api-files.c: the static repository */
 void ep_api_file(struct ep_ctx *ctx, const struct ep_request *rq,
 		 struct ep_response *rs);
+void ep_api_package(struct ep_ctx *ctx, const struct ep_request *rq,
+		    struct ep_response *rs);
 void ep_api_health(struct ep_ctx *ctx, const struct ep_request *rq,
 		   struct ep_response *rs);
 

@@ -120,7 +120,7 @@ int ep_random_hex(char *out, size_t n);
 /* A registration key from [A-Za-z0-9]: 16 characters. */
 int ep_random_key(char out[17]);
 bool ep_valid_key(const char *k);
-bool ep_valid_feed(const char *f);	/* "" or [a-z0-9-] 1..32, not api/admin */
+bool ep_valid_feed(const char *f);	/* "" or [a-z0-9-] 1..32, not api/admin/packages */
 bool ep_valid_sha1(const char *s);
 /* Printable ASCII, no control character, at most @max bytes. */
 bool ep_valid_text(const char *s, size_t max);

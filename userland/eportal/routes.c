@@ -36,6 +36,7 @@ static const struct ep_route ep_routes[] = {
 	{ "GET", "/api/kcare/patchset/*", ep_api_key_machines,
 	  "key-machines", true },
 	{ "GET", "/install-kernelcare", ep_api_install, "install" },
+	{ "GET", "/packages/*", ep_api_package, "package" },
 	{ "GET", "/api/*", NULL, "unknown" },
 	{ "GET", "/admin/*", NULL, "unknown" },
 	{ "GET", "/*", ep_api_file, "file" },
