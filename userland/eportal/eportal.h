@@ -92,6 +92,7 @@ struct ep_response {
 	int fd;				/* a file to send instead, or -1 */
 	size_t fd_len;
 	size_t fd_off;			/* ... from this offset (a Range) */
+	bool auth_challenge;		/* 401: ask for basic auth */
 	/* Headers for files: "" when none. */
 	char etag[64], last_modified[32], content_range[80];
 };

@@ -31,6 +31,8 @@ static const struct ep_cmd ep_cmds[] = {
 	{ "undeploy", ep_cmd_undeploy, true, true, "undeploy [--feed F] [--kernel SHA1] ID" },
 	{ "list", ep_cmd_list, true, true, "list [--feed F] [--json]" },
 	{ "servers", ep_cmd_servers, true, false, "servers list [--key KEY] [--json]" },
+	{ "user", ep_cmd_user, true, false, "user add|passwd NAME [--note TEXT] (password on standard input) | user delete NAME | user list [--json]" },
+	{ "apikey", ep_cmd_apikey, true, false, "apikey create NAME [--note TEXT] | apikey revoke NAME | apikey list [--json]" },
 	{ "mirror", ep_cmd_mirror, true, true, "mirror --from URL [--feed F] [--kernel SHA1]..." },
 	{ "update", ep_cmd_update, true, true, "update [--feed F]" },
 	{ "auto-update", ep_cmd_auto_update, true, true, "auto-update [--all-streams]" },
