@@ -96,6 +96,10 @@ void ep_admin_apikey_add(struct ep_ctx *ctx, const struct ep_request *rq,
 void ep_admin_apikey(struct ep_ctx *ctx, const struct ep_request *rq,
 		     struct ep_response *rs);
 
+/* metrics.c: GET /metrics (Prometheus) */
+void ep_api_metrics(struct ep_ctx *ctx, const struct ep_request *rq,
+		    struct ep_response *rs);
+
 /* Shared by the machine handlers: register @m (filled from a request). */
 int ep_do_register(struct ep_ctx *ctx, struct ep_machine *m, struct ep_key *k,
 		   struct ep_response *rs);

@@ -8,12 +8,13 @@
  * r 8, p 1, 32 MiB and a random 16-byte salt), written
  * "$scrypt$ln=15,r=8,p=1$SALT$HASH" in hex.
  *
- * A request shows an API key in X-Api-Key, or a user with HTTP basic
- * auth; both are looked up in the store at every request, so a revoked
+ * A request shows an API key in X-Api-Key (or as a bearer token, the way
+ * Prometheus sends one), or a user with HTTP basic auth; both are looked up in the store at every request, so a revoked
  * key or a deleted user is refused from the next request on.
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -177,6 +178,12 @@ int ep_admin_auth(struct ep_ctx *ctx, const struct ep_request *rq,
 {
 	const char *key = rq->header ? rq->header(rq, "X-Api-Key") : NULL;
 	const char *basic = rq->header ? rq->header(rq, "Authorization") : NULL;
+
+	/* Prometheus sends a key as "Authorization: Bearer KEY". */
+	if (!key && basic && !strncasecmp(basic, "Bearer ", 7)) {
+		key = basic + 7;
+		basic = NULL;
+	}
 	char hash[65], user[EP_KEY_MAX + 1], pw[256];
 	struct ep_cred c;
 	int rc = EP_ENOTFOUND;

@@ -24,6 +24,7 @@
 #include "api.h"
 #include "auth.h"
 #include "http.h"
+#include "metrics.h"
 #include "ratelimit.h"
 
 #define EP_HTTP_MAX_STORES 512
@@ -322,8 +323,11 @@ static void ep_http_completed(void *cls, struct MHD_Connection *conn,
 	if (!c)
 		return;
 	*con_cls = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ep_metrics_observe(c->route ? c->route->name : "-", c->status,
+			   (end.tv_sec - c->start.tv_sec) +
+			   (end.tv_nsec - c->start.tv_nsec) / 1e9);
 	if (h->log) {
-		clock_gettime(CLOCK_MONOTONIC, &end);
 		ep_time_fmt(time(NULL), t);
 		o = json_object_new_object();
 		json_object_object_add(o, "time", json_object_new_string(t));

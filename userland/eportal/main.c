@@ -31,6 +31,7 @@ static const struct ep_cmd ep_cmds[] = {
 	{ "undeploy", ep_cmd_undeploy, true, true, "undeploy [--feed F] [--kernel SHA1] ID" },
 	{ "list", ep_cmd_list, true, true, "list [--feed F] [--json]" },
 	{ "servers", ep_cmd_servers, true, false, "servers list [--key KEY] [--json]" },
+	{ "check-servers", ep_cmd_check_servers, false, false, "check-servers [--warning N] [--critical N] [--silent-hours H] [--key KEY]" },
 	{ "user", ep_cmd_user, true, false, "user add|passwd NAME [--note TEXT] (password on standard input) | user delete NAME | user list [--json]" },
 	{ "apikey", ep_cmd_apikey, true, false, "apikey create NAME [--note TEXT] | apikey revoke NAME | apikey list [--json]" },
 	{ "mirror", ep_cmd_mirror, true, true, "mirror --from URL [--feed F] [--kernel SHA1]..." },

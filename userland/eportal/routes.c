@@ -53,6 +53,7 @@ static const struct ep_route ep_routes[] = {
 	EP_ADMIN("POST", "apikeys", ep_admin_apikey_add, "apikeys"),
 	EP_ADMIN("GET", "apikeys/*", ep_admin_apikey, "apikey"),
 	EP_ADMIN("DELETE", "apikeys/*", ep_admin_apikey, "apikey"),
+	{ "GET", "/metrics", ep_api_metrics, "metrics", false, true },
 	{ "GET", "/install-kernelcare", ep_api_install, "install" },
 	{ "GET", "/packages/*", ep_api_package, "package" },
 	{ "GET", "/api/*", NULL, "unknown" },
