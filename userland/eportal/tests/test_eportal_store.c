@@ -230,8 +230,8 @@ static void test_patchsets(void **state)
 
 /*
  * An expired key registers no one, not even a machine it had (at 100,
- * reg()'s time); a database of schema 1 (no expiry) is upgraded in place,
- * its keys kept, never expiring.
+ * reg()'s time); a database of schema 1 (no expiry, no machine tag) is
+ * upgraded in place, its keys kept, never expiring.
  */
 static void test_key_expiry(void **state)
 {
