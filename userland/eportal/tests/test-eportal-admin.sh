@@ -15,21 +15,7 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$top/scripts/tests/lib.sh"
 . "$top/userland/eportal/tests/lib-eportal.sh"
 
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-	ep_stop
-	rm -f "$out"
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-fatal() {
-	echo "# $*"
-	result "set-up" 1 "$*"
-	done_testing
-	exit 1
-}
+ep_harness
 
 ep_build || { cat "$out"; fatal "kcare-eportal does not build"; }
 A=$tmp/a

@@ -43,13 +43,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fatal() {
-	echo "# $*"
-	result "set-up" 1 "$*"
-	done_testing
-	exit 1
-}
-
 make -s -C "$top" host-eportal "build/$arch/kcarectl" >"$out" 2>&1 ||
 	{ sed 's/^/# /' "$out"; fatal "kcare-eportal or kcarectl does not build"; }
 
