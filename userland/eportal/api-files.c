@@ -10,6 +10,9 @@
  * A download cut half-way resumes (lib/fetch.c asks so): a
  * "Range: bytes=N-" or "bytes=N-M" is answered 206 with that part,
  * unless an If-Range names another version (ETag or date) of the file.
+ *
+ * DIR/packages is served the same way at /packages/NAME.deb (the agent's
+ * packages, packages.c), one level deep.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -22,10 +25,11 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "packages.h"
 
 #define EP_FILE_MAX_DEPTH 4
 
-static bool ep_repo_path_ok(const char *p)
+static bool ep_repo_path_ok(const char *p, unsigned int max_depth)
 {
 	unsigned int depth = 0;
 	size_t n;
@@ -37,7 +41,7 @@ static bool ep_repo_path_ok(const char *p)
 		n = strspn(p, EP_ALNUM "._-");
 		if (!n || *p == '.' || (p[n] && p[n] != '/'))
 			return false;
-		if (++depth > EP_FILE_MAX_DEPTH)
+		if (++depth > max_depth)
 			return false;
 		p += n;
 	}
@@ -47,12 +51,16 @@ static bool ep_repo_path_ok(const char *p)
 static const char *ep_file_type(const char *path)
 {
 	const char *b = strrchr(path, '/');
+	size_t n;
 
 	b = b ? b + 1 : path;
 	if (!strcmp(b, "cves.json"))
 		return "application/json";
 	if (!strcmp(b, "patchset.kcp") || strstr(b, ".sig"))
 		return "application/octet-stream";
+	n = strlen(b);
+	if (n > 4 && !strcmp(b + n - 4, ".deb"))
+		return "application/vnd.debian.binary-package";
 	return "text/plain";
 }
 
@@ -87,8 +95,10 @@ static int ep_range(const char *range, size_t size, size_t *off, size_t *len)
 	return 0;
 }
 
-void ep_api_file(struct ep_ctx *ctx, const struct ep_request *rq,
-		 struct ep_response *rs)
+/* The file @rel (a path from '/') of the directory @dir of the server's. */
+static void ep_serve_file(struct ep_ctx *ctx, const struct ep_request *rq,
+			  struct ep_response *rs, const char *dir,
+			  const char *rel, unsigned int max_depth)
 {
 	char root[PATH_MAX], path[PATH_MAX], real[PATH_MAX], rroot[PATH_MAX];
 	const char *range, *ifr;
@@ -97,15 +107,15 @@ void ep_api_file(struct ep_ctx *ctx, const struct ep_request *rq,
 	struct tm tm;
 	int fd;
 
-	if (!ep_repo_path_ok(rq->path)) {
-		ep_reply_error(rs, strstr(rq->path, "..") ? 400 : 404,
-			       strstr(rq->path, "..") ?
+	if (!ep_repo_path_ok(rel, max_depth)) {
+		ep_reply_error(rs, strstr(rel, "..") ? 400 : 404,
+			       strstr(rel, "..") ?
 			       "bad path: only [A-Za-z0-9._-] segments, none starting with '.'" :
 			       "not found");
 		return;
 	}
-	ep_path(ctx->cfg, root, sizeof(root), "repo");
-	if (ep_fmt(path, sizeof(path), "%s%s", root, rq->path) >= (int)sizeof(path)) {
+	ep_path(ctx->cfg, root, sizeof(root), dir);
+	if (ep_fmt(path, sizeof(path), "%s%s", root, rel) >= (int)sizeof(path)) {
 		ep_reply_error(rs, 404, "not found");
 		return;
 	}
@@ -154,6 +164,27 @@ void ep_api_file(struct ep_ctx *ctx, const struct ep_request *rq,
 		       "bytes */%llu", (unsigned long long)st.st_size);
 		break;
 	}
+}
+
+void ep_api_file(struct ep_ctx *ctx, const struct ep_request *rq,
+		 struct ep_response *rs)
+{
+	ep_serve_file(ctx, rq, rs, "repo", rq->path, EP_FILE_MAX_DEPTH);
+}
+
+/* GET /packages/NAME: the agent's packages install-kernelcare installs. */
+void ep_api_package(struct ep_ctx *ctx, const struct ep_request *rq,
+		    struct ep_response *rs)
+{
+	char rel[EP_PKG_NAME_MAX + 2];
+
+	if (ep_fmt(rel, sizeof(rel), "/%s", rq->route_arg) >= (int)sizeof(rel) ||
+	    !ep_package_name_ok(rq->route_arg)) {
+		ep_reply_error(rs, strstr(rq->route_arg, "..") ? 400 : 404,
+			       strstr(rq->route_arg, "..") ? "bad package name" : "not found");
+		return;
+	}
+	ep_serve_file(ctx, rq, rs, "packages", rel, 1);
 }
 
 void ep_api_health(struct ep_ctx *ctx, const struct ep_request *rq,

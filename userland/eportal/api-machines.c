@@ -58,25 +58,20 @@ static const struct ep_field ep_server_id_field[] = {
 	{ NULL },
 };
 
-/*
- * Parse the body as a JSON object and fill @m from @fields; other members
- * are ignored (newer clients may send more). 0, or -1 with @rs set.
- */
-static int ep_parse_body(const struct ep_request *rq, const struct ep_field *fields,
-			 struct ep_machine *m, struct ep_response *rs)
+struct json_object *ep_json_body(const struct ep_request *rq,
+				 struct ep_response *rs)
 {
 	struct json_tokener *tok;
-	struct json_object *o, *v;
-	const struct ep_field *f;
+	struct json_object *o;
 
 	if (!rq->body || !rq->body_len) {
 		ep_reply_error(rs, 400, "expected a JSON object in the request body");
-		return -1;
+		return NULL;
 	}
 	tok = json_tokener_new_ex(EP_JSON_DEPTH);
 	if (!tok) {
 		ep_reply_error(rs, 500, "out of memory");
-		return -1;
+		return NULL;
 	}
 	o = json_tokener_parse_ex(tok, rq->body, rq->body_len);
 	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
@@ -95,13 +90,31 @@ static int ep_parse_body(const struct ep_request *rq, const struct ep_field *fie
 				       json_tokener_error_desc(e));
 		json_object_put(o);
 		json_tokener_free(tok);
-		return -1;
+		return NULL;
 	}
 	json_tokener_free(tok);
 	if (!json_object_is_type(o, json_type_object)) {
 		ep_reply_error(rs, 400, "expected a JSON object");
-		goto fail;
+		json_object_put(o);
+		return NULL;
 	}
+	return o;
+}
+
+/*
+ * Parse the body as a JSON object and fill @m from @fields; other members
+ * are ignored (newer clients may send more). 0, or -1 with @rs set.
+ */
+static int ep_parse_body(const struct ep_request *rq, const struct ep_field *fields,
+			 struct ep_machine *m, struct ep_response *rs)
+{
+	struct json_object *o, *v;
+	const struct ep_field *f;
+
+	o = ep_json_body(rq, rs);
+	if (!o)
+		return -1;
+
 	for (f = fields; f->name; f++) {
 		char *dst = (char *)m + f->off;
 		const char *s;
@@ -148,8 +161,7 @@ fail:
 	return -1;
 }
 
-/* Send @o (consumed) with status 200. */
-static void ep_reply_json(struct ep_response *rs, struct json_object *o)
+void ep_reply_json(struct ep_response *rs, struct json_object *o)
 {
 	ep_reply(rs, 200, "application/json",
 		 json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |

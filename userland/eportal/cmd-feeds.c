@@ -13,10 +13,11 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
+#include "fields.h"
 
 static int ep_feed_print(const struct ep_feed *f, void *arg)
 {
-	struct json_object *a = arg, *o;
+	struct json_object *a = arg;
 
 	if (!a) {
 		printf("%-16s delay %3uh  auto-update %-3s  %s\n",
@@ -24,13 +25,7 @@ static int ep_feed_print(const struct ep_feed *f, void *arg)
 		       f->auto_update ? "yes" : "no", f->upstream);
 		return 0;
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "name", json_object_new_string(f->name));
-	json_object_object_add(o, "delay_hours", json_object_new_int64(f->deploy_delay_hours));
-	json_object_object_add(o, "auto_update", json_object_new_boolean(f->auto_update));
-	json_object_object_add(o, "upstream", json_object_new_string(f->upstream));
-	json_object_array_add(a, o);
-	return 0;
+	return json_object_array_add(a, ep_feed_json(f));
 }
 
 /* "default" names the default feed on the command line. */
@@ -53,6 +48,7 @@ int ep_cmd_feed(struct ep_cli *cli, int argc, char **argv)
 	int o, autoup = -1, rc;
 	struct ep_feed f = { 0 };
 	bool json = false;
+	char err[256];
 
 	if (argc < 2)
 		return ep_usage("feed: expected add, set, list or delete");
@@ -118,27 +114,8 @@ int ep_cmd_feed(struct ep_cli *cli, int argc, char **argv)
 		return ep_fail("feed set: %s: %s", ep_feed_label(name),
 			       ep_cli_store_err(cli, rc));
 	ep_fmt(f.name, sizeof(f.name), "%s", name);
-	if (delay) {
-		char *end;
-		unsigned long h = strtoul(delay, &end, 10);
-
-		if (!*delay || *end || *delay == '-' || h > 8760)
-			return ep_usage("feed: --delay %s: 0..8760 hours", delay);
-		f.deploy_delay_hours = h;
-	}
-	if (autoup >= 0)
-		f.auto_update = autoup;
-	if (upstream) {
-		if (strncmp(upstream, "http://", 7) && strncmp(upstream, "https://", 8) &&
-		    *upstream)
-			return ep_usage("feed: --upstream: an http:// or https:// URL");
-		if (!ep_valid_text(upstream, EP_TEXT_MAX))
-			return ep_usage("feed: --upstream: at most %d printable characters",
-					EP_TEXT_MAX);
-		ep_fmt(f.upstream, sizeof(f.upstream), "%s", upstream);
-	}
-	if (f.auto_update && !*f.upstream)
-		return ep_usage("feed: --auto-update needs --upstream URL");
+	if (ep_feed_fields(&f, delay, autoup, upstream, err, sizeof(err)))
+		return ep_usage("feed: --%s", err);
 	rc = !strcmp(verb, "add") ? cli->store.ops->feed_add(&cli->store, &f) :
 	     cli->store.ops->feed_update(&cli->store, &f);
 	if (rc)

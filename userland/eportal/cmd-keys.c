@@ -15,13 +15,13 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
+#include "fields.h"
 
 static int ep_key_print(const struct ep_key *k, void *arg)
 {
-	struct json_object *a = arg, *o;
-	char t[21], day[11];
+	struct json_object *a = arg;
+	char day[11];
 
-	ep_time_fmt(k->created, t);
 	ep_date_fmt(k->expires, day);
 	if (!a) {
 		char lim[16];
@@ -33,17 +33,7 @@ static int ep_key_print(const struct ep_key *k, void *arg)
 		       *day ? day : "never", k->note);
 		return 0;
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "key", json_object_new_string(k->key));
-	json_object_object_add(o, "feed", json_object_new_string(k->feed));
-	json_object_object_add(o, "limit", json_object_new_int64(k->limit));
-	json_object_object_add(o, "machines", json_object_new_int64(k->machines));
-	json_object_object_add(o, "sticky", json_object_new_string(k->sticky));
-	json_object_object_add(o, "note", json_object_new_string(k->note));
-	json_object_object_add(o, "created", json_object_new_string(t));
-	json_object_object_add(o, "expires", json_object_new_string(day));
-	json_object_array_add(a, o);
-	return 0;
+	return json_object_array_add(a, ep_key_json(k));
 }
 
 int ep_cmd_key(struct ep_cli *cli, int argc, char **argv)
@@ -57,8 +47,9 @@ int ep_cmd_key(struct ep_cli *cli, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL },
 	};
-	const char *verb, *feed = NULL, *limit = NULL, *sticky = NULL,
-		   *note = NULL, *expires = NULL;
+	struct ep_key_change chg = { 0 };
+	const char *verb;
+	char err[256];
 	struct ep_key k = { 0 };
 	bool json = false;
 	int o, rc;
@@ -70,19 +61,19 @@ int ep_cmd_key(struct ep_cli *cli, int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (o) {
 		case 'f':
-			feed = strcmp(optarg, "default") ? optarg : "";
+			chg.feed = optarg;
 			break;
 		case 'l':
-			limit = optarg;
+			chg.limit = optarg;
 			break;
 		case 's':
-			sticky = optarg;
+			chg.sticky = optarg;
 			break;
 		case 'n':
-			note = optarg;
+			chg.note = optarg;
 			break;
 		case 'e':
-			expires = optarg;
+			chg.expires = optarg;
 			break;
 		case 'j':
 			json = true;
@@ -130,41 +121,11 @@ int ep_cmd_key(struct ep_cli *cli, int argc, char **argv)
 		if (rc)
 			return ep_fail("key set: %s: %s", argv[optind],
 				       ep_cli_store_err(cli, rc));
-	} else if (!feed) {
+	} else if (!chg.feed) {
 		return ep_usage("key create: --feed F is required (default for the default feed)");
 	}
-	if (feed) {
-		if (!ep_valid_feed(feed))
-			return ep_usage("key: --feed %s: no such feed name", feed);
-		/* A key's feed becomes the machines' PREFIX: a kernel feed. */
-		if (!strcmp(feed, EP_USERSPACE_FEED))
-			return ep_usage("key: --feed %s: that feed holds user-space patchsets, which every machine reads whatever its key",
-					feed);
-		ep_fmt(k.feed, sizeof(k.feed), "%s", feed);
-	}
-	if (limit) {
-		char *end;
-		unsigned long n = strtoul(limit, &end, 10);
-
-		if (!*limit || *end || *limit == '-' || n > 100000000)
-			return ep_usage("key: --limit %s: 0 (none) to 100000000", limit);
-		k.limit = n;
-	}
-	if (sticky) {
-		if (!ep_valid_sticky(sticky))
-			return ep_usage("key: --sticky %s: DDMMYY, a real date, or '' for none",
-					sticky);
-		ep_fmt(k.sticky, sizeof(k.sticky), "%s", sticky);
-	}
-	if (expires && ep_date_parse(expires, &k.expires))
-		return ep_usage("key: --expires %s: YYYY-MM-DD, a real date, or '' for never",
-				expires);
-	if (note) {
-		if (!ep_valid_text(note, EP_TEXT_MAX))
-			return ep_usage("key: --note: at most %d printable ASCII characters",
-					EP_TEXT_MAX);
-		ep_fmt(k.note, sizeof(k.note), "%s", note);
-	}
+	if (ep_key_fields(&k, &chg, err, sizeof(err)))
+		return ep_usage("key: --%s", err);
 	if (!strcmp(verb, "create")) {
 		k.created = time(NULL);
 		rc = cli->store.ops->key_add(&cli->store, &k);

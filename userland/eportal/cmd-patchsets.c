@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
+#include "fields.h"
 #include "deploy.h"
 #include "repo.h"
 
@@ -193,35 +194,15 @@ struct ep_ps_print {
 static int ep_ps_print_cb(const struct ep_patchset *p, void *arg)
 {
 	struct ep_ps_print *pp = arg;
-	const char *state = ep_ps_state_name(p->state);
-	struct json_object *o;
-	char rel[21], after[21];
 
 	if (p->state == EP_PS_UNDEPLOYED ||
 	    (pp->stream && !ep_stream_wants(pp->stream, p->patch_type)))
 		return 0;
-	if (p->state == EP_PS_ENABLED && p->enable_after > pp->now)
-		state = "waiting";
-	ep_time_fmt(p->release_time, rel);
-	ep_time_fmt(p->enable_after, after);
-	if (!pp->a) {
-		printf("%-8s %-14s level %-4u %-8s %-9s %s %s\n",
-		       ep_feed_label(p->feed), p->id, p->level, p->patch_type,
-		       state, p->kernel_sha1, p->kernel_release);
-		return 0;
-	}
-	o = json_object_new_object();
-	json_object_object_add(o, "feed", json_object_new_string(p->feed));
-	json_object_object_add(o, "id", json_object_new_string(p->id));
-	json_object_object_add(o, "level", json_object_new_int64(p->level));
-	json_object_object_add(o, "patch_type", json_object_new_string(p->patch_type));
-	json_object_object_add(o, "state", json_object_new_string(state));
-	json_object_object_add(o, "kernel_id", json_object_new_string(p->kernel_sha1));
-	json_object_object_add(o, "kernel_release", json_object_new_string(p->kernel_release));
-	json_object_object_add(o, "release_time", json_object_new_string(rel));
-	json_object_object_add(o, "enable_after", json_object_new_string(after));
-	json_object_object_add(o, "sha256", json_object_new_string(p->sha256));
-	json_object_array_add(pp->a, o);
+	if (pp->a)
+		return json_object_array_add(pp->a, ep_patchset_json(p, pp->now));
+	printf("%-8s %-14s level %-4u %-8s %-9s %s %s\n",
+	       ep_feed_label(p->feed), p->id, p->level, p->patch_type,
+	       ep_patchset_state(p, pp->now), p->kernel_sha1, p->kernel_release);
 	return 0;
 }
 

@@ -10,13 +10,13 @@
 #include <json-c/json.h>
 
 #include "cmd.h"
+#include "fields.h"
 
 static int ep_machine_print(const struct ep_machine *m, void *arg)
 {
-	struct json_object *a = arg, *o;
-	char reg[21], seen[21];
+	struct json_object *a = arg;
+	char seen[21];
 
-	ep_time_fmt(m->registered, reg);
 	ep_time_fmt(m->last_seen, seen);
 	if (!a) {
 		printf("%s %-20s %-24s %-15s %-22s level %-4u %s %s user %s%s%s\n",
@@ -29,24 +29,7 @@ static int ep_machine_print(const struct ep_machine *m, void *arg)
 		       *m->tag ? " tag " : "", m->tag);
 		return 0;
 	}
-	o = json_object_new_object();
-	json_object_object_add(o, "server_id", json_object_new_string(m->server_id));
-	json_object_object_add(o, "key", json_object_new_string(m->key));
-	json_object_object_add(o, "machine_id", json_object_new_string(m->machine_id));
-	json_object_object_add(o, "hostname", json_object_new_string(m->hostname));
-	json_object_object_add(o, "fqdn", json_object_new_string(m->fqdn));
-	json_object_object_add(o, "ip", json_object_new_string(m->ip));
-	json_object_object_add(o, "distro", json_object_new_string(m->distro));
-	json_object_object_add(o, "kernel_release", json_object_new_string(m->kernel_release));
-	json_object_object_add(o, "kernel_id", json_object_new_string(m->kernel_id));
-	json_object_object_add(o, "effective_kernel", json_object_new_string(m->effective_kernel));
-	json_object_object_add(o, "patch_level", json_object_new_int64(m->patch_level));
-	json_object_object_add(o, "userspace", json_object_new_string(m->userspace));
-	json_object_object_add(o, "tag", json_object_new_string(m->tag));
-	json_object_object_add(o, "registered", json_object_new_string(reg));
-	json_object_object_add(o, "last_seen", json_object_new_string(seen));
-	json_object_array_add(a, o);
-	return 0;
+	return json_object_array_add(a, ep_machine_json(m));
 }
 
 int ep_cmd_servers(struct ep_cli *cli, int argc, char **argv)

@@ -2,7 +2,7 @@
 /*
  * kcare-eportal: the administration commands, one file per resource
  * (cmd-server.c, cmd-feeds.c, cmd-keys.c, cmd-patchsets.c,
- * cmd-servers.c, mirror.c); main.c dispatches from the table.
+ * cmd-servers.c, cmd-check.c, cmd-admin.c, mirror.c); main.c dispatches from the table.
  */
 #ifndef _KCARE_EPORTAL_CMD_H
 #define _KCARE_EPORTAL_CMD_H
@@ -57,6 +57,9 @@ int ep_cmd_disable(struct ep_cli *cli, int argc, char **argv);
 int ep_cmd_undeploy(struct ep_cli *cli, int argc, char **argv);
 int ep_cmd_list(struct ep_cli *cli, int argc, char **argv);
 int ep_cmd_servers(struct ep_cli *cli, int argc, char **argv);
+int ep_cmd_check_servers(struct ep_cli *cli, int argc, char **argv);
+int ep_cmd_user(struct ep_cli *cli, int argc, char **argv);
+int ep_cmd_apikey(struct ep_cli *cli, int argc, char **argv);
 int ep_cmd_mirror(struct ep_cli *cli, int argc, char **argv);
 int ep_cmd_update(struct ep_cli *cli, int argc, char **argv);
 int ep_cmd_auto_update(struct ep_cli *cli, int argc, char **argv);

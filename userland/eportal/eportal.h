@@ -92,6 +92,7 @@ struct ep_response {
 	int fd;				/* a file to send instead, or -1 */
 	size_t fd_len;
 	size_t fd_off;			/* ... from this offset (a Range) */
+	bool auth_challenge;		/* 401: ask for basic auth */
 	/* Headers for files: "" when none. */
 	char etag[64], last_modified[32], content_range[80];
 };
@@ -120,7 +121,7 @@ int ep_random_hex(char *out, size_t n);
 /* A registration key from [A-Za-z0-9]: 16 characters. */
 int ep_random_key(char out[17]);
 bool ep_valid_key(const char *k);
-bool ep_valid_feed(const char *f);	/* "" or [a-z0-9-] 1..32, not api/admin */
+bool ep_valid_feed(const char *f);	/* "" or [a-z0-9-] 1..32, not api/admin/packages */
 bool ep_valid_sha1(const char *s);
 /* Printable ASCII, no control character, at most @max bytes. */
 bool ep_valid_text(const char *s, size_t max);

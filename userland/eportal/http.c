@@ -22,7 +22,9 @@
 #include <microhttpd.h>
 
 #include "api.h"
+#include "auth.h"
 #include "http.h"
+#include "metrics.h"
 #include "ratelimit.h"
 
 #define EP_HTTP_MAX_STORES 512
@@ -55,6 +57,7 @@ struct ep_conn {
 	size_t bytes;
 	const struct ep_route *route;
 	const char *route_arg;
+	char who[EP_KEY_MAX + 8];	/* the admin API's caller, or "" */
 };
 
 static __thread struct ep_store *ep_tls_store;
@@ -164,6 +167,16 @@ static enum MHD_Result ep_http_send(struct MHD_Connection *conn,
 	if (*rs->content_range)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_RANGE,
 					rs->content_range);
+	if (c->route && c->route->admin) {
+		/* Answers about credentials and machines: never cached, never framed. */
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		MHD_add_response_header(r, "Content-Security-Policy",
+					"default-src 'none'; frame-ancestors 'none'");
+		MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	}
+	if (rs->auth_challenge)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					"Basic realm=\"kcare-eportal\", charset=\"UTF-8\"");
 	if (rs->status == 429)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	c->status = rs->status;
@@ -288,7 +301,8 @@ static enum MHD_Result ep_http_access(void *cls, struct MHD_Connection *conn,
 	rq.header = ep_http_header;
 	rq.conn = conn;
 	rq.route_arg = c->route_arg;
-	c->route->handler(&ctx, &rq, &rs);
+	if (!c->route->admin || !ep_admin_auth(&ctx, &rq, &rs, c->who))
+		c->route->handler(&ctx, &rq, &rs);
 	if (!rs.status)
 		rs.status = 500;
 	return ep_http_send(conn, c, &rs);
@@ -309,8 +323,11 @@ static void ep_http_completed(void *cls, struct MHD_Connection *conn,
 	if (!c)
 		return;
 	*con_cls = NULL;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ep_metrics_observe(c->route ? c->route->name : "-", c->status,
+			   (end.tv_sec - c->start.tv_sec) +
+			   (end.tv_nsec - c->start.tv_nsec) / 1e9);
 	if (h->log) {
-		clock_gettime(CLOCK_MONOTONIC, &end);
 		ep_time_fmt(time(NULL), t);
 		o = json_object_new_object();
 		json_object_object_add(o, "time", json_object_new_string(t));
@@ -328,6 +345,8 @@ static void ep_http_completed(void *cls, struct MHD_Connection *conn,
 		json_object_object_add(o, "path", json_object_new_string(url ? url : "-"));
 		json_object_object_add(o, "route", json_object_new_string(c->route ? c->route->name : "-"));
 		json_object_object_add(o, "status", json_object_new_int(c->status));
+		if (*c->who)
+			json_object_object_add(o, "admin", json_object_new_string(c->who));
 		json_object_object_add(o, "bytes", json_object_new_int64(c->bytes));
 		json_object_object_add(o, "us", json_object_new_int64(
 			(end.tv_sec - c->start.tv_sec) * 1000000LL +

@@ -10,6 +10,9 @@
 
 #include "api.h"
 
+/* A route of the admin API: only with an API key or an admin user. */
+#define EP_ADMIN(m, p, h, n)	{ m, "/admin/api/v1/" p, h, "admin-" n, false, true }
+
 static const struct ep_route ep_routes[] = {
 	{ "POST", "/api/v1/register", ep_api_register, "register" },
 	{ "POST", "/api/v1/unregister", ep_api_unregister, "unregister" },
@@ -35,7 +38,24 @@ static const struct ep_route ep_routes[] = {
 	  "key-machines" },
 	{ "GET", "/api/kcare/patchset/*", ep_api_key_machines,
 	  "key-machines", true },
+	EP_ADMIN("GET", "feeds", ep_admin_feeds, "feeds"),
+	EP_ADMIN("POST", "feeds", ep_admin_feed_add, "feeds"),
+	EP_ADMIN("GET", "keys", ep_admin_keys, "keys"),
+	EP_ADMIN("POST", "keys", ep_admin_key_add, "keys"),
+	{ "GET", "/admin/api/v1/keys/*", ep_admin_key, "admin-key", true, true },
+	{ "PUT", "/admin/api/v1/keys/*", ep_admin_key, "admin-key", true, true },
+	{ "DELETE", "/admin/api/v1/keys/*", ep_admin_key, "admin-key", true, true },
+	EP_ADMIN("GET", "servers", ep_admin_servers, "servers"),
+	EP_ADMIN("GET", "servers/*", ep_admin_server, "server"),
+	EP_ADMIN("DELETE", "servers/*", ep_admin_server, "server"),
+	EP_ADMIN("GET", "patchsets", ep_admin_patchsets, "patchsets"),
+	EP_ADMIN("GET", "apikeys", ep_admin_apikeys, "apikeys"),
+	EP_ADMIN("POST", "apikeys", ep_admin_apikey_add, "apikeys"),
+	EP_ADMIN("GET", "apikeys/*", ep_admin_apikey, "apikey"),
+	EP_ADMIN("DELETE", "apikeys/*", ep_admin_apikey, "apikey"),
+	{ "GET", "/metrics", ep_api_metrics, "metrics", false, true },
 	{ "GET", "/install-kernelcare", ep_api_install, "install" },
+	{ "GET", "/packages/*", ep_api_package, "package" },
 	{ "GET", "/api/*", NULL, "unknown" },
 	{ "GET", "/admin/*", NULL, "unknown" },
 	{ "GET", "/*", ep_api_file, "file" },

@@ -23,7 +23,8 @@
 #define EP_SQLITE_BUSY_MS	10000
 
 /*
- * Schema version 2 (1 had no key expiry), one statement a line. A machine's seq keeps the
+ * Schema version 4 (1 had no key expiry, 2 no machine tag, 3 no
+ * credentials), one statement a line. A machine's seq keeps the
  * order of registration; its (key, machine_id) is unique when the
  * client sent one, so a retried registration finds its slot; a key's
  * nmachines counts them (triggers), so that registering under a limit
@@ -43,8 +44,10 @@ static const char *const ep_sqlite_schema[] = {
 	"CREATE TABLE IF NOT EXISTS patchsets (feed TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, level INTEGER NOT NULL, id TEXT NOT NULL, patch_type TEXT NOT NULL, kernel_release TEXT NOT NULL, sha256 TEXT NOT NULL, release_time INTEGER NOT NULL, deployed INTEGER NOT NULL, enable_after INTEGER NOT NULL, state INTEGER NOT NULL, PRIMARY KEY (feed, kernel_sha1, level))",
 	"CREATE TABLE IF NOT EXISTS indexes (feed TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, serial INTEGER NOT NULL, PRIMARY KEY (feed, kernel_sha1))",
 	"CREATE TABLE IF NOT EXISTS upstream (url TEXT NOT NULL, kernel_sha1 TEXT NOT NULL, serial INTEGER NOT NULL, max_level INTEGER NOT NULL, PRIMARY KEY (url, kernel_sha1))",
+	"CREATE TABLE IF NOT EXISTS credentials (kind INTEGER NOT NULL, name TEXT NOT NULL, secret TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, PRIMARY KEY (kind, name))",
+	"CREATE UNIQUE INDEX IF NOT EXISTS credentials_secret ON credentials(kind, secret)",
 	"INSERT OR IGNORE INTO feeds(name) VALUES (''), ('test')",
-	"PRAGMA user_version = 3",
+	"PRAGMA user_version = 4",
 };
 
 /* What a database of an older schema needs first, by its user_version. */
@@ -81,6 +84,12 @@ static const char *const ep_sql_text[Q_NR] = {
 	[Q_IX_GET] = "SELECT serial FROM indexes WHERE feed = ?1 AND kernel_sha1 = ?2",
 	[Q_UP_GET] = "SELECT serial, max_level FROM upstream WHERE url = ?1 AND kernel_sha1 = ?2",
 	[Q_UP_SET] = "INSERT INTO upstream(url, kernel_sha1, serial, max_level) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (url, kernel_sha1) DO UPDATE SET serial = ?3, max_level = ?4",
+	[Q_CRED_ADD] = "INSERT INTO credentials(kind, name, secret, note, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_CRED_GET] = "SELECT kind, name, secret, note, created FROM credentials WHERE kind = ?1 AND name = ?2",
+	[Q_CRED_FIND] = "SELECT kind, name, secret, note, created FROM credentials WHERE kind = ?1 AND secret = ?2",
+	[Q_CRED_SECRET] = "UPDATE credentials SET secret = ?3 WHERE kind = ?1 AND name = ?2",
+	[Q_CRED_DELETE] = "DELETE FROM credentials WHERE kind = ?1 AND name = ?2",
+	[Q_CRED_LIST] = "SELECT kind, name, secret, note, created FROM credentials WHERE kind = ?1 ORDER BY name",
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
@@ -319,6 +328,12 @@ const struct ep_store_ops ep_store_sqlite = {
 	.index_next_serial = ep_sqlite_index_next_serial,
 	.upstream_get = ep_sqlite_upstream_get,
 	.upstream_set = ep_sqlite_upstream_set,
+	.cred_add = ep_sqlite_cred_add,
+	.cred_get = ep_sqlite_cred_get,
+	.cred_find = ep_sqlite_cred_find,
+	.cred_set_secret = ep_sqlite_cred_set_secret,
+	.cred_delete = ep_sqlite_cred_delete,
+	.cred_list = ep_sqlite_cred_list,
 	.set_server = ep_sqlite_set_server,
 	.maintain = ep_sqlite_maintain,
 };

@@ -3,7 +3,8 @@
  * The SQLite store's parts (store.h): the connection, its statements and
  * transactions (store-sqlite.c), and the rows of each resource
  * (store-sqlite-keys.c: feeds and keys, store-sqlite-machines.c,
- * store-sqlite-patchsets.c: patchsets and index serials).
+ * store-sqlite-patchsets.c: patchsets and index serials,
+ * store-sqlite-creds.c: API keys and admin users).
  */
 #ifndef _KCARE_EPORTAL_STORE_SQLITE_H
 #define _KCARE_EPORTAL_STORE_SQLITE_H
@@ -21,6 +22,8 @@ enum ep_sql {
 	Q_M_BY_MID, Q_M_INSERT, Q_M_REFRESH, Q_M_DELETE,
 	Q_M_CHECKIN, Q_M_TERMS, Q_M_GET, Q_M_LIST_KEY, Q_M_LIST_ALL,
 	Q_PS_ADD, Q_PS_STATE, Q_PS_LIST, Q_IX_NEXT, Q_IX_GET, Q_UP_GET, Q_UP_SET,
+	Q_CRED_ADD, Q_CRED_GET, Q_CRED_FIND, Q_CRED_SECRET, Q_CRED_DELETE,
+	Q_CRED_LIST,
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_NR
 };
 
@@ -90,5 +93,15 @@ int ep_sqlite_upstream_get(struct ep_store *s, const char *url,
 int ep_sqlite_upstream_set(struct ep_store *s, const char *url,
 			   const char *kernel_sha1, unsigned long long serial,
 			   unsigned int max_level);
+int ep_sqlite_cred_add(struct ep_store *s, const struct ep_cred *c);
+int ep_sqlite_cred_get(struct ep_store *s, int kind, const char *name,
+		       struct ep_cred *c);
+int ep_sqlite_cred_find(struct ep_store *s, int kind, const char *secret,
+			struct ep_cred *c);
+int ep_sqlite_cred_set_secret(struct ep_store *s, int kind, const char *name,
+			      const char *secret);
+int ep_sqlite_cred_delete(struct ep_store *s, int kind, const char *name);
+int ep_sqlite_cred_list(struct ep_store *s, int kind, ep_cred_cb cb,
+			void *arg);
 
 #endif /* _KCARE_EPORTAL_STORE_SQLITE_H */

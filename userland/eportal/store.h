@@ -80,10 +80,27 @@ struct ep_patchset {
 	enum ep_ps_state state;
 };
 
+/*
+ * Who may use the admin API: API keys (the secret is the SHA-256 of the
+ * key, which is shown once and never stored) and admin users (the secret
+ * is the password's scrypt hash, auth.c). Names are [A-Za-z0-9_.-].
+ */
+enum ep_cred_kind { EP_CRED_APIKEY = 1, EP_CRED_USER = 2 };
+#define EP_SECRET_MAX	160
+
+struct ep_cred {
+	int kind;
+	char name[EP_KEY_MAX + 1];
+	char secret[EP_SECRET_MAX + 1];
+	char note[EP_TEXT_MAX + 1];
+	time_t created;
+};
+
 typedef int (*ep_feed_cb)(const struct ep_feed *f, void *arg);
 typedef int (*ep_key_cb)(const struct ep_key *k, void *arg);
 typedef int (*ep_machine_cb)(const struct ep_machine *m, void *arg);
 typedef int (*ep_patchset_cb)(const struct ep_patchset *p, void *arg);
+typedef int (*ep_cred_cb)(const struct ep_cred *c, void *arg);
 
 struct ep_store;
 
@@ -153,6 +170,18 @@ struct ep_store_ops {
 	int (*upstream_set)(struct ep_store *s, const char *url,
 			    const char *kernel_sha1, unsigned long long serial,
 			    unsigned int max_level);
+
+	/* Admin credentials; EP_EEXISTS for a name (or secret) taken. */
+	int (*cred_add)(struct ep_store *s, const struct ep_cred *c);
+	int (*cred_get)(struct ep_store *s, int kind, const char *name,
+			struct ep_cred *c);
+	/* The credential of @kind whose secret is @secret (an API key's hash). */
+	int (*cred_find)(struct ep_store *s, int kind, const char *secret,
+			 struct ep_cred *c);
+	int (*cred_set_secret)(struct ep_store *s, int kind, const char *name,
+			       const char *secret);
+	int (*cred_delete)(struct ep_store *s, int kind, const char *name);
+	int (*cred_list)(struct ep_store *s, int kind, ep_cred_cb cb, void *arg);
 
 	/*
 	 * Housekeeping a server runs every second on a connection of its

@@ -117,7 +117,7 @@ bool ep_valid_feed(const char *f)
 	if (!n)
 		return true;
 	/* The server's own paths are not feeds. */
-	if (!strcmp(f, "api") || !strcmp(f, "admin"))
+	if (!strcmp(f, "api") || !strcmp(f, "admin") || !strcmp(f, "packages"))
 		return false;
 	return n <= EP_FEED_MAX &&
 	       strspn(f, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;

@@ -8,6 +8,22 @@
 E=$top/build/host/kcare-eportal
 P=$top/build/host/kcare-patchset
 
+# ep_harness: $tmp, a server's $pid, fatal, and a cleanup at exit that
+# stops the server and removes $tmp (the tests that need no more).
+ep_harness() {
+	tmp=$(mktemp -d)
+	pid=
+	trap 'ep_stop; rm -f "$out"; rm -rf "$tmp"' EXIT
+}
+
+# fatal MESSAGE: a failed set-up ends the test.
+fatal() {
+	echo "# $*"
+	result "set-up" 1 "$*"
+	done_testing
+	exit 1
+}
+
 ep_build() {
 	make -s -C "$top" host-eportal host-patchset >"$out" 2>&1
 }
