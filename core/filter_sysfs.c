@@ -268,8 +268,10 @@ static ssize_t remove_store(struct kobject *kobj, struct kobj_attribute *attr,
 	struct kcare_filter *f;
 	int ret;
 
-	if (count > KCARE_FILTER_NAME_MAX + 1)
-		return -EINVAL;
+	if (count > KCARE_FILTER_NAME_MAX + 1) {
+		kcare_error("filters/remove: no filter has so long a name");
+		return -ENOENT;
+	}
 	memcpy(name, buf, count);
 	name[count] = '\0';
 	strim(name);
@@ -277,10 +279,12 @@ static ssize_t remove_store(struct kobject *kobj, struct kobj_attribute *attr,
 	if (ret)
 		return ret;
 	f = kcare_filter_find(strim(name));
-	if (f)
+	if (f) {
 		kcare_filter_drop(f);
-	else
+	} else {
+		kcare_error("filters/remove: no filter %s", name);
 		ret = -ENOENT;
+	}
 	mutex_unlock(&kcare_mutex);
 	return ret ? ret : count;
 }
