@@ -39,9 +39,10 @@ $(O)/kcare-filter: bpf/kcare-filter.c
 	$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -o $@ $< $(LIBBPF_LIBS)
 FILTER_SRCS := $(filter-out %/test_allow.bpf.c,$(wildcard selftests/patches/filters/*.bpf.c selftests/patches/filters/$(ARCH)/*.bpf.c))
 FILTER_CLANG = $(CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
-	-I/usr/include/$(BPF_TRIPLET)
+	-I/usr/include/$(BPF_TRIPLET) -I$(patsubst %/,%,$(dir $(VMLINUX_H)))
 vpath %.bpf.c selftests/patches/filters selftests/patches/filters/$(ARCH)
-$(O)/filters/%.bpf.o: %.bpf.c
+# A filter that reads kernel structures includes vmlinux.h (CO-RE).
+$(O)/filters/%.bpf.o: %.bpf.c $(VMLINUX_H)
 	@mkdir -p $(O)/filters
 	$(FILTER_CLANG) -c $< -o $@
 # test_allow.bpf.c once per function the engine must refuse (NAME:FUNCTION).

@@ -1,0 +1,213 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Filter patches (Documentation/filters.md): a BPF program verified by the
+# kernel, handed to kcare.ko by kcare-filter, run at a function's entry,
+# making denied calls fail with an allowed error.
+#
+# For each real filter: the bug path is reached before, denied after, the
+# normal use still works, the counters move, the sysctl and the enabled
+# file switch it, and removing it brings the old behaviour back. Then the
+# refusals: a program the verifier refuses, functions that cannot be
+# filtered, an error not allowed, a program with maps, a name taken:
+# each with its message, and nothing attached.
+
+. "$(dirname "$0")/lib.sh"
+
+F=$KC_DIR/filters
+BIN=$KC_DIR/bin
+KCF=/usr/libexec/kcare/kcare-filter
+FD=$KC_SYSFS/filters
+
+reset() {
+	local d
+
+	kc_load_engine
+	for d in "$FD"/*/; do
+		[ -d "$d" ] || continue
+		echo "$(basename "$d")" >"$FD/remove"
+	done
+}
+
+# count NAME FIELD: a counter of filter NAME
+count() { cat "$FD/$1/$2"; }
+
+# no_filters: nothing attached (no directory, no toggle, nothing traced)
+no_filters() {
+	kc_assert_eq "$(ls -d "$FD"/*/ 2>/dev/null)" "" "filter directories"
+	kc_assert_eq "$($KCF list)" "" "kcare-filter list"
+	kc_assert_eq "$(ls /proc/sys/kernel | grep '^kcare_' || true)" "" "kcare sysctls"
+}
+
+sysfs_files() {
+	reset
+	kc_check_sysfs "$FD/load" 200
+	kc_check_sysfs "$FD/remove" 200
+	$KCF load --name $NAME --errno $ERR --cve CVE-2015-5157 \
+		--description "the demo's hardening" "$F/$FILTER_OBJ" >/tmp/kcf.out
+	kc_assert_eq "$(cat /tmp/kcf.out)" "filter $NAME attached to $FUNC" "load output"
+	kc_check_sysfs "$FD/$NAME/function" 444 vmlinux:$FUNC
+	kc_check_sysfs "$FD/$NAME/errno" 444 $ERR
+	kc_check_sysfs "$FD/$NAME/cve" 444 CVE-2015-5157
+	kc_check_sysfs "$FD/$NAME/description" 444 "the demo's hardening"
+	kc_check_sysfs "$FD/$NAME/enabled" 644 1
+	kc_check_sysfs "$FD/$NAME/seen" 444 0
+	kc_check_sysfs "$FD/$NAME/denied" 444 0
+	kc_check_sysfs /proc/sys/kernel/kcare_$NAME 644 0
+	grep -qx '[1-9][0-9]*' "$FD/$NAME/prog_id"
+	kc_assert_eq "$($KCF list)" \
+		"$NAME function=vmlinux:$FUNC errno=$ERR enabled=1 seen=0 denied=0" list
+	kc_expect_fail sh -c "echo 2 >$FD/$NAME/enabled"
+	kc_expect_fail sh -c "echo 2 >/proc/sys/kernel/kcare_$NAME"
+	kc_assert_eq "$(cat $FD/$NAME/enabled)" 1 "enabled after bad writes"
+	$KCF remove $NAME >/dev/null
+	no_filters
+}
+
+# Each architecture's real filter: the demo patchset's hardening of the
+# same path (x86_64: modify_ldt, arm64: personality) as a filter.
+# BUG: the call the filter denies (a program printing "...: allowed" or
+# "...: refused (errno N: ...)"); NORMAL: calls of the same function that
+# must still work.
+if [ "$KC_ARCH" = x86_64 ]; then
+	NAME=ldt16 FUNC=write_ldt ERR=EINVAL ERRNO=22
+	bug() { "$BIN/ldt16"; }
+	normal() { "$BIN/ldt16" 32 >/dev/null; }
+else
+	NAME=persona FUNC=__arm64_sys_arm64_personality ERR=EPERM ERRNO=1
+	bug() { "$BIN/persona"; }
+	# personality(PER_LINUX) and a query, with randomisation left on
+	normal() { setarch linux64 true; }
+fi
+FILTER_OBJ=$NAME.bpf.o
+
+# bug_allowed, bug_denied: the bug's path is reached, or refused
+bug_allowed() {
+	bug >/tmp/bug.out || kc_fail "not reached: $(cat /tmp/bug.out)"
+	grep -q ": allowed" /tmp/bug.out || kc_fail "bug: $(cat /tmp/bug.out)"
+}
+bug_denied() {
+	! bug >/tmp/bug.out || kc_fail "still reached: $(cat /tmp/bug.out)"
+	grep -q ": refused (errno $ERRNO:" /tmp/bug.out || kc_fail "bug: $(cat /tmp/bug.out)"
+}
+
+real_filter() {
+	local id seen
+
+	reset
+	bug_allowed
+	normal
+	kc_mark
+	$KCF load --name $NAME --errno $ERR "$F/$FILTER_OBJ" >/dev/null
+	bug_denied
+	kc_assert_eq "$(count $NAME denied)" 1 "denied after the bug's call"
+	[ "$(count $NAME seen)" -ge 1 ] || kc_fail "seen: $(count $NAME seen)"
+	seen=$(count $NAME seen)
+	normal
+	kc_assert_eq "$(count $NAME denied)" 1 "denied after normal calls"
+	[ "$(count $NAME seen)" -gt "$seen" ] || kc_fail "seen did not move: $(count $NAME seen)"
+	# the toggle and the enabled file switch it off and on
+	sysctl -w kernel.kcare_$NAME=1 >/dev/null
+	kc_assert_eq "$(cat $FD/$NAME/enabled)" 0 "enabled after the sysctl"
+	bug_allowed
+	echo 1 >"$FD/$NAME/enabled"
+	kc_assert_eq "$(cat /proc/sys/kernel/kcare_$NAME)" 0 "sysctl after enabled=1"
+	bug_denied
+	kc_assert_eq "$(count $NAME denied)" 2 "denied at the end"
+	id=$(cat $FD/$NAME/prog_id) seen=$(count $NAME seen)
+	$KCF remove $NAME >/dev/null
+	bug_allowed
+	kc_check_log <<-EOF
+	kcare: filter $NAME attached to $FUNC (BPF program $id, denies with $ERR)
+	kcare: filter $NAME disabled
+	kcare: filter $NAME enabled
+	kcare: filter $NAME removed from $FUNC ($seen calls seen, 2 denied)
+	EOF
+	no_filters
+}
+
+# Loaded and removed while calls run through it: the normal calls never
+# fail, the bug's are either denied or run, nothing is left behind.
+real_filter_under_load() {
+	local i pids=
+
+	reset
+	for i in 1 2; do
+		(while :; do bug >/dev/null 2>&1; normal || exit 1; done) &
+		pids="$pids $!"
+	done
+	for i in 1 2 3 4 5; do
+		$KCF load --name $NAME --errno $ERR "$F/$FILTER_OBJ" >/dev/null
+		sleep 0.2
+		$KCF remove $NAME >/dev/null
+	done
+	for i in $pids; do
+		kill -0 $i || kc_fail "a normal call failed while the filter came and went"
+		kill $i
+	done
+	wait 2>/dev/null || true
+	no_filters
+	bug_allowed
+}
+
+# expect_refused MESSAGE-REGEX ARGS...: kcare-filter load ARGS fails with
+# MESSAGE on stderr and attaches nothing.
+expect_refused() {
+	local re=$1
+
+	shift
+	kc_expect_fail $KCF load "$@"
+	grep -qE "$re" $KC_ERR_FILE || kc_fail "stderr: $(cat $KC_ERR_FILE)"
+	no_filters
+}
+
+refusals() {
+	reset
+	expect_refused "the kernel's verifier refused the program" \
+		--name bad --errno EINVAL "$F/test_unverifiable.bpf.o"
+	expect_refused "cannot filter kfree: it returns void" \
+		--name bad --errno EINVAL "$F/test_void.bpf.o"
+	expect_refused "cannot filter __kmalloc: it returns a pointer" \
+		--name bad --errno EINVAL "$F/test_ptr.bpf.o"
+	expect_refused "cannot filter kcare_no_such_function: no such function in vmlinux" \
+		--name bad --errno EINVAL "$F/test_nosym.bpf.o"
+	expect_refused "the program uses 1 BPF maps" \
+		--name bad --errno EINVAL "$F/test_map.bpf.o"
+	expect_refused "error ENOENT is not one a filter may return" \
+		--name bad --errno ENOENT "$F/$FILTER_OBJ"
+	expect_refused 'filter name "Bad-Name"' \
+		--name Bad-Name --errno EINVAL "$F/$FILTER_OBJ"
+	expect_refused 'filter name "load" is reserved' \
+		--name load --errno EINVAL "$F/$FILTER_OBJ"
+	# raw writes: garbage, and an fd that is no BPF program
+	kc_expect_fail sh -c "echo garbage >$FD/load"
+	kc_expect_fail sh -c "echo name=x fd=0 function=$FUNC errno=EINVAL >$FD/load"
+	grep -q "fd 0 is not a loaded kprobe BPF program" $KC_SYSFS/last_error ||
+		kc_fail "last_error: $(cat $KC_SYSFS/last_error)"
+	kc_expect_fail $KCF remove nothere
+	grep -q "no filter nothere" $KC_ERR_FILE || kc_fail "stderr: $(cat $KC_ERR_FILE)"
+	no_filters
+	# a name loaded twice
+	$KCF load --name one --errno EINVAL "$F/$FILTER_OBJ" >/dev/null
+	kc_expect_fail $KCF load --name one --errno EINVAL "$F/$FILTER_OBJ"
+	grep -q "filter one is already loaded" $KC_ERR_FILE || kc_fail "stderr: $(cat $KC_ERR_FILE)"
+	$KCF remove one >/dev/null
+	no_filters
+}
+
+# The engine goes with filters attached: they are detached first.
+engine_unload_with_filter() {
+	reset
+	$KCF load --name one --errno EINVAL "$F/$FILTER_OBJ" >/dev/null
+	kc_unload_engine
+	kc_assert_eq "$(ls /proc/sys/kernel | grep '^kcare_' || true)" "" "kcare sysctls"
+	kc_load_engine
+	no_filters
+}
+
+kc_scenario "sysfs files, sysctl and list of a filter" sysfs_files
+kc_scenario "$NAME: the bug's path reached before, denied after, normal calls run, toggles, removal" real_filter
+kc_scenario "$NAME: loaded and removed while calls run" real_filter_under_load
+kc_scenario "refusals: unverifiable, void, pointer, missing, maps, errno, names" refusals
+kc_scenario "the engine unloads with a filter attached" engine_unload_with_filter
+kc_done
