@@ -92,7 +92,7 @@ static int write_ctl(const char *path, const char *text)
 	if (n == (ssize_t)strlen(text))
 		return 0;
 	read_line(KCARE_SYSFS "/last_error", why, sizeof(why));
-	err("%s", why[0] && e != ENOENT ? why : strerror(e));
+	err("%s", why[0] ? why : strerror(e));
 	return 1;
 }
 
@@ -115,7 +115,8 @@ static int load(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = NULL, *errname = NULL, *cve = "", *desc = "";
-	const char *sec, *function;
+	const char *sec;
+	char function[256];
 	struct bpf_program *prog, *only = NULL;
 	struct bpf_object *obj;
 	char line[4096];
@@ -162,7 +163,7 @@ static int load(int argc, char **argv)
 		    argv[optind], sec);
 		goto fail;
 	}
-	function = sec + 7;
+	snprintf(function, sizeof(function), "%s", sec + 7);
 	if (bpf_object__load(obj)) {
 		err("%s: the kernel's verifier refused the program (its log is above)",
 		    argv[optind]);

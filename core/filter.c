@@ -174,6 +174,7 @@ void kcare_filter_set_enabled(struct kcare_filter *f, bool on)
 	if (f->enabled == on)
 		return;
 	WRITE_ONCE(f->enabled, on);
+	kcare_sysctl_set(f->toggle, !on);
 	pr_info("filter %s %s\n", f->name, on ? "enabled" : "disabled");
 }
 

@@ -224,6 +224,13 @@ struct kcare_toggle *kcare_sysctl_add(const char *name,
 	return t;
 }
 
+/* Make a toggle of kcare_sysctl_add() show @off after a change elsewhere. */
+void kcare_sysctl_set(struct kcare_toggle *t, bool off)
+{
+	lockdep_assert_held(&kcare_mutex);
+	WRITE_ONCE(t->value, off);
+}
+
 /* Remove a toggle of kcare_sysctl_add(); waits for writes in flight. */
 void kcare_sysctl_del(struct kcare_toggle *t)
 {

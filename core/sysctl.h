@@ -33,6 +33,7 @@ void kcare_sysctl_update(struct kcare_patch *patch);
 struct kcare_toggle *kcare_sysctl_add(const char *name,
 				      int (*set)(void *priv, bool off),
 				      void *priv, bool off);
+void kcare_sysctl_set(struct kcare_toggle *t, bool off);
 void kcare_sysctl_del(struct kcare_toggle *t);
 void kcare_sysctl_exit(void);
 
