@@ -150,6 +150,25 @@ real_filter_under_load() {
 	bug_allowed
 }
 
+# Figures, reported, never asserted (timings under emulation vary): how
+# long a load takes until the filter is active, and a call of the
+# filtered function (x86_64: a 32-bit modify_ldt write, allowed) without
+# and with the filter, in the same boot.
+figures() {
+	local t0 t1 n=20000
+
+	reset
+	kc_note "without a filter: $("$BIN/ldt16" time $n)"
+	t0=$(date +%s%N)
+	$KCF load --name $NAME --errno $ERR "$F/$FILTER_OBJ" >/dev/null
+	t1=$(date +%s%N)
+	kc_note "kcare-filter load until active: $(((t1 - t0) / 1000000)) ms"
+	kc_note "with the filter: $("$BIN/ldt16" time $n)"
+	[ "$(count $NAME seen)" -ge $n ] || kc_fail "seen: $(count $NAME seen)"
+	$KCF remove $NAME >/dev/null
+	no_filters
+}
+
 # expect_refused MESSAGE-REGEX ARGS...: kcare-filter load ARGS fails with
 # MESSAGE on stderr and attaches nothing.
 expect_refused() {
@@ -205,6 +224,8 @@ engine_unload_with_filter() {
 kc_scenario "sysfs files, sysctl and list of a filter" sysfs_files
 kc_scenario "$NAME: the bug's path reached before, denied after, normal calls run, toggles, removal" real_filter
 kc_scenario "$NAME: loaded and removed while calls run" real_filter_under_load
+[ "$KC_ARCH" != x86_64 ] ||
+	kc_scenario "figures: load time, a filtered call's cost" figures
 kc_scenario "refusals: unverifiable, void, pointer, missing, maps, errno, names" refusals
 kc_scenario "the engine unloads with a filter attached" engine_unload_with_filter
 kc_done
