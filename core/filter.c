@@ -45,6 +45,7 @@
 #include "error.h"
 #include "filter.h"
 #include "filter_btf.h"
+#include "hook.h"
 #include "state.h"
 #include "symbols.h"
 #include "sysctl.h"
@@ -259,9 +260,11 @@ static void kcare_filter_report(struct kcare_filter *f, int err)
 	char owner[160];
 
 	if (err == -EBUSY) {
-		if (!kcare_conflict_owner(f->addr, owner, sizeof(owner)))
-			strscpy(owner, "a kcare patch, a livepatch or another IPMODIFY ftrace user",
+		if (kcare_hook_at(f->addr))
+			strscpy(owner, "a kcare patch (a function a patch replaces cannot be filtered)",
 				sizeof(owner));
+		else
+			kcare_conflict_owner(f->addr, owner, sizeof(owner));
 		kcare_error("cannot filter %s: already redirected by %s",
 			    f->function, owner);
 	} else if (err == -EINVAL || err == -ENODEV || err == -ENOENT) {
@@ -349,6 +352,7 @@ err:
  */
 struct kcare_filter *kcare_filter_load(const struct kcare_filter_spec *spec)
 {
+	char owner[80];
 	struct kcare_filter *f;
 	int ret;
 
@@ -368,6 +372,10 @@ struct kcare_filter *kcare_filter_load(const struct kcare_filter_spec *spec)
 		goto err;
 	}
 
+	snprintf(owner, sizeof(owner), "the kcare filter %s", f->name);
+	ret = kcare_conflict_claim(f->addr, owner);
+	if (ret)
+		goto err_toggle;
 	f->ops.func = kcare_filter_handler;
 	f->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY |
 		       KCARE_FTRACE_FL_NO_GUARD;
@@ -377,7 +385,7 @@ struct kcare_filter *kcare_filter_load(const struct kcare_filter_spec *spec)
 	if (ret) {
 		kcare_filter_report(f, ret);
 		kcare_ftrace_free_filter(&f->ops);
-		goto err_toggle;
+		goto err_claim;
 	}
 	list_add_tail(&f->list, &kcare_filters);
 	pr_info("filter %s attached to %s (BPF program %u, denies with %s)\n",
@@ -385,6 +393,8 @@ struct kcare_filter *kcare_filter_load(const struct kcare_filter_spec *spec)
 		kcare_filter_err_name(f->err));
 	return f;
 
+err_claim:
+	kcare_conflict_release(f->addr);
 err_toggle:
 	kcare_sysctl_del(f->toggle);
 err:
@@ -419,6 +429,7 @@ void kcare_filter_remove(struct kcare_filter *f)
 		return;
 	}
 	kcare_ftrace_free_filter(&f->ops);
+	kcare_conflict_release(f->addr);
 	kcare_filter_stats(f, &st);
 	pr_info("filter %s removed from %s (%llu calls seen, %llu denied)\n",
 		f->name, f->function, st.seen, st.denied);

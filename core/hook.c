@@ -261,6 +261,13 @@ static struct kcare_hook *kcare_hook_find(unsigned long addr)
 	return NULL;
 }
 
+/* Whether a patch of ours redirects the function at @addr. */
+bool kcare_hook_at(unsigned long addr)
+{
+	lockdep_assert_held(&kcare_mutex);
+	return kcare_hook_find(addr) != NULL;
+}
+
 /*
  * ftrace answers -EBUSY to every registration while the sysctl
  * kernel.ftrace_enabled is 0; tell that apart from a real owner.

@@ -68,6 +68,8 @@ void kcare_hook_set_target(struct kcare_hook *hook, void *target,
 			   unsigned long end);
 /* @func's replacement calls its original: see @wrapped. */
 int kcare_hook_wrap(struct kcare_func *func);
+/* Whether a hook redirects the function at @addr; kcare_mutex held. */
+bool kcare_hook_at(unsigned long addr);
 /* Code of ours a call goes through (a trampoline), or 0. */
 unsigned long kcare_hook_code(const struct kcare_hook *hook);
 
