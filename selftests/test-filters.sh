@@ -222,7 +222,9 @@ filter_and_patch_exclusive() {
 	kc_expect_fail $KCF load --name $NAME --errno $ERR "$F/$FILTER_OBJ"
 	grep -q "cannot filter write_ldt: already redirected by a kcare patch" $KC_ERR_FILE ||
 		kc_fail "stderr: $(cat $KC_ERR_FILE)"
-	no_filters
+	kc_assert_eq "$($KCF list)" "" "kcare-filter list"
+	[ ! -e /proc/sys/kernel/kcare_$NAME ] || kc_fail "kernel.kcare_$NAME left"
+	"$BIN/ldt16" 32 >/dev/null
 	echo 1 >$KC_SYSFS/unload
 	rmmod kcpatch_demo
 	$KCF load --name $NAME --errno $ERR "$F/$FILTER_OBJ" >/dev/null
