@@ -4,8 +4,9 @@
  * verifier accepts, which allows every call, attached by section name to a
  * function the engine must refuse to filter. The Makefile builds it once
  * per target: test_void (kfree() returns nothing), test_ptr (__kmalloc()
- * returns a pointer), test_nosym (no such function). KC_TARGET is the
- * function.
+ * returns a pointer), test_nosym (no such function); and for make bench
+ * bench_getpid, a filter on the getpid system call that lets every call
+ * run (the cost of a filter alone). KC_TARGET is the function.
  */
 #include <linux/bpf.h>
 #include <asm/ptrace.h>
