@@ -5,8 +5,8 @@
  * function the engine must refuse to filter. The Makefile builds it once
  * per target: test_void (kfree() returns nothing), test_ptr (__kmalloc()
  * returns a pointer), test_nosym (no such function); and for make bench
- * bench_getpid, a filter on the getpid system call that lets every call
- * run (the cost of a filter alone). KC_TARGET is the function.
+ * bench_getpid, a filter on __task_pid_nr_ns(), which getpid() calls, that
+ * lets every call run (the cost of a filter alone). KC_TARGET is the function.
  */
 #include <linux/bpf.h>
 #include <asm/ptrace.h>
