@@ -37,7 +37,7 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/trace_recursion.h>
+#include <linux/version.h>
 
 #include "arch_hook.h"
 #include "compat_ftrace.h"
@@ -69,6 +69,13 @@ static const struct {
 	{ "EOVERFLOW", EOVERFLOW },
 	{ "EOPNOTSUPP", EOPNOTSUPP },
 };
+
+/* 5.16 made BPF_PROG_RUN() the function bpf_prog_run(). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 16, 0)
+#define kcare_bpf_prog_run(prog, ctx)	BPF_PROG_RUN(prog, ctx)
+#else
+#define kcare_bpf_prog_run(prog, ctx)	bpf_prog_run(prog, ctx)
+#endif
 
 /* Every filter, under kcare_mutex. */
 static LIST_HEAD(kcare_filters);
@@ -125,13 +132,13 @@ static void notrace kcare_filter_handler(unsigned long ip,
 
 	if (!regs || !READ_ONCE(f->enabled))
 		return;
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	bit = kcare_ftrace_guard(ip, parent_ip);
 	if (bit < 0)
 		return;
 	if (likely(rcu_is_watching())) {
 		this_cpu_inc(f->stats->seen);
 		rcu_read_lock();
-		verdict = bpf_prog_run(f->prog, regs);
+		verdict = kcare_bpf_prog_run(f->prog, regs);
 		rcu_read_unlock();
 		if (verdict) {
 			this_cpu_inc(f->stats->denied);
@@ -140,7 +147,7 @@ static void notrace kcare_filter_handler(unsigned long ip,
 					     -(long)f->err);
 		}
 	}
-	ftrace_test_recursion_unlock(bit);
+	kcare_ftrace_unguard(bit);
 }
 
 struct kcare_filter *kcare_filter_find(const char *name)
@@ -377,8 +384,8 @@ struct kcare_filter *kcare_filter_load(const struct kcare_filter_spec *spec)
 	if (ret)
 		goto err_toggle;
 	f->ops.func = kcare_filter_handler;
-	f->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY |
-		       KCARE_FTRACE_FL_NO_GUARD;
+	/* No RECURSION_SAFE: see kcare_ftrace_guard(). */
+	f->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_IPMODIFY;
 	ret = ftrace_set_filter_ip(&f->ops, f->addr, 0, 0);
 	if (!ret)
 		ret = register_ftrace_function(&f->ops);

@@ -12,14 +12,16 @@
  * (.isra.0, .constprop.0) may have another calling convention than the
  * prototype says, and nothing else tells.
  *
- * The BTF lookups are not exported in 6.1, but are global functions of
- * vmlinux, found through kallsyms like every other symbol the engine uses.
+ * The BTF lookups are not exported in 6.1 (btf_type_by_id() is from 6.0,
+ * not in 5.10), but are global functions of vmlinux, found through
+ * kallsyms like every other symbol the engine uses.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bpf.h>
 #include <linux/btf.h>
 #include <linux/err.h>
+#include <linux/version.h>
 
 #include "error.h"
 #include "filter_btf.h"
@@ -27,6 +29,10 @@
 
 typedef struct btf *(*kcare_get_btf_t)(void);
 typedef s32 (*kcare_find_t)(const struct btf *btf, const char *name, u8 kind);
+typedef const struct btf_type *(*kcare_type_by_id_t)(const struct btf *btf,
+						    u32 id);
+
+static kcare_type_by_id_t kcare_type_by_id;
 
 /* Follow typedefs and qualifiers to the type they name; NULL for void. */
 static const struct btf_type *kcare_btf_resolve(const struct btf *btf, u32 id)
@@ -37,7 +43,7 @@ static const struct btf_type *kcare_btf_resolve(const struct btf *btf, u32 id)
 	for (depth = 0; depth < 32; depth++) {
 		if (!id)
 			return NULL;
-		t = btf_type_by_id(btf, id);
+		t = kcare_type_by_id(btf, id);
 		if (!t)
 			return NULL;
 		switch (BTF_INFO_KIND(t->info)) {
@@ -45,7 +51,9 @@ static const struct btf_type *kcare_btf_resolve(const struct btf *btf, u32 id)
 		case BTF_KIND_CONST:
 		case BTF_KIND_VOLATILE:
 		case BTF_KIND_RESTRICT:
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 17, 0)
 		case BTF_KIND_TYPE_TAG:
+#endif
 			id = t->type;
 			continue;
 		default:
@@ -66,17 +74,19 @@ static const struct btf_type *kcare_btf_resolve(const struct btf *btf, u32 id)
 int kcare_filter_btf_check(const char *function)
 {
 	const struct btf_type *func, *proto, *ret;
-	unsigned long get_addr, find_addr;
+	unsigned long get_addr, find_addr, type_addr;
 	struct btf *btf;
 	s32 id;
 	u32 enc;
 
 	if (kcare_symbol_lookup("vmlinux", "bpf_get_btf_vmlinux", 0, &get_addr) ||
-	    kcare_symbol_lookup("vmlinux", "btf_find_by_name_kind", 0, &find_addr)) {
+	    kcare_symbol_lookup("vmlinux", "btf_find_by_name_kind", 0, &find_addr) ||
+	    kcare_symbol_lookup("vmlinux", "btf_type_by_id", 0, &type_addr)) {
 		kcare_error("cannot filter %s: this kernel's BTF cannot be read",
 			    function);
 		return -EOPNOTSUPP;
 	}
+	kcare_type_by_id = (kcare_type_by_id_t)type_addr;
 	btf = ((kcare_get_btf_t)get_addr)();
 	if (IS_ERR_OR_NULL(btf)) {
 		kcare_error("cannot filter %s: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF)",
@@ -84,8 +94,8 @@ int kcare_filter_btf_check(const char *function)
 		return -EOPNOTSUPP;
 	}
 	id = ((kcare_find_t)find_addr)(btf, function, BTF_KIND_FUNC);
-	func = id > 0 ? btf_type_by_id(btf, id) : NULL;
-	proto = func ? btf_type_by_id(btf, func->type) : NULL;
+	func = id > 0 ? kcare_type_by_id(btf, id) : NULL;
+	proto = func ? kcare_type_by_id(btf, func->type) : NULL;
 	if (!proto || BTF_INFO_KIND(proto->info) != BTF_KIND_FUNC_PROTO) {
 		kcare_error("cannot filter %s: no BTF type for it, so its return type is unknown (a compiler clone, or not a function of vmlinux?)",
 			    function);
