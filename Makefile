@@ -169,11 +169,12 @@ e2e-repo: $(O)/kcare.ko $(HOST_PATCHSET)
 # and the e2e repository files (/selftests/e2e).
 # The e2e repository holds the demo patchset, which only 6.1 has
 # (Documentation/kernels.md): other series get no /selftests/e2e.
-selftest-root: selftest-modules selftest-progs patches $(if $(filter 6.1,$(KSERIES)),e2e-repo)
-	@rm -rf $(O)/selftest-root && mkdir -p $(O)/selftest-root/modules $(O)/selftest-root/patches $(O)/selftest-root/bin
+selftest-root: selftest-modules selftest-progs patches $(FILTER_OBJS) $(if $(filter 6.1,$(KSERIES)),e2e-repo)
+	@rm -rf $(O)/selftest-root && mkdir -p $(O)/selftest-root/modules $(O)/selftest-root/patches $(O)/selftest-root/bin $(O)/selftest-root/filters
 	@cp $(O)/selftests/*.ko $(O)/selftest-root/modules/
 	@cp $(O)/patches/*.ko $(O)/selftest-root/patches/ 2>/dev/null || true
 	@cp $(PROGS) $(O)/selftest-root/bin/ 2>/dev/null || true
+	@cp $(FILTER_OBJS) $(O)/selftest-root/filters/ 2>/dev/null || true
 	@mkdir -p $(O)/selftest-root/image-modules
 	@# binfmt_misc is built in on some series (6.12).
 	@m=$(IMAGE_$(ARCH))/lib/modules/$(KREL)/kernel/fs/binfmt_misc.ko; \
@@ -198,6 +199,7 @@ install-userland: userland
 	install -D -m 0755 userland/ksplice2kcare/ksplice2kcare $(DESTDIR)$(PREFIX)/bin/ksplice2kcare
 	install -D -m 0755 $(O)/kcare-patchset $(DESTDIR)$(PREFIX)/bin/kcare-patchset
 	install -D -m 0755 $(O)/kcare-prescreen $(DESTDIR)$(PREFIX)/libexec/kcare/kcare-prescreen
+	install -D -m 0755 $(O)/kcare-filter $(DESTDIR)$(PREFIX)/libexec/kcare/kcare-filter
 	install -d -m 0755 $(DESTDIR)$(UNITDIR)
 	@# The units name /usr/bin/PROGRAM; another PREFIX is written into them.
 	for u in $(UNITS); do \

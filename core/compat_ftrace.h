@@ -35,6 +35,40 @@ typedef struct ftrace_regs kcare_fregs;
 #endif
 
 /*
+ * A handler that calls out (a filter's, which runs a BPF program) needs a
+ * recursion guard, with preemption off. From 5.11 the handler takes
+ * ftrace's per-context lock itself (5.15 gave it the ip arguments, the
+ * form of every series after 5.10); on 5.10 ftrace wraps a handler whose
+ * ops does not say FTRACE_OPS_FL_RECURSION_SAFE in that same lock, so
+ * the handler's own guard is a no-op there (its ops must not say
+ * RECURSION_SAFE on any series, then).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+static __always_inline int kcare_ftrace_guard(unsigned long ip,
+					      unsigned long parent_ip)
+{
+	return 0;
+}
+
+static __always_inline void kcare_ftrace_unguard(int bit)
+{
+}
+#else
+#include <linux/trace_recursion.h>
+
+static __always_inline int kcare_ftrace_guard(unsigned long ip,
+					      unsigned long parent_ip)
+{
+	return ftrace_test_recursion_trylock(ip, parent_ip);
+}
+
+static __always_inline void kcare_ftrace_unguard(int bit)
+{
+	ftrace_test_recursion_unlock(bit);
+}
+#endif
+
+/*
  * Send the traced call to @ip: from an ftrace_ops handler whose ops asked
  * for the registers the kernel needs for it (FTRACE_OPS_FL_SAVE_REGS
  * unless the CPU has FTRACE_WITH_ARGS).

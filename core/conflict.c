@@ -16,9 +16,14 @@
 
 #include <linux/kernel.h>
 #include <linux/livepatch.h>
+#include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "conflict.h"
+#include "state.h"
 #include "symbols.h"
 
 #if IS_ENABLED(CONFIG_LIVEPATCH)
@@ -71,6 +76,47 @@ static bool kcare_klp_owner(unsigned long addr, char *buf, size_t size)
 }
 #endif
 
+/*
+ * Functions the engine's other ftrace users hold (a filter's), so that a
+ * patch refused on one can name it; under kcare_mutex.
+ */
+struct kcare_claim {
+	struct list_head list;
+	unsigned long addr;
+	char owner[80];
+};
+
+static LIST_HEAD(kcare_claims);
+
+/* Record that @owner ("the kcare filter NAME") holds @addr. */
+int kcare_conflict_claim(unsigned long addr, const char *owner)
+{
+	struct kcare_claim *c;
+
+	lockdep_assert_held(&kcare_mutex);
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->addr = addr;
+	strscpy(c->owner, owner, sizeof(c->owner));
+	list_add(&c->list, &kcare_claims);
+	return 0;
+}
+
+void kcare_conflict_release(unsigned long addr)
+{
+	struct kcare_claim *c;
+
+	lockdep_assert_held(&kcare_mutex);
+	list_for_each_entry(c, &kcare_claims, list) {
+		if (c->addr == addr) {
+			list_del(&c->list);
+			kfree(c);
+			return;
+		}
+	}
+}
+
 /**
  * kcare_conflict_owner() - name who else redirects the function at @addr
  * @addr:	the function's entry
@@ -78,14 +124,24 @@ static bool kcare_klp_owner(unsigned long addr, char *buf, size_t size)
  *		redirected by <name>"
  * @size:	size of @buf
  *
- * Best effort: the livepatch module that replaces the function if there
- * is one, otherwise a description of what else can hold a function.
+ * Best effort: a filter of ours or the livepatch module that holds the
+ * function if there is one, otherwise a description of what else can
+ * hold a function.
  *
- * Context: process context (may sleep; takes livepatch's klp_mutex).
- * Return: whether the owner was found by name (a livepatch module).
+ * Context: process context, kcare_mutex held (may sleep; takes
+ * livepatch's klp_mutex).
+ * Return: whether the owner was found by name.
  */
 bool kcare_conflict_owner(unsigned long addr, char *buf, size_t size)
 {
+	struct kcare_claim *c;
+
+	list_for_each_entry(c, &kcare_claims, list) {
+		if (c->addr == addr) {
+			strscpy(buf, c->owner, size);
+			return true;
+		}
+	}
 	if (kcare_klp_owner(addr, buf, size))
 		return true;
 	snprintf(buf, size,

@@ -10,5 +10,8 @@
  * May sleep.
  */
 bool kcare_conflict_owner(unsigned long addr, char *buf, size_t size);
+/* A filter of ours holds @addr (or no more); kcare_mutex held. */
+int kcare_conflict_claim(unsigned long addr, const char *owner);
+void kcare_conflict_release(unsigned long addr);
 
 #endif /* _KCARE_CONFLICT_H */

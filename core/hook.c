@@ -38,6 +38,7 @@
 #include <linux/ftrace.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
+#include <linux/preempt.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -97,6 +98,12 @@ static LIST_HEAD(kcare_batches);
  * instructions in on arm64. Either way the hook is the one with the
  * highest address not above @ip, since no other function starts between
  * a function's entry and its call site.
+ *
+ * A call whose return address (@parent_ip) is inside the target itself
+ * comes from the replacement calling the function it replaces (a wrapper
+ * patch): it runs the original, past the redirection, instead of
+ * looping. The target and its end are read with preemption off, so that
+ * a switch (stop_machine()) cannot come between the two reads.
  */
 static void notrace kcare_ftrace_handler(unsigned long ip,
 					 unsigned long parent_ip,
@@ -105,6 +112,8 @@ static void notrace kcare_ftrace_handler(unsigned long ip,
 {
 	struct kcare_batch *batch = container_of(ops, struct kcare_batch, ops);
 	unsigned int lo = 0, hi = batch->nr, mid;
+	struct kcare_hook *hook;
+	unsigned long end;
 	void *target;
 
 	while (lo < hi) {
@@ -116,8 +125,12 @@ static void notrace kcare_ftrace_handler(unsigned long ip,
 	}
 	if (unlikely(!lo))
 		return;
-	target = READ_ONCE(batch->table[lo - 1]->target);
-	if (target)
+	hook = batch->table[lo - 1];
+	preempt_disable_notrace();
+	target = READ_ONCE(hook->target);
+	end = READ_ONCE(hook->target_end);
+	preempt_enable_notrace();
+	if (target && (parent_ip < (unsigned long)target || parent_ip >= end))
 		kcare_arch_set_ip(fregs, (unsigned long)target);
 }
 
@@ -246,6 +259,13 @@ static struct kcare_hook *kcare_hook_find(unsigned long addr)
 		if (hook->addr == addr)
 			return hook;
 	return NULL;
+}
+
+/* Whether a patch of ours redirects the function at @addr. */
+bool kcare_hook_at(unsigned long addr)
+{
+	lockdep_assert_held(&kcare_mutex);
+	return kcare_hook_find(addr) != NULL;
 }
 
 /*
@@ -541,7 +561,7 @@ static int kcare_hook_try_direct(struct kcare_hook *hook)
 	const char *why;
 	int ret;
 
-	if (!kcare_arch_direct_wanted())
+	if (!kcare_arch_direct_wanted() || hook->wrapped)
 		return 1;
 	ret = kcare_arch_direct_install(&hook->arch, hook->addr);
 	if (!ret) {
@@ -679,12 +699,40 @@ void kcare_hook_put(struct kcare_func *func)
  * see either the old or the new target, never a mix within a switch. A
  * single aligned store each, so it is also safe against NMIs.
  */
-void notrace kcare_hook_set_target(struct kcare_hook *hook, void *target)
+void notrace kcare_hook_set_target(struct kcare_hook *hook, void *target,
+				   unsigned long end)
 {
 	if (hook->direct)
 		kcare_arch_direct_set_target(&hook->arch, target);
 	/* What the handler reads; harmless for a direct call. */
+	WRITE_ONCE(hook->target_end, end);
 	WRITE_ONCE(hook->target, target);
+}
+
+/**
+ * kcare_hook_wrap() - mark @func's hook as one whose replacement calls
+ * the original
+ * @func:	a function whose hook is got
+ *
+ * Its hook is then always the handler's, which lets the replacement's own
+ * calls through to the original. A hook installed earlier as a direct
+ * call (module parameter redirect=direct) cannot become one.
+ *
+ * Context: kcare_mutex held.
+ * Return: 0, or -EBUSY (explained with kcare_error()).
+ */
+int kcare_hook_wrap(struct kcare_func *func)
+{
+	struct kcare_hook *hook = func->hook;
+
+	lockdep_assert_held(&kcare_mutex);
+	if (hook->direct) {
+		kcare_error("cannot wrap %s: it is redirected by a direct call, which would loop; load kcare.ko with redirect=handler",
+			    hook->name);
+		return -EBUSY;
+	}
+	hook->wrapped = true;
+	return 0;
 }
 
 /**

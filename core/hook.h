@@ -23,10 +23,14 @@ struct kcare_batch;
  * @name:	"object:function", for messages
  * @object:	"vmlinux" or module name
  * @target:	NULL: the original code runs
+ * @target_end:	the end of @target's code: a call from inside @target
+ *		itself (a wrapper calling its original) runs the original
  * @users:	kcare_funcs that use this hook
  * @list:	in the list of installed or of retired hooks
  * @staged:	got but not installed yet: kcare_hooks_commit() installs it
  * @direct:	calls go through a direct-call trampoline (@arch)
+ * @wrapped:	a replacement calls the original: only the handler, which
+ *		sees the caller, may redirect it (never a direct call)
  * @batch:	the ftrace_ops whose handler redirects calls (hook.c), shared
  *		with every hook installed in the same commit; it also owns
  *		the hook's memory
@@ -37,10 +41,12 @@ struct kcare_hook {
 	char *name;
 	char *object;
 	void *target;
+	unsigned long target_end;
 	unsigned int users;
 	struct list_head list;
 	bool staged;
 	bool direct;
+	bool wrapped;
 	struct kcare_batch *batch;
 	struct kcare_arch_hook arch;
 };
@@ -57,8 +63,13 @@ void kcare_hooks_sync(void);
 void kcare_hooks_sync_later(void);
 /* At module exit: what the work item left. */
 void kcare_hooks_exit(void);
-/* Set the target; called with all CPUs stopped. */
-void kcare_hook_set_target(struct kcare_hook *hook, void *target);
+/* Set the target and where its code ends; all CPUs stopped. */
+void kcare_hook_set_target(struct kcare_hook *hook, void *target,
+			   unsigned long end);
+/* @func's replacement calls its original: see @wrapped. */
+int kcare_hook_wrap(struct kcare_func *func);
+/* Whether a hook redirects the function at @addr; kcare_mutex held. */
+bool kcare_hook_at(unsigned long addr);
 /* Code of ours a call goes through (a trampoline), or 0. */
 unsigned long kcare_hook_code(const struct kcare_hook *hook);
 

@@ -10,6 +10,7 @@
 #include <linux/module.h>
 
 #include "arch.h"
+#include "filter_sysfs.h"
 #include "freezer.h"
 #include "patchset.h"
 #include "shadow.h"
@@ -35,10 +36,15 @@ static int __init kcare_init(void)
 	ret = kcare_patchset_init();
 	if (ret)
 		goto err_freezer;
+	ret = kcare_filter_sysfs_init();
+	if (ret)
+		goto err_patchset;
 
 	pr_info("engine %s loaded (%s)\n", KCARE_VERSION, KCARE_ARCH_NAME);
 	return 0;
 
+err_patchset:
+	kcare_patchset_exit();
 err_freezer:
 	kcare_freezer_exit();
 err_stack:
@@ -53,6 +59,8 @@ err_stack:
  */
 static void __exit kcare_exit(void)
 {
+	/* Filters hold no module reference: they go with the engine. */
+	kcare_filter_sysfs_exit();
 	kcare_patchset_exit();
 	kcare_shadow_exit();
 	kcare_freezer_exit();

@@ -264,6 +264,22 @@ static int kcare_resolve(struct kcare_patchset *set, const char *object)
 }
 
 /*
+ * Whether @set resolves a symbol to @f's original: a wrapper patch, whose
+ * replacement calls the function it replaces (Documentation/
+ * writing-patches.md).
+ */
+static bool kcare_calls_original(struct kcare_patchset *set,
+				 struct kcare_func *f)
+{
+	struct kcare_symbol *sym;
+
+	for (sym = set->symbols; sym && sym->name; sym++)
+		if (*(unsigned long *)sym->addr == f->old_addr)
+			return true;
+	return false;
+}
+
+/*
  * Install the hooks of every resolved function of @set in @object, all at
  * once. On error some may have been got: kcare_uninstall() drops them.
  */
@@ -284,6 +300,11 @@ static int kcare_install(struct kcare_patchset *set, const char *object)
 				kcare_error("patchset %s: out of memory for %s",
 					    set->id, f->name);
 				return ret;
+			}
+			if (kcare_calls_original(set, f)) {
+				ret = kcare_hook_wrap(f);
+				if (ret)
+					return ret;
 			}
 		}
 	}

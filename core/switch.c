@@ -22,6 +22,7 @@
 #include "hook.h"
 #include "state.h"
 #include "switch.h"
+#include "symbols.h"
 
 /**
  * kcare_switch_add() - add a target change to a switch
@@ -39,11 +40,19 @@ int kcare_switch_add(struct kcare_switch *sw, struct kcare_hook *hook,
 		     void *target)
 {
 	struct kcare_switch_entry *ent;
+	unsigned long end = 0;
 	unsigned int i;
 
+	/* A replacement's own calls of its original run the original. */
+	if (target) {
+		end = kcare_symbol_end((unsigned long)target);
+		if (!end)
+			end = (unsigned long)target + 1;
+	}
 	for (i = 0; i < sw->nr; i++) {
 		if (sw->ent[i].hook == hook) {
 			sw->ent[i].target = target;
+			sw->ent[i].end = end;
 			return 0;
 		}
 	}
@@ -58,6 +67,7 @@ int kcare_switch_add(struct kcare_switch *sw, struct kcare_hook *hook,
 	}
 	sw->ent[sw->nr].hook = hook;
 	sw->ent[sw->nr].target = target;
+	sw->ent[sw->nr].end = end;
 	sw->nr++;
 	return 0;
 }
@@ -99,7 +109,8 @@ static int kcare_switch_fn(void *data)
 			return ret;
 	}
 	for (i = 0; i < sw->nr; i++)
-		kcare_hook_set_target(sw->ent[i].hook, sw->ent[i].target);
+		kcare_hook_set_target(sw->ent[i].hook, sw->ent[i].target,
+				      sw->ent[i].end);
 	return 0;
 }
 

@@ -15,6 +15,7 @@ struct kcare_hook;
 struct kcare_switch_entry {
 	struct kcare_hook *hook;
 	void *target;
+	unsigned long end;	/* of @target's code */
 };
 
 /* How a switch makes sure no task is inside what changes (freezer.c). */

@@ -37,6 +37,9 @@ static int (*kcare_kallsyms_on_each_match_symbol)(kcare_match_fn_t fn,
 						   const char *name,
 						   void *data);
 static struct module *(*kcare_find_module)(const char *name);
+static int (*kcare_kallsyms_size_offset)(unsigned long addr,
+					 unsigned long *size,
+					 unsigned long *offset);
 
 static char kcare_build_id_hex[KCARE_BUILD_ID_MAX * 2 + 1];
 
@@ -212,6 +215,8 @@ int kcare_symbols_init(void)
 	kcare_module_kallsyms_on_each_symbol =
 		kcare_lookup_required("module_kallsyms_on_each_symbol", &ret);
 	kcare_find_module = kcare_lookup_required("find_module", &ret);
+	kcare_kallsyms_size_offset =
+		kcare_lookup_required("kallsyms_lookup_size_offset", &ret);
 	if (ret)
 		return ret;
 
@@ -233,6 +238,22 @@ int kcare_symbols_init(void)
 		return ret;
 	}
 	return 0;
+}
+
+/**
+ * kcare_symbol_end() - where the function starting at @addr ends
+ * @addr:	a function's entry (in vmlinux or a module)
+ *
+ * Return: the address past its last byte, or 0 when @addr is not the
+ * start of a symbol.
+ */
+unsigned long kcare_symbol_end(unsigned long addr)
+{
+	unsigned long size, offset;
+
+	if (!kcare_kallsyms_size_offset(addr, &size, &offset) || offset)
+		return 0;
+	return addr + size;
 }
 
 struct kcare_sym_search {

@@ -17,6 +17,8 @@ int kcare_symbols_init(void);
  */
 int kcare_symbol_lookup(const char *object, const char *name,
 			unsigned long sympos, unsigned long *addr);
+/* The end of the function starting at @addr, or 0. */
+unsigned long kcare_symbol_end(unsigned long addr);
 /* Whether @object ("vmlinux" or a module name) is loaded. */
 bool kcare_object_loaded(const char *object);
 /* The running kernel's GNU build-id, as lowercase hex. */

@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
 
@@ -19,12 +20,19 @@
 #include "state.h"
 #include "sysctl.h"
 
+/*
+ * @set: NULL for a patch's toggle (the active patch of that name is looked
+ * up at each write); for another owner's (a filter's, added with
+ * kcare_sysctl_add()), what a write calls with @priv.
+ */
 struct kcare_toggle {
 	struct list_head list;
 	char procname[64];		/* "kcare_<name>" */
 	struct ctl_table table[KCARE_CTL_TABLE_LEN(1)];
 	struct ctl_table_header *header;
 	int value;			/* 1: the patch is disabled */
+	int (*set)(void *priv, bool off);
+	void *priv;
 };
 
 /* Registered toggles, under kcare_mutex. */
@@ -78,8 +86,10 @@ static int kcare_toggle_handler(kcare_ctl_table *table, int write,
 	ret = kcare_lock_or_restart();
 	if (ret)
 		return ret;
-	patch = kcare_toggle_patch(t);
-	if (patch)
+	patch = t->set ? NULL : kcare_toggle_patch(t);
+	if (t->set)
+		ret = t->set(t->priv, val);
+	else if (patch)
 		ret = kcare_sysctl_ops->patch_enable(patch, !val);
 	else
 		ret = -ENODEV;
@@ -138,6 +148,12 @@ int kcare_sysctl_bind(struct kcare_patchset *set)
 		if (!p->sysctl)
 			continue;
 		t = kcare_toggle_find(p->sysctl);
+		if (t && t->set) {
+			kcare_error("patchset %s: sysctl kernel.kcare_%s belongs to a filter: remove the filter first",
+				    set->id, p->sysctl);
+			kcare_sysctl_unbind(set);
+			return -EEXIST;
+		}
 		if (!t)
 			t = kcare_toggle_create(p->sysctl);
 		if (!t) {
@@ -158,7 +174,7 @@ void kcare_sysctl_unbind(struct kcare_patchset *set)
 	lockdep_assert_held(&kcare_mutex);
 	/* Keep exactly the toggles of the active patchset. */
 	list_for_each_entry_safe(t, tmp, &kcare_toggles, list) {
-		if (kcare_toggle_patch(t))
+		if (t->set || kcare_toggle_patch(t))
 			continue;
 		list_del(&t->list);
 		unregister_sysctl_table(t->header);
@@ -176,6 +192,52 @@ void kcare_sysctl_update(struct kcare_patch *patch)
 		if (t)
 			WRITE_ONCE(t->value, !patch->enabled);
 	}
+}
+
+/**
+ * kcare_sysctl_add() - a toggle kernel.kcare_<name> of another owner
+ * @name:	the name after "kcare_"
+ * @set:	what a write of 0 or 1 calls, with kcare_mutex held; @off is
+ *		the value written (1: switched off)
+ * @priv:	passed to @set
+ * @off:	the value it shows first
+ *
+ * Context: kcare_mutex held.
+ * Return: the toggle, or ERR_PTR(-EEXIST) when the name is taken (by a
+ * patch or another owner), or ERR_PTR(-ENOMEM).
+ */
+struct kcare_toggle *kcare_sysctl_add(const char *name,
+				      int (*set)(void *priv, bool off),
+				      void *priv, bool off)
+{
+	struct kcare_toggle *t;
+
+	lockdep_assert_held(&kcare_mutex);
+	if (kcare_toggle_find(name))
+		return ERR_PTR(-EEXIST);
+	t = kcare_toggle_create(name);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	t->set = set;
+	t->priv = priv;
+	t->value = off;
+	return t;
+}
+
+/* Make a toggle of kcare_sysctl_add() show @off after a change elsewhere. */
+void kcare_sysctl_set(struct kcare_toggle *t, bool off)
+{
+	lockdep_assert_held(&kcare_mutex);
+	WRITE_ONCE(t->value, off);
+}
+
+/* Remove a toggle of kcare_sysctl_add(); waits for writes in flight. */
+void kcare_sysctl_del(struct kcare_toggle *t)
+{
+	lockdep_assert_held(&kcare_mutex);
+	list_del(&t->list);
+	unregister_sysctl_table(t->header);
+	kfree(t);
 }
 
 void kcare_sysctl_exit(void)

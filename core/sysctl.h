@@ -11,6 +11,7 @@
 
 struct kcare_patch;
 struct kcare_patchset;
+struct kcare_toggle;
 
 /**
  * struct kcare_sysctl_ops - what a write to a toggle asks for
@@ -28,6 +29,12 @@ int kcare_sysctl_bind(struct kcare_patchset *set);
 void kcare_sysctl_unbind(struct kcare_patchset *set);
 /* Make @patch's toggle show its state after a change through sysfs. */
 void kcare_sysctl_update(struct kcare_patch *patch);
+/* A toggle whose writes call @set (a filter's); kcare_mutex held. */
+struct kcare_toggle *kcare_sysctl_add(const char *name,
+				      int (*set)(void *priv, bool off),
+				      void *priv, bool off);
+void kcare_sysctl_set(struct kcare_toggle *t, bool off);
+void kcare_sysctl_del(struct kcare_toggle *t);
 void kcare_sysctl_exit(void);
 
 #endif /* _KCARE_SYSCTL_H */

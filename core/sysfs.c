@@ -390,6 +390,12 @@ void kcare_sysfs_remove_patchset(struct kcare_patchset *set)
 		kcare_patch_kobj_del(p);
 }
 
+/* /sys/kernel/kcare/, for the directories of other parts (filters/). */
+struct kobject *kcare_sysfs_root(void)
+{
+	return kcare_kobj;
+}
+
 /* @ops: what writes ask of the patchset layer; it outlives the files. */
 int kcare_sysfs_init(const struct kcare_sysfs_ops *ops)
 {

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 struct kcare_patch;
+struct kobject;
 struct kcare_patchset;
 
 /**
@@ -28,5 +29,7 @@ int kcare_sysfs_init(const struct kcare_sysfs_ops *ops);
 void kcare_sysfs_exit(void);
 int kcare_sysfs_add_patchset(struct kcare_patchset *set);
 void kcare_sysfs_remove_patchset(struct kcare_patchset *set);
+/* /sys/kernel/kcare/, while the engine is loaded. */
+struct kobject *kcare_sysfs_root(void);
 
 #endif /* _KCARE_SYSFS_H */

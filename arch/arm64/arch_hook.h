@@ -50,6 +50,19 @@ static __always_inline void kcare_arch_set_ip(kcare_fregs *fregs,
 }
 
 /*
+ * A filter's denial (core/filter.c): the call goes to @stub, which returns
+ * its first argument, set here to @ret, in x0. ftrace restores x0 and the
+ * link register to the caller before it branches to the saved pc, so the
+ * stub returns straight to the caller, as the function would have.
+ */
+static __always_inline void kcare_arch_skip_call(struct pt_regs *regs,
+						 unsigned long stub, long ret)
+{
+	regs->regs[0] = ret;
+	instruction_pointer_set(regs, stub);
+}
+
+/*
  * No direct calls: kcare_arch_direct_wanted() says so, and hook.c never
  * reaches the others, which only keep it compiling.
  */

@@ -56,6 +56,19 @@ static __always_inline void kcare_arch_set_ip(kcare_fregs *fregs,
 	kcare_ftrace_set_ip(fregs, ip);
 }
 
+/*
+ * A filter's denial (core/filter.c): the call goes to @stub, which returns
+ * its first argument, set here to @ret, straight to the caller. The
+ * handler's ops saved every register (SAVE_REGS), and ftrace restores
+ * them all, %rdi included, before it jumps to the saved %rip.
+ */
+static __always_inline void kcare_arch_skip_call(struct pt_regs *regs,
+						 unsigned long stub, long ret)
+{
+	regs->di = ret;
+	regs->ip = stub;
+}
+
 /* Direct calls to the trampolines (hook.c). */
 bool kcare_arch_direct_wanted(void);
 int kcare_arch_direct_install(struct kcare_arch_hook *arch, unsigned long addr);

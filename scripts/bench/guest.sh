@@ -19,6 +19,7 @@ P=$S/patches
 M=$S/modules
 B=$S/bin/kcbench
 K=/sys/kernel/kcare
+KCF=/usr/libexec/kcare/kcare-filter
 LOOP=/proc/kcare_bench_loop
 REPS=${BENCH_REPS:-5}
 CALL_REPS=${BENCH_CALL_REPS:-$((REPS * 2 - 1))}
@@ -81,7 +82,7 @@ getpid_rate() { val best_calls_per_s "$($B getpid $GETPID_CALLS)"; }
 
 # ---- 1. per-call overhead ---------------------------------------------
 per_call() {
-	local r x
+	local r x f0 f1
 	note "per-call: $CALLS calls of kcare_bench_fn_00, $GETPID_CALLS getpid calls, $CALL_REPS rounds"
 	r=0
 	while [ $r -lt $CALL_REPS ]; do
@@ -106,6 +107,20 @@ per_call() {
 			[ "$ARCH" = x86_64 ] || break
 		done
 		[ "$ARCH" != x86_64 ] || redirect handler
+
+		# a filter patch on __task_pid_nr_ns(), which getpid() calls
+		# (x86_64's system call wrappers have no BTF), allowing every call: the
+		# cost of running a verified BPF program at its entry, and how
+		# long kcare-filter takes until it is active (Documentation/filters.md)
+		if [ -e $S/filters/bench_getpid.bpf.o ]; then
+			f0=$(cut -d' ' -f1 /proc/uptime)
+			$KCF load --name bench_getpid --errno EPERM $S/filters/bench_getpid.bpf.o >/dev/null ||
+				die "filter load: $(cat $K/last_error)"
+			f1=$(cut -d' ' -f1 /proc/uptime)
+			out filter_load_ms "$(echo "$f0 $f1" | awk '{ printf "%d", ($2 - $1) * 1000 }')"
+			out getpid_cps.filter "$(getpid_rate)"
+			$KCF remove bench_getpid >/dev/null || die "filter remove: $(cat $K/last_error)"
+		fi
 
 		# the floor of the handler path: an empty ftrace handler
 		if [ -e $M/kcare_bench_ftrace.ko ]; then

@@ -36,6 +36,7 @@ has() { local p=$1 f; shift; for f; do grep -qxF "$f" "$tmp/$p.list" || { echo "
 result "kcare: agent, uname, uchecker, units, man pages, completion, certificate" "$(has kcare \
 	/usr/bin/kcarectl /usr/bin/kcare-uname /usr/bin/kcare-uchecker /usr/bin/kc-compat \
 	/usr/bin/ksplice2kcare /usr/share/man/man8/kcare-uchecker.8.gz /usr/libexec/kcare/kcare-prescreen \
+	/usr/libexec/kcare/kcare-filter \
 	/usr/libexec/kcare/kernelcare_pub.der /lib/systemd/system/kcare.service \
 	/lib/systemd/system/kcare-auto-update.timer /usr/share/man/man8/kcarectl.8.gz \
 	/usr/share/man/man1/kcare-uname.1.gz /usr/share/bash-completion/completions/kcarectl \

@@ -6,6 +6,9 @@
  * took it, or "persona: refused (errno N: text)" and exits 1. The arm64
  * demo patch personality (kernel.kcare_personality) refuses it with EPERM
  * to tasks without CAP_SYS_ADMIN. Exits 2 when something else went wrong.
+ *
+ * "persona other" asks, the same way, for another flag instead
+ * (UNAME26), which nothing refuses: the normal use of the system call.
  */
 #include <errno.h>
 #include <linux/capability.h>
@@ -15,8 +18,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int main(void)
+int main(int argc, char **argv)
 {
+	unsigned int flag = argc > 1 && !strcmp(argv[1], "other") ?
+			    UNAME26 : ADDR_NO_RANDOMIZE;
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
@@ -33,15 +38,15 @@ int main(void)
 		return 2;
 	}
 	old = personality(0xffffffff);
-	if (old < 0 || (old & ADDR_NO_RANDOMIZE)) {
+	if (old < 0 || (old & flag)) {
 		printf("persona: unexpected personality %#x\n", old);
 		return 2;
 	}
-	if (personality(old | ADDR_NO_RANDOMIZE) < 0) {
+	if (personality(old | flag) < 0) {
 		printf("persona: refused (errno %d: %s)\n", errno, strerror(errno));
 		return 1;
 	}
-	if (!(personality(0xffffffff) & ADDR_NO_RANDOMIZE)) {
+	if (!(personality(0xffffffff) & flag)) {
 		printf("persona: the flag did not stick\n");
 		return 2;
 	}

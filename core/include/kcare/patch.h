@@ -147,6 +147,24 @@ struct kcare_patchset {
 };
 
 /*
+ * KCARE_CALL_ORIGINAL(orig, args...): call, from a wrapper patch, the
+ * function it replaces, through a pointer (@orig) that a struct
+ * kcare_symbol of the patchset resolves to that function. The engine runs
+ * the original for calls whose return address is inside the replacement
+ * (Documentation/writing-patches.md, "Wrappers"): this macro keeps the
+ * compiler from making the call a tail call (a jump, whose return address
+ * would be the wrapper's caller's, so the call would loop back into the
+ * wrapper). For functions that return a value.
+ */
+#define KCARE_CALL_ORIGINAL(orig, ...)					\
+	({								\
+		__typeof__((orig)(__VA_ARGS__)) __kcare_ret =		\
+			(orig)(__VA_ARGS__);				\
+		OPTIMIZER_HIDE_VAR(__kcare_ret);			\
+		__kcare_ret;						\
+	})
+
+/*
  * Apply @set, replacing the active patchset if there is one. @force allows
  * a lower level than the active one, and switching even while tasks are
  * inside the code that changes (the payload then stays loaded for ever).
