@@ -85,12 +85,12 @@ BINS :=
 include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
 	bpf/build.mk userland/kcarectl/build.mk userland/kcare-uname/build.mk \
 	userland/kcare-patchset/build.mk userland/uchecker/build.mk \
-	userland/eportal/build.mk
+	userland/eportal/build.mk userland/kcare-build/build.mk
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland host-patchset install install-userland deb check-deb sign check check-latest check-kernels unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
+.PHONY: all module userland host-patchset host-objdiff install install-userland deb check-deb sign check check-latest check-kernels unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
 
 all: module userland
 
