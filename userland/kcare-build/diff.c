@@ -42,17 +42,7 @@ bool kb_included(const struct kb_sym *sym)
 	return sym->status == KB_CHANGED || sym->status == KB_NEW;
 }
 
-/* What a relocation points at, independent of where things were laid out. */
-struct kb_target {
-	enum { KB_T_SYM, KB_T_STR, KB_T_CONST, KB_T_ANON } kind;
-	struct kb_sym *sym;
-	const struct kb_sec *sec;
-	const char *bytes;
-	size_t len;
-	GElf_Sxword off;
-};
-
-static void kb_target(struct kb_obj *o, const struct kb_rel *r, struct kb_target *t)
+void kb_target(struct kb_obj *o, const struct kb_rel *r, struct kb_target *t)
 {
 	struct kb_sym *s = r->sym;
 	const struct kb_sec *sec = s->sec;

@@ -21,6 +21,22 @@ struct kb_diff {
  */
 int kb_diff_run(struct kb_diff *d, struct kb_obj *old, struct kb_obj *new);
 
+/*
+ * What a relocation points at, independent of where things were laid out:
+ * a symbol (@sym, @off from its start), a string literal or a merged
+ * constant (@bytes, @len), or data without a symbol in section @sec.
+ */
+struct kb_target {
+	enum { KB_T_SYM, KB_T_STR, KB_T_CONST, KB_T_ANON } kind;
+	struct kb_sym *sym;
+	const struct kb_sec *sec;
+	const char *bytes;
+	size_t len;
+	GElf_Sxword off;
+};
+
+void kb_target(struct kb_obj *o, const struct kb_rel *r, struct kb_target *t);
+
 /* Whether the new build's @sym goes into the payload. */
 bool kb_included(const struct kb_sym *sym);
 
