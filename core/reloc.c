@@ -62,6 +62,12 @@ int kcare_relocate(struct kcare_patch *patch, const struct kcare_reloc *relocs,
 		const struct kcare_reloc *r = &relocs[i];
 		unsigned long loc = (unsigned long)r->loc;
 
+		/* A symbol of a module that is not loaded stays unresolved. */
+		if (!values[r->sym]) {
+			kcare_error("patch %s: relocation %zu: its symbol is not resolved (a module not loaded?)",
+				    patch->name, i);
+			return -ENOENT;
+		}
 		ret = kcare_arch_reloc(r->type, loc, values[r->sym] + r->addend, buf, &len);
 		if (ret) {
 			kcare_error("patch %s: relocation %zu (type %u at %pS): %s", patch->name, i,

@@ -70,6 +70,29 @@ diffcase refuse-init "a changed __init function is refused" 3 \
 diffcase refuse-notrace "a changed notrace function is refused" 3 \
 	'^refused function fast_path: not traceable'
 diffcase same "a comment-only change: nothing to patch" 4 '^summary: 0 changed, 0 new, 0 refused, 1 unchanged$'
+
+# The payload of the statics case: tick_a is redirected, the new function
+# and its static are carried, and tick_a's own static is the running
+# kernel's, bound by the engine under the old build's name.
+em=$tmp/emit
+mkdir -p "$em"
+printf '0x0\t__fentry__\tvmlinux\tEXPORT_SYMBOL\t\n' >"$tmp/symvers"
+build statics
+expect "--emit writes the payload" 0 '^changed function tick_a' \
+	"$tool" --emit "$em" --symvers "$tmp/symvers" --patch t vmlinux "$tmp/statics-old.o" "$tmp/statics-new.o"
+grep -q '{ .name = "tick_a", .object = "vmlinux", .new_func = kcdiff_0_s[0-9]* + 0x0 }' "$em/kcdiff.c"
+result "the glue redirects tick_a to its copy" $?
+was=$(objdump -dr "$tmp/statics-old.o" | sed -n '/<tick_a>:/,/^$/s/.*R_X86_64_PC32[[:space:]]*\.bss\.\(count\.[0-9]*\).*/\1/p' | head -n 1)
+grep -q "{ \"$was\", \"vmlinux\", 0, &kcdiff_values\[0\] }" "$em/kcdiff.c" &&
+	[ "$(grep -c "/\* $was \*/" "$em/kcdiff.c")" -ge 1 ]
+result "tick_a's static is the kernel's $was, bound by the engine" $?
+readelf -sW "$em/kcdiff_0.o_shipped" >"$tmp/syms" && readelf -rW "$em/kcdiff_0.o_shipped" >"$tmp/rels"
+grep -qE 'FUNC +LOCAL .* added_first$' "$tmp/syms" && grep -qE 'OBJECT +LOCAL .* count\.[0-9]+$' "$tmp/syms" &&
+	grep -qE 'NOTYPE +GLOBAL .* UND __fentry__$' "$tmp/syms" && ! grep -q "$was" "$tmp/rels"
+result "the object carries the new function and static, binds exports by name, leaves the kernel's static out" $?
+expect "a refused file writes no payload" 3 '^refused data max_entries' \
+	"$tool" --emit "$em" --symvers "$tmp/symvers" --patch t vmlinux "$tmp/refuse-data-old.o" "$tmp/refuse-data-new.o"
+expect "--emit without --symvers is a usage error" 2 'usage' "$tool" --emit "$em" --patch t vmlinux a b
 expect "a file that is not an object is an error" 1 "not an ELF file" "$tool" "$fix/body.c" "$tmp/body-new.o"
 expect "usage" 2 "usage: kcare-objdiff OLD.o NEW.o" "$tool" "$tmp/body-new.o"
 done_testing
