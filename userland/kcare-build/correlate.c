@@ -153,6 +153,47 @@ static void kb_pair_by_use(struct kb_obj *a, struct kb_obj *b)
 	}
 }
 
+/* Whether @x and @y are read-only data with the same bytes. */
+static bool kb_same_const(const struct kb_sym *x, const struct kb_sym *y)
+{
+	const unsigned char *bx = kb_sym_bytes(x), *by = kb_sym_bytes(y);
+
+	return x->type == STT_OBJECT && y->type == STT_OBJECT &&
+	       !(x->sec->sh.sh_flags & SHF_WRITE) && !(y->sec->sh.sh_flags & SHF_WRITE) &&
+	       x->s.st_size == y->s.st_size && bx && by && !memcmp(bx, by, x->s.st_size) &&
+	       !strcmp(x->key, y->key);
+}
+
+/*
+ * Read-only data that shares a key (__func__.3, the name of the function
+ * that uses it) pairs by its contents where they tell it apart.
+ */
+static void kb_pair_consts(struct kb_obj *a, struct kb_obj *b)
+{
+	size_t i, j, k, na, nb;
+	struct kb_sym *y;
+
+	for (i = 0; i < a->nsym; i++) {
+		struct kb_sym *x = &a->sym[i];
+
+		if (!kb_pairable(x) || x->type != STT_OBJECT || (x->sec->sh.sh_flags & SHF_WRITE))
+			continue;
+		na = nb = 0;
+		y = NULL;
+		for (k = 0; k < a->nsym; k++)
+			na += kb_pairable(&a->sym[k]) && kb_same_const(x, &a->sym[k]);
+		for (j = 0; j < b->nsym; j++)
+			if (kb_pairable(&b->sym[j]) && kb_same_const(x, &b->sym[j])) {
+				nb++;
+				y = &b->sym[j];
+			}
+		if (na == 1 && nb == 1) {
+			x->twin = y;
+			y->twin = x;
+		}
+	}
+}
+
 void kb_correlate(struct kb_obj *a, struct kb_obj *b)
 {
 	size_t i, j;
@@ -174,6 +215,7 @@ void kb_correlate(struct kb_obj *a, struct kb_obj *b)
 			}
 		}
 	}
+	kb_pair_consts(a, b);
 	/* Shared keys: through the functions that use them (twice, as a
 	 * pairing can let a function's statics pair in turn). */
 	kb_pair_by_use(a, b);

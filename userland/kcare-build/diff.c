@@ -42,6 +42,12 @@ bool kb_included(const struct kb_sym *sym)
 	return sym->status == KB_CHANGED || sym->status == KB_NEW;
 }
 
+/* The addend of @r from the start of its symbol's section. */
+static GElf_Sxword kb_sec_addend(const struct kb_sym *s, const struct kb_rel *r)
+{
+	return r->addend + (s->type == STT_SECTION ? 0 : (GElf_Sxword)s->s.st_value);
+}
+
 void kb_target(struct kb_obj *o, const struct kb_rel *r, struct kb_target *t)
 {
 	struct kb_sym *s = r->sym;
@@ -53,8 +59,13 @@ void kb_target(struct kb_obj *o, const struct kb_rel *r, struct kb_target *t)
 	memset(t, 0, sizeof(*t));
 	t->sym = s;
 	t->off = r->addend;
-	if (s->type != STT_SECTION || !sec)
+	/* A named function or variable, or an undefined symbol, is itself. */
+	if (!sec || kb_sym_defined(s))
 		return;
+	/* Else a position in a section: the section symbol's, or a local
+	 * label's (.LC0, a constant in a merged section). */
+	if (s->type != STT_SECTION)
+		at += s->s.st_value;
 	base = sec->data ? sec->data->d_buf : NULL;
 	size = sec->data ? sec->data->d_size : 0;
 	if (at < 0)
@@ -66,7 +77,7 @@ void kb_target(struct kb_obj *o, const struct kb_rel *r, struct kb_target *t)
 		t->kind = KB_T_STR;
 		t->bytes = base + start;
 		t->len = strnlen(base + start, size - start);
-		t->off = r->addend - (GElf_Sxword)start;
+		t->off = kb_sec_addend(s, r) - (GElf_Sxword)start;
 		return;
 	}
 	if (base && (sec->sh.sh_flags & SHF_MERGE) && sec->sh.sh_entsize &&
@@ -75,16 +86,17 @@ void kb_target(struct kb_obj *o, const struct kb_rel *r, struct kb_target *t)
 		t->kind = KB_T_CONST;
 		t->bytes = base + start;
 		t->len = sec->sh.sh_entsize;
-		t->off = r->addend - (GElf_Sxword)start;
+		t->off = kb_sec_addend(s, r) - (GElf_Sxword)start;
 		return;
 	}
 	t->sym = kb_sym_at(o, s->sec, at);
 	if (t->sym) {
-		t->off = r->addend - (GElf_Sxword)t->sym->s.st_value;
+		t->off = kb_sec_addend(s, r) - (GElf_Sxword)t->sym->s.st_value;
 		return;
 	}
 	t->kind = KB_T_ANON;
 	t->sec = sec;
+	t->off = kb_sec_addend(s, r);
 }
 
 static bool kb_sec_same(const struct kb_sec *x, const struct kb_sec *y)
@@ -264,14 +276,14 @@ static void kb_diff_data(struct kb_diff *d, struct kb_sym *y)
 		kb_set(y, KB_NEW, "a new variable (starts with its initial value)");
 		return;
 	}
-	if (x->s.st_size != y->s.st_size) {
-		kb_set(y, KB_REFUSED, "its size changes (%llu to %llu bytes): the running kernel's copy cannot grow",
+	what = x->s.st_size != y->s.st_size ? "its size changes" : kb_range_diff(d, x, y);
+	if (!what)
+		return;
+	if (x->s.st_size != y->s.st_size && (y->sec->sh.sh_flags & SHF_WRITE)) {
+		kb_set(y, KB_REFUSED, "its size changes (%llu to %llu bytes): the running kernel's variable cannot grow",
 		       (unsigned long long)x->s.st_size, (unsigned long long)y->s.st_size);
 		return;
 	}
-	what = kb_range_diff(d, x, y);
-	if (!what)
-		return;
 	if (kb_sec_is_init(y->sec))
 		kb_set(y, KB_REFUSED, "init-only data changes: it was used at boot, which is over");
 	else if (y->sec->sh.sh_flags & SHF_WRITE)

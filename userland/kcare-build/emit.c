@@ -199,26 +199,63 @@ static void kb_refuse(struct kb_out *w, struct kb_sym *f, const char *why, const
 	w->err = -1;
 }
 
+/* Copy the section of the literal or anonymous data @rel points at. */
+static void kb_pick_literal(struct kb_out *w, const struct kb_rel *rel)
+{
+	struct kb_target tg;
+	struct kb_sym *t;
+
+	/* Literals and anonymous data have no name in the kernel. */
+	kb_target(w->o, rel, &tg);
+	if (tg.kind != KB_T_SYM) {
+		kb_copy(w, rel->sym->sec);
+		return;
+	}
+	/*
+	 * A constant of the running kernel (__func__.12, a table of numbers)
+	 * is copied rather than bound: the same bytes, and no lookup of a name
+	 * that other files of the kernel also use.
+	 */
+	t = tg.sym;
+	if (t && t->type == STT_OBJECT && t->sec && !kb_included(t) && t->status != KB_REFUSED &&
+	    !(t->sec->sh.sh_flags & SHF_WRITE) && kb_sym_bytes(t) &&
+	    kb_rel_from(t->sec, t->s.st_value) == kb_rel_from(t->sec, t->s.st_value + t->s.st_size)) {
+		t->status = KB_CHANGED;
+		free(t->why);
+		t->why = strdup("a constant the new code uses, copied");
+		kb_copy(w, t->sec);
+	}
+}
+
 /* The sections the included symbols need: theirs, and the literals they use. */
 static void kb_pick(struct kb_out *w)
 {
 	struct kb_obj *o = w->o;
-	size_t i, j, n;
+	size_t i;
 
 	for (i = 0; i < o->nsym; i++)
 		if (kb_sym_defined(&o->sym[i]) && kb_included(&o->sym[i]))
 			kb_copy(w, o->sym[i].sec);
+}
+
+/* And what every copied section (a table's entries too) refers to. */
+static void kb_pick_literals(struct kb_out *w)
+{
+	size_t n, j;
+
+	/* kb_copy() moves w->sec: take what the loops need first. */
 	for (n = 0; n < w->nsec; n++) {
-		struct kb_sec *s = w->sec[n].src;
+		const struct kb_rel **srel = w->sec[n].srel;
+		struct kb_sec *src = w->sec[n].src;
+		size_t nsrel = w->sec[n].nsrel;
 
-		for (j = 0; j < s->nrel; j++) {
-			struct kb_target tg;
-
-			/* Literals and anonymous data have no name in the kernel. */
-			kb_target(o, &s->rel[j], &tg);
-			if (tg.kind != KB_T_SYM)
-				kb_copy(w, s->rel[j].sym->sec);
+		if (w->sec[n].buf) {
+			for (j = 0; j < nsrel; j++)
+				kb_pick_literal(w, srel[j]);
+			continue;
 		}
+		for (j = 0; j < src->nrel; j++)
+			kb_pick_literal(w, &src->rel[j]);
 	}
 }
 
@@ -340,7 +377,9 @@ static void kb_rebind(struct kb_out *w, size_t k, GElf_Addr off, const struct kb
 		return;
 	}
 	if (t->sec && kb_copied(w, t->sec)) {
-		kb_add_rela(os, off, w->sec[w->map[t->sec->index] - 1].symidx, rel->type, rel->addend);
+		/* From the copied section's start (a label .LCn has a value). */
+		kb_add_rela(os, off, w->sec[w->map[t->sec->index] - 1].symidx, rel->type,
+			    rel->addend + (t->type == STT_SECTION ? 0 : (GElf_Sxword)t->s.st_value));
 		return;
 	}
 	fprintf(stderr, "kcare-objdiff: %s: cannot bind a reference of %s to %s\n",
@@ -540,6 +579,7 @@ int kb_emit_file(struct kb_emit *e, struct kb_diff *d, const char *object)
 	if (kb_sec_by_name(w.o, ".altinstructions") &&
 	    w.map[kb_sec_by_name(w.o, ".altinstructions")->index])
 		kb_copy(&w, kb_sec_by_name(w.o, ".altinstr_replacement"));
+	kb_pick_literals(&w);
 	kb_symbols(&w);
 	for (k = 0; k < w.nsec; k++) {
 		struct kb_osec *os = &w.sec[k];

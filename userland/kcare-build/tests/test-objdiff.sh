@@ -55,6 +55,10 @@ readelf -rW "$tmp/strings-new.o" | grep -A3 "text.say_second'" | grep -o 'str1.1
 ! cmp -s "$tmp/o1" "$tmp/o2"
 result "(say_second's string did move)" $?
 absent 'say_second' "a string that only moved is no change"
+diffcase funcnames "read-only data pairs by contents when GCC renumbers it" 0 '^new function added:'
+absent 'first|second' "the functions whose __func__ only got another number are unchanged"
+grep -qE '^new data __func__\.[0-9]+:' "$out"
+result "the new function's __func__ is new" $?
 diffcase newsym "a new helper is carried" 0 '^new function checked_read: a new function$'
 grep -qE '^new data read_errors:' "$out" && grep -qE '^changed function reader:' "$out"
 result "with its new static variable and its changed caller" $?
