@@ -9,6 +9,7 @@
 # make check-kernels    the engine's selftests on Debian 11's and 13's kernels
 # make demo             boot a guest and show the engine at work
 # make bench            benchmarks beside upstream livepatch, in one guest boot
+# make from-diff        patches built from source diffs, applied in a guest
 #
 # KDIR= builds the module against other kernel headers. By default the
 # headers of the test-bed kernel fetched by scripts/setup are used; without
@@ -90,7 +91,7 @@ include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland host-patchset host-objdiff install install-userland deb check-deb sign check check-latest check-kernels unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
+.PHONY: all module userland host-patchset host-objdiff from-diff install install-userland deb check-deb sign check check-latest check-kernels unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
 
 all: module userland
 
@@ -251,6 +252,12 @@ fuzz-run: $(FUZZERS)
 	@for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$n \
 		$$(ls -d */tests/fuzz/corpus/$$n userland/*/tests/fuzz/corpus/$$n 2>/dev/null | head -n 1) || exit 1; done
+
+# Patches built from source diffs, end to end (scripts/check-from-diff):
+# minutes, so not part of check.
+from-diff:
+	@scripts/setup
+	@scripts/check-from-diff
 
 # Both set the machine up first (silent when already done), so that on a
 # fresh Debian 12 machine each is the one command to type.

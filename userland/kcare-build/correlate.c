@@ -216,8 +216,10 @@ void kb_correlate(struct kb_obj *a, struct kb_obj *b)
 		}
 	}
 	kb_pair_consts(a, b);
-	/* Shared keys: through the functions that use them (twice, as a
-	 * pairing can let a function's statics pair in turn). */
+	/*
+	 * Shared keys: through the functions that use them (twice, as a
+	 * pairing can let a function's statics pair in turn).
+	 */
 	kb_pair_by_use(a, b);
 	kb_pair_by_use(a, b);
 }

@@ -62,8 +62,10 @@ void kb_target(struct kb_obj *o, const struct kb_rel *r, struct kb_target *t)
 	/* A named function or variable, or an undefined symbol, is itself. */
 	if (!sec || kb_sym_defined(s))
 		return;
-	/* Else a position in a section: the section symbol's, or a local
-	 * label's (.LC0, a constant in a merged section). */
+	/*
+	 * Else a position in a section: the section symbol's, or a local
+	 * label's (.LC0, a constant in a merged section).
+	 */
 	if (s->type != STT_SECTION)
 		at += s->s.st_value;
 	base = sec->data ? sec->data->d_buf : NULL;

@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Patches built from source diffs (Documentation/from-diff.md) in the
+# x86_64 guest, run by scripts/check-from-diff (make from-diff) with the
+# payloads it built in /selftests/from-diff-payloads:
+# - proc_cmdline_mark: /proc/cmdline shows the old text before, the fixed
+#   text after, the old again once reverted; its reference to the kernel's
+#   non-exported saved_command_line is bound by the engine (kcare_relocate);
+# - nfsd_sequence, Debian's CVE-2026-99362 fix (6.1.192-3 over 6.1.192-2):
+#   refused cleanly while nfsd is not loaded (its symbols are nfsd's), then
+#   applied to the loaded module and reverted, without a warning.
+
+. "$(dirname "$0")/lib.sh"
+
+PL=$KC_DIR/from-diff-payloads
+CMDLINE=kcpatch_proc_cmdline_mark_l1
+NFSD=kcpatch_nfsd_sequence_l1
+
+reset() {
+	[ ! -e $KC_SYSFS/unload ] || echo 1 >$KC_SYSFS/unload
+	for m in $CMDLINE $NFSD; do
+		! grep -q "^$m " /proc/modules || rmmod $m
+	done
+	kc_load_engine
+}
+
+cmdline_fixed() {
+	local old
+	reset
+	old=$(cat /proc/cmdline)
+	case $old in *kcare_from_diff=1*) kc_fail "the old kernel already shows the fix"; return 1 ;; esac
+	insmod $PL/$CMDLINE.ko
+	kc_assert_eq "$(cat /proc/cmdline)" "$old kcare_from_diff=1" "/proc/cmdline patched"
+	kc_check_sysfs "$KC_SYSFS/patches/proc_cmdline_mark/functions/vmlinux:cmdline_proc_show" 444 patched
+	echo 1 >$KC_SYSFS/unload
+	rmmod $CMDLINE
+	kc_assert_eq "$(cat /proc/cmdline)" "$old" "/proc/cmdline after revert"
+}
+
+nfsd_needs_its_module() {
+	reset
+	! grep -q '^nfsd ' /proc/modules || rmmod nfsd
+	kc_expect_fail insmod $PL/$NFSD.ko
+	case $(cat $KC_SYSFS/last_error) in
+	*"not resolved"*) ;;
+	*) kc_fail "last_error: $(cat $KC_SYSFS/last_error)"; return 1 ;;
+	esac
+	! grep -q "^$NFSD " /proc/modules || { kc_fail "the payload stayed loaded"; return 1; }
+}
+
+nfsd_fix_applied() {
+	reset
+	modprobe nfsd
+	kc_mark
+	insmod $PL/$NFSD.ko
+	kc_check_sysfs "$KC_SYSFS/patches/nfsd_sequence/functions/nfsd:nfsd4_sequence" 444 patched
+	grep -q ' nfsd4_sequence	\[kcpatch_nfsd_sequence_l1\]' /proc/kallsyms
+	! kc_log_since_mark | grep -E 'WARNING|BUG|Oops|kcare:.*(fail|cannot)'
+	echo 1 >$KC_SYSFS/unload
+	rmmod $NFSD
+	rmmod nfsd
+}
+
+kc_scenario "a diff's fix: old /proc/cmdline before, fixed after, old after revert" cmdline_fixed
+kc_scenario "a module's fix is refused while the module is not loaded" nfsd_needs_its_module
+kc_scenario "Debian's nfsd SEQUENCE fix applied to the loaded nfsd and reverted" nfsd_fix_applied
+reset
+kc_done
