@@ -8,7 +8,8 @@
 #   text after, the old again once reverted; its reference to the kernel's
 #   non-exported saved_command_line is bound by the engine (kcare_relocate);
 # - nfsd_sequence, Debian's CVE-2026-99362 fix (6.1.192-3 over 6.1.192-2):
-#   refused cleanly while nfsd is not loaded (its symbols are nfsd's), then
+#   refused cleanly while nfsd is not loaded (the engine cannot bind the
+#   new code's references to nfsd's own functions), then
 #   applied to the loaded module and reverted, without a warning.
 
 . "$(dirname "$0")/lib.sh"
@@ -41,6 +42,8 @@ cmdline_fixed() {
 nfsd_needs_its_module() {
 	reset
 	! grep -q '^nfsd ' /proc/modules || rmmod nfsd
+	# What nfsd needs, so that only nfsd's own symbols are missing.
+	modprobe -a sunrpc grace lockd nfs_acl auth_rpcgss
 	kc_expect_fail insmod $PL/$NFSD.ko
 	case $(cat $KC_SYSFS/last_error) in
 	*"not resolved"*) ;;

@@ -29,25 +29,7 @@
 #include <unistd.h>
 
 #include "emit.h"
-
-static void kb_cat(char **s, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void kb_cat(char **s, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&p, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	*s = realloc(*s, *len + n + 1);
-	memcpy(*s + *len, p, n + 1);
-	*len += n;
-	free(p);
-}
+#include "strbuf.h"
 
 static int kb_cmp_str(const void *a, const void *b)
 {

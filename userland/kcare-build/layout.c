@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "strbuf.h"
 
 struct kb_type {
 	char *name;	/* "struct foo" or "union foo" */
@@ -24,30 +25,6 @@ struct kb_types {
 	struct kb_type *t;
 	size_t n, cap;
 };
-
-static void kb_cat(char **s, size_t *len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void kb_cat(char **s, size_t *len, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-	char *p;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	p = realloc(*s, *len + n + 1);
-	if (!p)
-		return;
-	memcpy(p + *len, buf, n + 1);
-	*s = p;
-	*len += n;
-}
 
 static Dwarf_Word kb_attr_word(Dwarf_Die *die, unsigned int at, Dwarf_Word dflt)
 {
