@@ -10,6 +10,7 @@
 # make demo             boot a guest and show the engine at work
 # make bench            benchmarks beside upstream livepatch, in one guest boot
 # make from-diff        patches built from source diffs, applied in a guest
+# make distro-update    the builder on a whole Debian kernel update (hours)
 #
 # KDIR= builds the module against other kernel headers. By default the
 # headers of the test-bed kernel fetched by scripts/setup are used; without
@@ -91,7 +92,7 @@ include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland host-patchset host-objdiff from-diff install install-userland deb check-deb sign check check-latest check-kernels unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
+.PHONY: all module userland host-patchset host-objdiff from-diff distro-update install install-userland deb check-deb sign check check-latest check-kernels unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
 
 all: module userland
 
@@ -258,6 +259,16 @@ fuzz-run: $(FUZZERS)
 from-diff:
 	@scripts/setup
 	@scripts/check-from-diff
+
+# The builder against a whole Debian update, one diff per changed C file
+# (scripts/distro-update): DISTRO_OLD and DISTRO_NEW are linux-source-6.1
+# versions. Hours for a stable update: never part of check.
+DISTRO_OLD ?= 6.1.192-2
+DISTRO_NEW ?= 6.1.192-3
+distro-update:
+	@scripts/setup
+	@make -s build/host/kcare-objdiff
+	@scripts/distro-update $(DISTRO_OLD) $(DISTRO_NEW)
 
 # Both set the machine up first (silent when already done), so that on a
 # fresh Debian 12 machine each is the one command to type.

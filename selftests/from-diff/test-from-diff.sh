@@ -44,9 +44,12 @@ nfsd_needs_its_module() {
 	! grep -q '^nfsd ' /proc/modules || rmmod nfsd
 	# What nfsd needs, so that only nfsd's own symbols are missing.
 	modprobe -a sunrpc grace lockd nfs_acl auth_rpcgss
+	kc_mark
 	kc_expect_fail insmod $PL/$NFSD.ko
+	kc_log_since_mark | grep -q 'kcare: patch nfsd_sequence: relocation 0: its symbol is not resolved' ||
+		{ kc_fail "no refusal by the engine in the log"; return 1; }
 	case $(cat $KC_SYSFS/last_error) in
-	*"not resolved"*) ;;
+	*"nfsd_sequence refused to apply (-2)"*) ;;
 	*) kc_fail "last_error: $(cat $KC_SYSFS/last_error)"; return 1 ;;
 	esac
 	! grep -q "^$NFSD " /proc/modules || { kc_fail "the payload stayed loaded"; return 1; }
