@@ -230,8 +230,8 @@ static void test_patchsets(void **state)
 
 /*
  * An expired key registers no one, not even a machine it had (at 100,
- * reg()'s time); a database of schema 1 (no expiry) is upgraded in place,
- * its keys kept, never expiring.
+ * reg()'s time); a database of schema 1 (no expiry, no machine tag) is
+ * upgraded in place, its keys kept, never expiring.
  */
 static void test_key_expiry(void **state)
 {
@@ -261,6 +261,7 @@ static void test_key_expiry(void **state)
 		"INSERT INTO feeds(name) VALUES ('');"
 		"CREATE TABLE keys (key TEXT PRIMARY KEY, feed TEXT NOT NULL REFERENCES feeds(name), lim INTEGER NOT NULL DEFAULT 0, sticky TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, nmachines INTEGER NOT NULL DEFAULT 0);"
 		"INSERT INTO keys(key, feed, created) VALUES ('old', '', 5);"
+		"CREATE TABLE machines (seq INTEGER PRIMARY KEY AUTOINCREMENT, server_id TEXT NOT NULL UNIQUE, key TEXT NOT NULL REFERENCES keys(key) ON DELETE CASCADE, machine_id TEXT NOT NULL DEFAULT '', hostname TEXT NOT NULL DEFAULT '', fqdn TEXT NOT NULL DEFAULT '', ip TEXT NOT NULL DEFAULT '', distro TEXT NOT NULL DEFAULT '', kernel_release TEXT NOT NULL DEFAULT '', kernel_id TEXT NOT NULL DEFAULT '', effective_kernel TEXT NOT NULL DEFAULT '', patch_level INTEGER NOT NULL DEFAULT 0, userspace TEXT NOT NULL DEFAULT '', registered INTEGER NOT NULL, last_seen INTEGER NOT NULL);"
 		"PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(ep_store_open(&f->s, f->dir), 0);
