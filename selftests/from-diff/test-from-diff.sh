@@ -7,6 +7,10 @@
 # - proc_cmdline_mark: /proc/cmdline shows the old text before, the fixed
 #   text after, the old again once reverted; its reference to the kernel's
 #   non-exported saved_command_line is bound by the engine (kcare_relocate);
+# - proc_consoles_next: c_next, a name two files of vmlinux use; the
+#   builder found this file's position by its neighbours, so the function
+#   of /proc/consoles is replaced and /proc/cpuinfo's is left alone (had
+#   the wrong one been replaced, reading /proc/cpuinfo would oops);
 # - nfsd_sequence, Debian's CVE-2026-99362 fix (6.1.192-3 over 6.1.192-2):
 #   refused cleanly while nfsd is not loaded (the engine cannot bind the
 #   new code's references to nfsd's own functions), then
@@ -17,10 +21,11 @@
 PL=$KC_DIR/from-diff-payloads
 CMDLINE=kcpatch_proc_cmdline_mark_l1
 NFSD=kcpatch_nfsd_sequence_l1
+CONSOLES=kcpatch_proc_consoles_next_l1
 
 reset() {
 	[ ! -e $KC_SYSFS/unload ] || echo 1 >$KC_SYSFS/unload
-	for m in $CMDLINE $NFSD; do
+	for m in $CMDLINE $NFSD $CONSOLES; do
 		! grep -q "^$m " /proc/modules || rmmod $m
 	done
 	kc_load_engine
@@ -37,6 +42,19 @@ cmdline_fixed() {
 	echo 1 >$KC_SYSFS/unload
 	rmmod $CMDLINE
 	kc_assert_eq "$(cat /proc/cmdline)" "$old" "/proc/cmdline after revert"
+}
+
+consoles_by_position() {
+	local cons cpus
+	reset
+	cons=$(cat /proc/consoles)
+	cpus=$(cat /proc/cpuinfo)
+	insmod $PL/$CONSOLES.ko
+	kc_check_sysfs "$KC_SYSFS/patches/proc_consoles_next/functions/vmlinux:c_next,2" 444 patched
+	kc_assert_eq "$(cat /proc/consoles)" "$cons" "/proc/consoles, through the new c_next"
+	kc_assert_eq "$(cat /proc/cpuinfo)" "$cpus" "/proc/cpuinfo, through its own c_next"
+	echo 1 >$KC_SYSFS/unload
+	rmmod $CONSOLES
 }
 
 nfsd_needs_its_module() {
@@ -69,6 +87,7 @@ nfsd_fix_applied() {
 }
 
 kc_scenario "a diff's fix: old /proc/cmdline before, fixed after, old after revert" cmdline_fixed
+kc_scenario "a function whose name other files share, found by its position" consoles_by_position
 kc_scenario "a module's fix is refused while the module is not loaded" nfsd_needs_its_module
 kc_scenario "Debian's nfsd SEQUENCE fix applied to the loaded nfsd and reverted" nfsd_fix_applied
 reset
