@@ -13,7 +13,8 @@
  * which is the running kernel's). Of the kernel's tables about code, those
  * the new code needs to be correct travel with it, filtered to its
  * entries: exception fixups (__ex_table), BUG/WARN sites (__bug_table),
- * alternatives (.altinstructions); the others describe optimisations the
+ * alternatives (.altinstructions), ORC unwind data (.orc_unwind_ip and
+ * .orc_unwind, for the freezer's stack walks); the others describe optimisations the
  * copy does without (return thunks, static call sites, ftrace entries:
  * its calls to __fentry__ stay, and return at once). Static keys cannot be
  * bound before the module loader needs them, so a function using one is
@@ -276,6 +277,38 @@ static void kb_pick_table(struct kb_out *w, struct kb_sec *s, size_t entsize)
 		}
 		os->size += entsize;
 	}
+}
+
+/*
+ * The ORC unwind entries of the copied code, so that the stack of a task
+ * inside it can be walked reliably (the freezer's check): two parallel
+ * tables, the instruction of entry i in .orc_unwind_ip (4 bytes, relocated),
+ * its unwind rule in .orc_unwind (6 bytes); entry i is kept in both or in
+ * neither.
+ */
+static void kb_pick_orc(struct kb_out *w)
+{
+	struct kb_sec *ip = kb_sec_by_name(w->o, ".orc_unwind_ip");
+	struct kb_sec *orc = kb_sec_by_name(w->o, ".orc_unwind");
+	struct kb_osec *oip, *oorc;
+	size_t i, r, n;
+
+	if (!ip || !orc || !ip->data || !orc->data || ip->sh.sh_size / 4 != orc->sh.sh_size / 6)
+		return;
+	kb_pick_table(w, ip, 4);
+	if (!w->map[ip->index])
+		return;
+	kb_copy(w, orc);
+	oip = &w->sec[w->map[ip->index] - 1];
+	oorc = &w->sec[w->map[orc->index] - 1];
+	oorc->buf = calloc(oip->size / 4, 6);
+	for (i = 0, n = 0; i < ip->sh.sh_size / 4; i++) {
+		r = kb_rel_from(ip, i * 4);
+		if (r < ip->nrel && ip->rel[r].off == i * 4 && ip->rel[r].sym->sec &&
+		    kb_copied(w, ip->rel[r].sym->sec))
+			memcpy(oorc->buf + 6 * n++, (char *)orc->data->d_buf + 6 * i, 6);
+	}
+	oorc->size = 6 * n;
 }
 
 /* A function that uses a static key cannot be copied (see the top). */
@@ -557,6 +590,7 @@ int kb_emit_file(struct kb_emit *e, struct kb_diff *d, const char *object)
 		if (s)
 			kb_pick_table(&w, s, kb_tables[t].entsize);
 	}
+	kb_pick_orc(&w);
 	/* Alternatives bring their replacement code. */
 	if (kb_sec_by_name(w.o, ".altinstructions") &&
 	    w.map[kb_sec_by_name(w.o, ".altinstructions")->index])
