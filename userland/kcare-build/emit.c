@@ -14,8 +14,8 @@
  * the new code needs to be correct travel with it, filtered to its
  * entries: exception fixups (__ex_table), BUG/WARN sites (__bug_table),
  * alternatives (.altinstructions), ORC unwind data (.orc_unwind_ip and
- * .orc_unwind, for the freezer's stack walks); the others describe optimisations the
- * copy does without (return thunks, static call sites, ftrace entries:
+ * .orc_unwind, for the freezer's stack walks); the others describe
+ * optimisations the copy does without (return thunks, static call sites, ftrace entries:
  * its calls to __fentry__ stay, and return at once). Static keys cannot be
  * bound before the module loader needs them, so a function using one is
  * refused.
