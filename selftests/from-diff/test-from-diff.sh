@@ -6,7 +6,8 @@
 # payloads it built in /selftests/from-diff-payloads:
 # - proc_cmdline_mark: /proc/cmdline shows the old text before, the fixed
 #   text after, the old again once reverted; its reference to the kernel's
-#   non-exported saved_command_line is bound by the engine (kcare_relocate);
+#   non-exported saved_command_line is bound by the engine (kcare_relocate),
+#   and the hooks of proc_cmdline_mark.hooks.c run after apply and revert;
 # - proc_consoles_next: c_next, a name two files of vmlinux use; the
 #   builder found this file's position by its neighbours, so the function
 #   of /proc/consoles is replaced and /proc/cpuinfo's is left alone (had
@@ -36,12 +37,16 @@ cmdline_fixed() {
 	reset
 	old=$(cat /proc/cmdline)
 	case $old in *kcare_from_diff=1*) kc_fail "the old kernel already shows the fix"; return 1 ;; esac
+	kc_mark
 	insmod $PL/$CMDLINE.ko
 	kc_assert_eq "$(cat /proc/cmdline)" "$old kcare_from_diff=1" "/proc/cmdline patched"
 	kc_check_sysfs "$KC_SYSFS/patches/proc_cmdline_mark/functions/vmlinux:cmdline_proc_show" 444 patched
 	echo 1 >$KC_SYSFS/unload
 	rmmod $CMDLINE
 	kc_assert_eq "$(cat /proc/cmdline)" "$old" "/proc/cmdline after revert"
+	# The hooks of proc_cmdline_mark.hooks.c ran, in order.
+	kc_assert_eq "$(kc_log_since_mark | sed -n 's/^kcare_from_diff: //p' | tr '\n' ' ')" \
+		"proc_cmdline_mark applied proc_cmdline_mark reverted " "the diff's hooks"
 }
 
 consoles_by_position() {

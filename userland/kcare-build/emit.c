@@ -626,11 +626,37 @@ int kb_emit_file(struct kb_emit *e, struct kb_diff *d, const char *object)
 	return rc;
 }
 
+static bool kb_has_hook(const struct kb_emit *e, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = e->hooks;
+
+	while (p && (p = strstr(p, name))) {
+		if ((p == e->hooks || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 int kb_emit_glue(struct kb_emit *e)
 {
-	char path[4096];
+	static const char *const hooks[] = { "pre_apply", "post_apply", "pre_revert", "post_revert" };
+	char path[4096], *hdecl = NULL, *hset = NULL;
+	size_t i, lhdecl = 0, lhset = 0;
 	FILE *f;
 
+	/* The author's hooks (FIX.hooks.c): declared here, run with the patch. */
+	for (i = 0; i < 4; i++) {
+		if (!kb_has_hook(e, hooks[i]))
+			continue;
+		kb_cat(&hdecl, &lhdecl, "%s kcdiff_hook_%s(struct kcare_patch *patch);\n",
+		       i ? "void" : "int", hooks[i]);
+		if (i)
+			kb_cat(&hset, &lhset, "\t\t\t.%s = kcdiff_hook_%s,\n", hooks[i], hooks[i]);
+	}
+	if (hdecl)
+		kb_cat(&hdecl, &lhdecl, "\n");
 	snprintf(path, sizeof(path), "%s/kcdiff.c", e->dir);
 	f = fopen(path, "w");
 	if (!f) {
@@ -645,12 +671,14 @@ int kb_emit_glue(struct kb_emit *e)
 		"/* The running kernel's symbols the new code uses. */\n"
 		"static struct kcare_symbol kcdiff_symbols[] = {\n%s\t{ }\n};\n\n"
 		"static const struct kcare_reloc kcdiff_relocs[%zu] = {\n%s};\n\n"
+		"%s"
 		"static int kcdiff_pre_apply(struct kcare_patch *patch)\n{\n"
-		"\treturn kcare_relocate(patch, kcdiff_relocs, %zu, kcdiff_values);\n}\n\n"
+		"\tint ret = kcare_relocate(patch, kcdiff_relocs, %zu, kcdiff_values);\n\n"
+		"\treturn ret ? ret : %s;\n}\n\n"
 		"static struct kcare_func kcdiff_funcs[] = {\n%s\t{ }\n};\n\n"
 		"static struct kcare_patch kcdiff_patches[] = {\n"
 		"\t{\n\t\tKCARE_META_PATCH_%s,\n\t\t.funcs = kcdiff_funcs,\n"
-		"\t\t.hooks = { .pre_apply = kcdiff_pre_apply },\n\t},\n\t{ }\n};\n\n"
+		"\t\t.hooks = {\n\t\t\t.pre_apply = kcdiff_pre_apply,\n%s\t\t},\n\t},\n\t{ }\n};\n\n"
 		"static struct kcare_patchset kcdiff_set = {\n"
 		"\t.id = KCARE_META_ID,\n\t.level = KCARE_LEVEL,\n\t.type = KCARE_META_PATCH_TYPE,\n"
 		"\t.build_time = KCARE_BUILD_TIME,\n"
@@ -661,8 +689,11 @@ int kb_emit_glue(struct kb_emit *e)
 		"MODULE_DESCRIPTION(\"kcare patch %s, built from a source diff\");\n",
 		e->patch, e->decls ? e->decls : "", e->nsyms ? e->nsyms : 1,
 		e->syms ? e->syms : "", e->nrelocs ? e->nrelocs : 1,
-		e->relocs ? e->relocs : "", e->nrelocs, e->funcs ? e->funcs : "",
-		e->patch, e->patch);
+		e->relocs ? e->relocs : "", hdecl ? hdecl : "", e->nrelocs,
+		kb_has_hook(e, "pre_apply") ? "kcdiff_hook_pre_apply(patch)" : "0",
+		e->funcs ? e->funcs : "", e->patch, hset ? hset : "", e->patch);
+	free(hdecl);
+	free(hset);
 	return fclose(f) ? -1 : 0;
 }
 

@@ -13,6 +13,7 @@
 struct kb_emit {
 	const char *dir;	/* where the files go */
 	const char *patch;	/* the patch's name, [a-z0-9_] */
+	const char *hooks;	/* the author's hooks, "pre_apply,post_revert" */
 	char **exported;	/* the kernel's exported symbols, sorted */
 	size_t nexported;
 	char *decls, *syms, *relocs, *funcs;	/* parts of it */

@@ -5,6 +5,7 @@
  *
  *   kcare-objdiff OLD.o NEW.o
  *   kcare-objdiff --emit DIR --symvers Module.symvers --patch NAME
+ *                 [--hooks pre_apply,post_apply,pre_revert,post_revert]
  *                 OBJECT OLD.o NEW.o [OBJECT OLD.o NEW.o]...
  *
  * OLD.o and NEW.o are the same file compiled before and after a fix, with
@@ -12,7 +13,9 @@
  * "vmlinux" or the module the file is part of. The report
  * (Documentation/from-diff.md) has one line per function or variable that
  * differs: what happens to it and why. --emit also writes the payload's
- * sources into DIR: kcdiff_N.o_shipped per file and kcdiff.c. Exit status:
+ * sources into DIR: kcdiff_N.o_shipped per file and kcdiff.c; --hooks names
+ * the kcdiff_hook_NAME() functions the author's hook file defines, which
+ * the patch then runs. Exit status:
  * 0 something to patch, 3 something refused, 4 no difference, 1 error,
  * 2 usage.
  */
@@ -60,7 +63,7 @@ static void kb_report(FILE *f, struct kb_diff *d, struct kb_layout_diff *ld)
 static int kb_usage(void)
 {
 	fprintf(stderr, "usage: kcare-objdiff OLD.o NEW.o\n"
-		"       kcare-objdiff --emit DIR --symvers FILE --patch NAME OBJECT OLD.o NEW.o...\n");
+		"       kcare-objdiff --emit DIR --symvers FILE --patch NAME [--hooks LIST] OBJECT OLD.o NEW.o...\n");
 	return 2;
 }
 
@@ -102,7 +105,7 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		printf("usage: kcare-objdiff OLD.o NEW.o\n"
-		       "       kcare-objdiff --emit DIR --symvers FILE --patch NAME OBJECT OLD.o NEW.o...\n"
+		       "       kcare-objdiff --emit DIR --symvers FILE --patch NAME [--hooks LIST] OBJECT OLD.o NEW.o...\n"
 		       "Report which functions of NEW.o (a kernel source file compiled after a fix)\n"
 		       "differ from OLD.o (compiled before it), and what cannot be live-patched;\n"
 		       "with --emit, write the payload's sources into DIR.\n");
@@ -117,6 +120,8 @@ int main(int argc, char **argv)
 			symvers = argv[i + 1];
 		else if (!strcmp(argv[i], "--patch"))
 			e.patch = argv[i + 1];
+		else if (!strcmp(argv[i], "--hooks"))
+			e.hooks = argv[i + 1];
 		else
 			return kb_usage();
 	}

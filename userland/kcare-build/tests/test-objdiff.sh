@@ -94,6 +94,14 @@ readelf -sW "$em/kcdiff_0.o_shipped" >"$tmp/syms" && readelf -rW "$em/kcdiff_0.o
 grep -qE 'FUNC +LOCAL .* added_first$' "$tmp/syms" && grep -qE 'OBJECT +LOCAL .* count\.[0-9]+$' "$tmp/syms" &&
 	grep -qE 'NOTYPE +GLOBAL .* UND __fentry__$' "$tmp/syms" && ! grep -q "$was" "$tmp/rels"
 result "the object carries the new function and static, binds exports by name, leaves the kernel's static out" $?
+expect "--hooks: the author's hooks are declared and run with the patch" 0 '^changed function tick_a' \
+	"$tool" --emit "$em" --symvers "$tmp/symvers" --patch t --hooks pre_apply,post_revert \
+	vmlinux "$tmp/statics-old.o" "$tmp/statics-new.o"
+grep -q '^int kcdiff_hook_pre_apply(struct kcare_patch \*patch);' "$em/kcdiff.c" &&
+	grep -q 'return ret ? ret : kcdiff_hook_pre_apply(patch);' "$em/kcdiff.c" &&
+	grep -q '^			.post_revert = kcdiff_hook_post_revert,' "$em/kcdiff.c" &&
+	! grep -q 'post_apply' "$em/kcdiff.c"
+result "pre_apply after the relocations, post_revert as the patch's hook, nothing else" $?
 expect "a refused file writes no payload" 3 '^refused data max_entries' \
 	"$tool" --emit "$em" --symvers "$tmp/symvers" --patch t vmlinux "$tmp/refuse-data-old.o" "$tmp/refuse-data-new.o"
 expect "--emit without --symvers is a usage error" 2 'usage' "$tool" --emit "$em" --patch t vmlinux a b
