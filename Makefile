@@ -9,6 +9,8 @@
 # make check-kernels    the engine's selftests on Debian 11's and 13's kernels
 # make demo             boot a guest and show the engine at work
 # make bench            benchmarks beside upstream livepatch, in one guest boot
+# make from-diff        patches built from source diffs, applied in a guest
+# make distro-update    the builder on a whole Debian kernel update (hours)
 #
 # KDIR= builds the module against other kernel headers. By default the
 # headers of the test-bed kernel fetched by scripts/setup are used; without
@@ -85,12 +87,12 @@ BINS :=
 include userland/lib/build.mk loader/build.mk userland/libcare/build.mk \
 	bpf/build.mk userland/kcarectl/build.mk userland/kcare-uname/build.mk \
 	userland/kcare-patchset/build.mk userland/uchecker/build.mk \
-	userland/eportal/build.mk
+	userland/eportal/build.mk userland/kcare-build/build.mk
 
 # Sources of the module, for make's dependency check: kbuild does the rest.
 MOD_SRCS := Kbuild VERSION $(wildcard core/*.[ch] core/include/kcare/*.h arch/$(ARCH)/*.[chS])
 
-.PHONY: all module userland host-patchset install install-userland deb check-deb sign check check-latest check-kernels unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
+.PHONY: all module userland host-patchset host-objdiff from-diff distro-update install install-userland deb check-deb sign check check-latest check-kernels unit fuzz fuzz-run demo bench selftest-modules selftest-progs patches e2e-repo selftest-root clean
 
 all: module userland
 
@@ -253,6 +255,22 @@ fuzz-run: $(FUZZERS)
 	@for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 		$$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 build/fuzz/corpus-$$n \
 		$$(ls -d */tests/fuzz/corpus/$$n userland/*/tests/fuzz/corpus/$$n 2>/dev/null | head -n 1) || exit 1; done
+
+# Patches built from source diffs, end to end (scripts/check-from-diff):
+# minutes, so not part of check.
+from-diff:
+	@scripts/setup
+	@scripts/check-from-diff
+
+# The builder against a whole Debian update, one diff per changed C file
+# (scripts/distro-update): DISTRO_OLD and DISTRO_NEW are linux-source-6.1
+# versions. Hours for a stable update: never part of check.
+DISTRO_OLD ?= 6.1.192-2
+DISTRO_NEW ?= 6.1.192-3
+distro-update:
+	@scripts/setup
+	@make -s build/host/kcare-objdiff
+	@scripts/distro-update $(DISTRO_OLD) $(DISTRO_NEW)
 
 # Both set the machine up first (silent when already done), so that on a
 # fresh Debian 12 machine each is the one command to type.

@@ -34,4 +34,14 @@ int kcare_arch_stack_init(void);
 int kcare_arch_stack_walk(struct task_struct *task, unsigned long *store,
 			  unsigned int size);
 
+/*
+ * The bytes relocation @type writes at @loc for the value @val (symbol plus
+ * addend) into @buf, their number in @len; -ERANGE when the value does not
+ * fit, -EOPNOTSUPP for a type this CPU's payloads do not use (reloc.c).
+ */
+#define KCARE_RELOC_MAX	8
+int kcare_arch_reloc(unsigned int type, unsigned long loc, u64 val, u8 *buf, size_t *len);
+/* After relocations were written: what the CPU needs to see them. */
+void kcare_arch_reloc_done(void);
+
 #endif /* _KCARE_ARCH_H */

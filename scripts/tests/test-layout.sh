@@ -53,6 +53,7 @@ includes bpf
 includes userland/kcarectl loader userland/lib userland/libcare
 includes userland/kcare-patchset loader userland/lib
 includes userland/kcare-uname
+includes userland/kcare-build
 includes userland/libcare
 includes userland/uchecker userland/lib userland/libcare
 includes userland/eportal loader userland/lib userland/kcare-patchset

@@ -178,6 +178,35 @@ int kcare_patchset_apply(struct kcare_patchset *set, bool force,
 /* Called from the payload's exit: forget @set (it is never active then). */
 void kcare_patchset_release(struct kcare_patchset *set);
 
+/**
+ * struct kcare_reloc - a relocation the engine applies to a payload's code
+ * @loc:	where, inside the payload module (its code or read-only data)
+ * @type:	the architecture's ELF relocation type (R_X86_64_PC32, ...)
+ * @sym:	index of the target's address in the array given with it
+ * @addend:	as in the ELF relocation
+ *
+ * Code built from a source diff (Documentation/from-diff.md) refers to
+ * symbols the kernel does not export; the module loader cannot bind them,
+ * so the build leaves them out and lists them here, and the payload's
+ * pre_apply hook has the engine write them once the patchset's symbols are
+ * resolved, before anything switches.
+ */
+struct kcare_reloc {
+	void *loc;
+	unsigned int type;
+	unsigned int sym;
+	long addend;
+};
+
+/*
+ * Apply @n relocations of @patch's payload, with the target addresses in
+ * @values (filled through the patchset's struct kcare_symbol table).
+ * Returns 0, or an error after which the code may be half-written: the
+ * patch must not switch (its pre_apply returns the error).
+ */
+int kcare_relocate(struct kcare_patch *patch, const struct kcare_reloc *relocs,
+		   size_t n, const unsigned long *values);
+
 /*
  * Shadow variables: data attached to an existing kernel object (@obj) under
  * an id, for fixes that need a new field in a structure they cannot change.
