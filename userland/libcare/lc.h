@@ -59,9 +59,11 @@ struct lc_proc {
 	int mem_fd;
 	bool read_only;		/* a scanner (kcare-uchecker) only looks */
 	struct lc_thread *th;
-	int nth;
+	int nth, th_cap;
 	struct lc_obj *objs;
 	int nobjs;
+	char *maps;		/* /proc/PID/maps as last read, or NULL */
+	size_t maps_len;
 	unsigned long scratch;
 	unsigned char scratch_orig[LC_STUB_MAX];
 	int scratch_len;
@@ -166,6 +168,8 @@ int lc_proc_open(struct lc_proc *p, pid_t pid, const struct lc_opts *o);
 void lc_proc_close(struct lc_proc *p);
 int lc_proc_check(struct lc_proc *p);
 int lc_proc_objects(struct lc_proc *p);
+FILE *lc_maps_open(struct lc_proc *p);
+void lc_maps_drop(struct lc_proc *p);
 struct lc_obj *lc_proc_find(struct lc_proc *p, const unsigned char *id, int len);
 int lc_mem_read(struct lc_proc *p, unsigned long addr, void *buf, size_t len);
 int lc_mem_write(struct lc_proc *p, unsigned long addr, const void *buf, size_t len);
@@ -196,6 +200,8 @@ int lc_unwind_check(struct lc_proc *p, struct lc_unwinder *u,
 
 /* symbols.c */
 struct lc_syms;
+/* Whether @elf is the file of @obj: the same GNU build-id. */
+bool lc_elf_matches(Elf *elf, const struct lc_obj *obj);
 struct lc_syms *lc_syms_load(struct lc_proc *p, struct lc_obj *obj);
 void lc_syms_free(struct lc_syms *s);
 /* 1 found once, 0 not found, >1 ambiguous */

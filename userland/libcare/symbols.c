@@ -74,7 +74,7 @@ static int add_sym(struct lc_syms *s, const char *name, const char *file,
 	return 0;
 }
 
-static bool build_id_matches(Elf *elf, const struct lc_obj *obj)
+bool lc_elf_matches(Elf *elf, const struct lc_obj *obj)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
@@ -160,7 +160,7 @@ static struct lc_syms *load(struct lc_proc *p, struct lc_obj *obj,
 		fd = open(obj->path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0)
 		elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (!elf || !build_id_matches(elf, obj)) {
+	if (!elf || !lc_elf_matches(elf, obj)) {
 		lc_msg(p->o, p->pid, "%s: %s", obj->path, elf ?
 		       "the file does not have the build-id of the mapped object" :
 		       "cannot read the mapped file");
@@ -304,7 +304,7 @@ static int ifunc_via_got(struct lc_proc *p, struct lc_obj *obj,
 	fd = open(obj->map_file, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0)
 		elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (elf && build_id_matches(elf, obj))
+	if (elf && lc_elf_matches(elf, obj))
 		slot = got_slot(elf, name);
 	if (elf)
 		elf_end(elf);

@@ -6,8 +6,10 @@
  */
 #include <elfutils/libdwfl.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lc.h"
 
@@ -122,6 +124,84 @@ struct lc_unwinder {
 	struct state st;
 };
 
+/*
+ * The ELF files of the modules, kept open across the processes of one
+ * run, by build-id: a thousand processes map the same libc, whose file
+ * is then opened, mapped and paged in once, not once a process (libelf
+ * counts the references: each Dwfl's elf_end() drops its own). The
+ * process whose modules are being found is @cur_proc.
+ */
+#define LC_ELF_CACHE 64
+
+static struct lc_elf_entry {
+	unsigned char id[LC_BUILD_ID_MAX];
+	int len, fd;
+	Elf *elf;
+} elf_cache[LC_ELF_CACHE];
+static int elf_cached, elf_evict;
+static struct lc_proc *cur_proc;
+
+static struct lc_elf_entry *elf_cache_get(const struct lc_obj *o)
+{
+	struct lc_elf_entry *e;
+	Elf *elf = NULL;
+	int i, fd;
+
+	for (i = 0; i < elf_cached; i++)
+		if (elf_cache[i].len == o->build_id_len &&
+		    !memcmp(elf_cache[i].id, o->build_id, o->build_id_len))
+			return &elf_cache[i];
+	fd = open(o->map_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(o->path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	/* The file must be what the process maps (it may have changed on disk). */
+	if (!elf || !lc_elf_matches(elf, o)) {
+		if (elf)
+			elf_end(elf);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (elf_cached < LC_ELF_CACHE) {
+		e = &elf_cache[elf_cached++];
+	} else {
+		/* Full: the oldest goes (its last user's elf_end() frees it). */
+		e = &elf_cache[elf_evict];
+		elf_evict = (elf_evict + 1) % LC_ELF_CACHE;
+		elf_cntl(e->elf, ELF_C_FDDONE);
+		elf_end(e->elf);
+		close(e->fd);
+	}
+	memcpy(e->id, o->build_id, o->build_id_len);
+	e->len = o->build_id_len;
+	e->fd = fd;
+	e->elf = elf;
+	return e;
+}
+
+/* A module's file: from the cache when the process's objects know it. */
+static int find_elf(Dwfl_Module *mod, void **userdata, const char *name,
+		    Dwarf_Addr base, char **file_name, Elf **elfp)
+{
+	struct lc_proc *p = cur_proc;
+	struct lc_elf_entry *e = NULL;
+	int i;
+
+	for (i = 0; p && i < p->nobjs && !e; i++)
+		if (base >= p->objs[i].start && base < p->objs[i].end &&
+		    !strcmp(name, p->objs[i].path))
+			e = elf_cache_get(&p->objs[i]);
+	if (!e)
+		return dwfl_linux_proc_find_elf(mod, userdata, name, base,
+						file_name, elfp);
+	/* Another reference to the same descriptor, for this Dwfl. */
+	*elfp = elf_begin(e->fd, ELF_C_READ_MMAP, e->elf);
+	*file_name = strdup(name);
+	return -1;
+}
+
 /* Open each module's ELF file and read its CFI now, not in a stop. */
 static int warm_module(Dwfl_Module *mod, void **userdata, const char *name,
 		       Dwarf_Addr start, void *arg)
@@ -140,22 +220,30 @@ static int warm_module(Dwfl_Module *mod, void **userdata, const char *name,
 struct lc_unwinder *lc_unwind_open(struct lc_proc *p, char *why, size_t len)
 {
 	static const Dwfl_Callbacks cb = {
-		.find_elf = dwfl_linux_proc_find_elf,
+		.find_elf = find_elf,
 		.find_debuginfo = dwfl_standard_find_debuginfo,
 	};
 	struct lc_unwinder *u = calloc(1, sizeof(*u));
+	FILE *maps;
 
 	if (!u)
 		return NULL;
 	u->st.p = p;
+	cur_proc = p;
+	/* The maps as they are now, not as they were at the start. */
+	lc_maps_drop(p);
+	maps = lc_maps_open(p);
 	u->dwfl = dwfl_begin(&cb);
-	if (!u->dwfl || dwfl_linux_proc_report(u->dwfl, p->pid) ||
+	if (!maps || !u->dwfl || dwfl_linux_proc_maps_report(u->dwfl, maps) ||
 	    dwfl_report_end(u->dwfl, NULL, NULL) ||
 	    !dwfl_attach_state(u->dwfl, NULL, p->pid, &thread_cb_ops, &u->st)) {
 		snprintf(why, len, "cannot unwind the threads: %s", dwfl_errmsg(-1));
+		if (maps)
+			fclose(maps);
 		lc_unwind_close(u);
 		return NULL;
 	}
+	fclose(maps);
 	dwfl_getmodules(u->dwfl, warm_module, NULL, 0);
 	return u;
 }
@@ -166,6 +254,7 @@ void lc_unwind_close(struct lc_unwinder *u)
 		return;
 	if (u->dwfl)
 		dwfl_end(u->dwfl);
+	cur_proc = NULL;
 	free(u);
 }
 
