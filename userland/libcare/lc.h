@@ -69,6 +69,7 @@ struct lc_proc {
 	int scratch_len;
 	bool scratch_set;
 	long hold_cpu_us;	/* our CPU time when the stop began (-v) */
+	int threads;		/* as /proc/PID/status said before we stopped it */
 	const struct lc_opts *o;
 };
 
@@ -233,6 +234,7 @@ struct lc_image {
 	unsigned long addr, size, rx_size;
 	unsigned long slots, nslots, slot_max;	/* GOT entries and stubs */
 	struct lc_marker *marker;
+	bool mapped;		/* in the process at @addr (else only placed) */
 };
 unsigned long lc_image_slot(struct lc_image *img, unsigned long value,
 			    bool stub);
@@ -260,6 +262,8 @@ struct lc_write {
  * @after: bookkeeping and restores once switched
  * @unmap_addr, @unmap_size: regions freed last
  * @r: what no thread may be in, or return into, when it happens
+ * @prepare: if set, done once in the first stop, before the check (the
+ *	region mapped and written: apply.c), with @prepare_arg
  */
 struct lc_switch {
 	int nbefore, nafter, nr, nunmap;
@@ -269,6 +273,8 @@ struct lc_switch {
 	uint64_t flip_val;
 	struct lc_range r[LC_SITES + 2];
 	unsigned long unmap_addr[LC_SITES], unmap_size[LC_SITES];
+	int (*prepare)(struct lc_proc *p, void *arg);
+	void *prepare_arg;
 };
 
 int lc_hold(struct lc_proc *p, long *t0, bool all);

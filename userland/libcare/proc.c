@@ -179,6 +179,8 @@ int lc_proc_check(struct lc_proc *p)
 		lc_msg(p->o, p->pid, "no such process");
 		return -ESRCH;
 	}
+	if (status_field(status, "Threads:", v, sizeof(v)))
+		p->threads = atoi(v);
 	if (status_field(status, "State:", v, sizeof(v)) && v[0] == 'Z') {
 		lc_msg(p->o, p->pid, "refused: %s is a zombie", p->comm);
 		return -LC_EREFUSED;
