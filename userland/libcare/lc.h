@@ -203,6 +203,11 @@ int lc_unwind_check(struct lc_proc *p, struct lc_unwinder *u,
 struct lc_syms;
 /* Whether @elf is the file of @obj: the same GNU build-id. */
 bool lc_elf_matches(Elf *elf, const struct lc_obj *obj);
+/*
+ * The file @obj maps, opened (its descriptor in *@fdp) if it has @obj's
+ * build-id; else NULL, *@other saying whether it was another file.
+ */
+Elf *lc_obj_elf(const struct lc_obj *obj, Elf_Cmd cmd, int *fdp, bool *other);
 struct lc_syms *lc_syms_load(struct lc_proc *p, struct lc_obj *obj);
 void lc_syms_free(struct lc_syms *s);
 /* 1 found once, 0 not found, >1 ambiguous */

@@ -7,7 +7,6 @@
 #include <dwarf.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -145,26 +144,18 @@ static struct lc_proc *cur_proc;
 static struct lc_elf_entry *elf_cache_get(const struct lc_obj *o)
 {
 	struct lc_elf_entry *e;
-	Elf *elf = NULL;
+	bool other;
+	Elf *elf;
 	int i, fd;
 
 	for (i = 0; i < elf_cached; i++)
 		if (elf_cache[i].len == o->build_id_len &&
 		    !memcmp(elf_cache[i].id, o->build_id, o->build_id_len))
 			return &elf_cache[i];
-	fd = open(o->map_file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fd = open(o->path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	/* The file must be what the process maps (it may have changed on disk). */
-	if (!elf || !lc_elf_matches(elf, o)) {
-		if (elf)
-			elf_end(elf);
-		if (fd >= 0)
-			close(fd);
+	elf = lc_obj_elf(o, ELF_C_READ_MMAP, &fd, &other);
+	if (!elf)
 		return NULL;
-	}
 	if (elf_cached < LC_ELF_CACHE) {
 		e = &elf_cache[elf_cached++];
 	} else {
