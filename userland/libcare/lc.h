@@ -70,6 +70,7 @@ struct lc_proc {
 	bool scratch_set;
 	long hold_cpu_us;	/* our CPU time when the stop began (-v) */
 	int threads;		/* as /proc/PID/status said before we stopped it */
+	unsigned long long start_time;	/* its start, for state files; 0: unread */
 	const struct lc_opts *o;
 };
 
