@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Applying and removing a patch in one process. Two short stops:
- * the first asks whether the process may get new code at all
- * (MemoryDenyWriteExecute) and maps the region (read-write, then its code
- * part read-execute); the image, gates switched off, is written while the
- * process runs; the second stop checks that no thread is inside a
- * function being replaced (or an older level being freed), writes the
- * entry jumps to the gates and switches them all with one write
- * (switch.c). A busy process runs on for a while between checks,
- * untraced. Whatever a patcher that died left is finished or undone first.
+ * the first, of one thread, maps the region (read-write, then its code
+ * part read-execute, which a process under MemoryDenyWriteExecute
+ * refuses); the image, gates switched off, is written while the process
+ * runs; the second stop checks that no thread is inside a function being
+ * replaced (or an older level being freed), writes the entry jumps to
+ * the gates and switches them all with one write (switch.c). A process of
+ * one thread, stopped whole either way, gets one stop that does both. A
+ * busy process runs on for a while between checks, untraced. Whatever a
+ * patcher that died left is finished or undone first.
  */
 #include <errno.h>
 #include <signal.h>
@@ -70,7 +71,9 @@ static void unmap(struct lc_proc *p, unsigned long addr, unsigned long size)
 /*
  * MemoryDenyWriteExecute as the kernel enforces it (PR_SET_MDWE, Linux
  * 6.3): asked in the process itself, since only prctl tells. Older
- * kernels answer -EINVAL: no such policy there.
+ * kernels answer -EINVAL: no such policy there. The kernel itself
+ * refuses the mprotect() that makes our region executable under it, so
+ * this is asked only then, to say why.
  */
 static int check_mdwe(struct lc_proc *p)
 {
@@ -87,49 +90,84 @@ static int check_mdwe(struct lc_proc *p)
 	return 0;
 }
 
-/* Stop 1: a region near the library, its code part read-execute. */
-static int map_region(struct lc_proc *p, struct lc_obj *obj, struct lc_image *img,
-		      struct lc_opts *o)
+/* Where the region goes: free room near the library (not mapped yet). */
+static int place_region(struct lc_proc *p, struct lc_obj *obj, struct lc_image *img,
+			struct lc_opts *o)
 {
-	unsigned long lo, hi, want;
-	long t0, ret;
-	int r;
+	unsigned long lo, hi;
 
 	lo = obj->end > lc_arch_near ? obj->end - lc_arch_near : 0;
 	hi = obj->start + lc_arch_near;
-	r = lc_proc_free_near(p, lo, hi, img->size, obj->end, &want);
-	if (r) {
+	if (lc_proc_free_near(p, lo, hi, img->size, obj->end, &img->addr)) {
 		lc_msg(o, p->pid, "refused: no free room within reach of %s", obj->path);
 		return -LC_EREFUSED;
 	}
-	/* One thread is enough for system calls; the others run on. */
-	r = lc_hold(p, &t0, false);
+	return 0;
+}
+
+/*
+ * The region mapped at its place, its code part read-execute, with the
+ * process held; on failure nothing of it is left.
+ */
+static int map_in(struct lc_proc *p, struct lc_image *img, const struct lc_opts *o)
+{
+	long ret;
+	int r;
+
+	r = lc_syscall(p, SYS_mmap, img->addr, img->size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0, &ret);
 	if (r)
 		return r;
-	r = check_mdwe(p);
-	if (!r)
-		r = lc_syscall(p, SYS_mmap, want, img->size, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0, &ret);
-	if (!r && (unsigned long)ret != want) {
+	if ((unsigned long)ret != img->addr) {
 		lc_msg(o, p->pid, "mmap in the process failed: %s",
 		       ret < 0 && ret > -4096 ? strerror(-ret) : "wrong address");
 		if (ret > 0)
 			lc_syscall(p, SYS_munmap, ret, img->size, 0, 0, 0, 0, &ret);
-		r = -ENOMEM;
-	} else if (!r) {
-		img->addr = want;
-		r = lc_syscall(p, SYS_mprotect, want, img->rx_size,
-			       PROT_READ | PROT_EXEC, 0, 0, 0, &ret);
-		if (!r && ret) {
+		return -ENOMEM;
+	}
+	img->mapped = true;
+	r = lc_syscall(p, SYS_mprotect, img->addr, img->rx_size,
+		       PROT_READ | PROT_EXEC, 0, 0, 0, &ret);
+	/* Only a refusal needs the process's policy asked, to name it. */
+	if (!r && ret) {
+		long err = ret;
+
+		r = check_mdwe(p);
+		if (!r) {
 			lc_msg(o, p->pid, "refused: %s may not map executable memory (%s; MemoryDenyWriteExecute?)",
-			       p->comm, strerror(-ret));
-			lc_syscall(p, SYS_munmap, want, img->size, 0, 0, 0, 0, &ret);
-			img->addr = 0;
+			       p->comm, strerror(-err));
 			r = -LC_EPOLICY;
 		}
 	}
+	if (r && !lc_syscall(p, SYS_munmap, img->addr, img->size, 0, 0, 0, 0, &ret) && !ret)
+		img->mapped = false;
+	return r;
+}
+
+/* A stop of its own for it: one thread is enough, the others run on. */
+static int map_region(struct lc_proc *p, struct lc_image *img, struct lc_opts *o)
+{
+	long t0;
+	int r = lc_hold(p, &t0, false);
+
+	if (r)
+		return r;
+	r = map_in(p, img, o);
 	lc_release(p, t0, o);
 	return r;
+}
+
+/*
+ * The same inside the switch's stop, and the image written there: for a
+ * process of one thread, whose every stop stops all of it, one stop
+ * rather than two.
+ */
+static int map_and_fill(struct lc_proc *p, void *arg)
+{
+	struct lc_image *img = arg;
+	int r = map_in(p, img, p->o);
+
+	return r ? r : lc_mem_write(p, img->addr, img->buf, img->size);
 }
 
 /*
@@ -237,7 +275,9 @@ int lc_apply(pid_t pid, struct lc_patch *pt, struct lc_opts *o)
 		goto out;
 	}
 	img.marker = (struct lc_marker *)img.buf;
-	r = map_region(&p, obj, &img, o);
+	r = place_region(&p, obj, &img, o);
+	if (!r && p.threads != 1)
+		r = map_region(&p, &img, o);
 	if (r)
 		goto out;
 	r = lc_patch_relocate(pt, &p, obj, syms, &img);
@@ -246,15 +286,19 @@ int lc_apply(pid_t pid, struct lc_patch *pt, struct lc_opts *o)
 	if (!r)
 		r = lc_switch_plan_apply(&p, in, syms, &img, repl, have_old ? &old : NULL,
 					 old_addr, &sw);
-	if (!r)
+	if (!r && img.mapped) {
 		r = lc_mem_write(&p, img.addr, img.buf, img.size);
+	} else if (!r) {
+		sw.prepare = map_and_fill;
+		sw.prepare_arg = &img;
+	}
 	/* Until it is finished, info says so (and the next run cleans up). */
 	if (!r)
 		lc_state_save(o, &p, obj, img.marker, img.addr, true);
 	if (!r)
 		r = lc_switch_run(&p, &sw, o);
 	if (r) {
-		if (img.addr)
+		if (img.mapped)
 			unmap(&p, img.addr, img.size);
 		if (have_old)
 			lc_state_save(o, &p, obj, &old, old_addr, false);

@@ -59,14 +59,18 @@ struct lc_proc {
 	int mem_fd;
 	bool read_only;		/* a scanner (kcare-uchecker) only looks */
 	struct lc_thread *th;
-	int nth;
+	int nth, th_cap;
 	struct lc_obj *objs;
 	int nobjs;
+	char *maps;		/* /proc/PID/maps as last read, or NULL */
+	size_t maps_len;
 	unsigned long scratch;
 	unsigned char scratch_orig[LC_STUB_MAX];
 	int scratch_len;
 	bool scratch_set;
 	long hold_cpu_us;	/* our CPU time when the stop began (-v) */
+	int threads;		/* as /proc/PID/status said before we stopped it */
+	unsigned long long start_time;	/* its start, for state files; 0: unread */
 	const struct lc_opts *o;
 };
 
@@ -166,6 +170,8 @@ int lc_proc_open(struct lc_proc *p, pid_t pid, const struct lc_opts *o);
 void lc_proc_close(struct lc_proc *p);
 int lc_proc_check(struct lc_proc *p);
 int lc_proc_objects(struct lc_proc *p);
+FILE *lc_maps_open(struct lc_proc *p);
+void lc_maps_drop(struct lc_proc *p);
 struct lc_obj *lc_proc_find(struct lc_proc *p, const unsigned char *id, int len);
 int lc_mem_read(struct lc_proc *p, unsigned long addr, void *buf, size_t len);
 int lc_mem_write(struct lc_proc *p, unsigned long addr, const void *buf, size_t len);
@@ -196,6 +202,13 @@ int lc_unwind_check(struct lc_proc *p, struct lc_unwinder *u,
 
 /* symbols.c */
 struct lc_syms;
+/* Whether @elf is the file of @obj: the same GNU build-id. */
+bool lc_elf_matches(Elf *elf, const struct lc_obj *obj);
+/*
+ * The file @obj maps, opened (its descriptor in *@fdp) if it has @obj's
+ * build-id; else NULL, *@other saying whether it was another file.
+ */
+Elf *lc_obj_elf(const struct lc_obj *obj, Elf_Cmd cmd, int *fdp, bool *other);
 struct lc_syms *lc_syms_load(struct lc_proc *p, struct lc_obj *obj);
 void lc_syms_free(struct lc_syms *s);
 /* 1 found once, 0 not found, >1 ambiguous */
@@ -227,6 +240,7 @@ struct lc_image {
 	unsigned long addr, size, rx_size;
 	unsigned long slots, nslots, slot_max;	/* GOT entries and stubs */
 	struct lc_marker *marker;
+	bool mapped;		/* in the process at @addr (else only placed) */
 };
 unsigned long lc_image_slot(struct lc_image *img, unsigned long value,
 			    bool stub);
@@ -254,6 +268,8 @@ struct lc_write {
  * @after: bookkeeping and restores once switched
  * @unmap_addr, @unmap_size: regions freed last
  * @r: what no thread may be in, or return into, when it happens
+ * @prepare: if set, done once in the first stop, before the check (the
+ *	region mapped and written: apply.c), with @prepare_arg
  */
 struct lc_switch {
 	int nbefore, nafter, nr, nunmap;
@@ -263,6 +279,8 @@ struct lc_switch {
 	uint64_t flip_val;
 	struct lc_range r[LC_SITES + 2];
 	unsigned long unmap_addr[LC_SITES], unmap_size[LC_SITES];
+	int (*prepare)(struct lc_proc *p, void *arg);
+	void *prepare_arg;
 };
 
 int lc_hold(struct lc_proc *p, long *t0, bool all);

@@ -157,7 +157,9 @@ void lc_proc_close(struct lc_proc *p)
 		close(p->mem_fd);
 	free(p->th);
 	free(p->objs);
+	lc_maps_drop(p);
 	p->th = NULL;
+	p->th_cap = 0;
 	p->objs = NULL;
 	p->mem_fd = -1;
 }
@@ -177,6 +179,8 @@ int lc_proc_check(struct lc_proc *p)
 		lc_msg(p->o, p->pid, "no such process");
 		return -ESRCH;
 	}
+	if (status_field(status, "Threads:", v, sizeof(v)))
+		p->threads = atoi(v);
 	if (status_field(status, "State:", v, sizeof(v)) && v[0] == 'Z') {
 		lc_msg(p->o, p->pid, "refused: %s is a zombie", p->comm);
 		return -LC_EREFUSED;
@@ -221,6 +225,64 @@ int lc_mem_write(struct lc_proc *p, unsigned long addr, const void *buf,
 	if (n < 0)
 		return -errno;
 	return (size_t)n == len ? 0 : -EIO;
+}
+
+/*
+ * /proc/PID/maps, read once and kept until a system call we run in the
+ * process changes its mappings (lc_syscall() drops it): the objects, the
+ * free room, our regions and the unwinder's modules all come from the
+ * same text, which the kernel builds anew, at some cost, at every read.
+ */
+static int maps_load(struct lc_proc *p)
+{
+	char path[64];
+	size_t cap = 8192;
+	ssize_t n;
+	int fd;
+
+	if (p->maps)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	p->maps = malloc(cap);
+	p->maps_len = 0;
+	while (p->maps) {
+		if (p->maps_len == cap) {
+			char *m = realloc(p->maps, 2 * cap);
+
+			if (!m)
+				break;
+			p->maps = m;
+			cap *= 2;
+		}
+		n = read(fd, p->maps + p->maps_len, cap - p->maps_len);
+		if (n <= 0) {
+			if (n < 0)
+				lc_maps_drop(p);
+			break;
+		}
+		p->maps_len += n;
+	}
+	close(fd);
+	return p->maps ? 0 : -EIO;
+}
+
+FILE *lc_maps_open(struct lc_proc *p)
+{
+	if (maps_load(p))
+		return NULL;
+	/* An empty buffer is no stream: a process with no mapping at all. */
+	return p->maps_len ? fmemopen(p->maps, p->maps_len, "r") :
+			     fopen("/dev/null", "re");
+}
+
+void lc_maps_drop(struct lc_proc *p)
+{
+	free(p->maps);
+	p->maps = NULL;
+	p->maps_len = 0;
 }
 
 /* The build-id note of the ELF object mapped at @o->start. */
@@ -285,7 +347,7 @@ static int obj_identify(struct lc_proc *p, struct lc_obj *o)
 /* Every file-backed ELF object of the target, with its build-id. */
 int lc_proc_objects(struct lc_proc *p)
 {
-	char path[64], line[PATH_MAX + 128];
+	char line[PATH_MAX + 128];
 	FILE *f;
 	int cap = 0;
 
@@ -293,10 +355,9 @@ int lc_proc_objects(struct lc_proc *p)
 
 	if (r)
 		return r;
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
-	f = fopen(path, "re");
+	f = lc_maps_open(p);
 	if (!f)
-		return -errno;
+		return -ESRCH;
 	free(p->objs);
 	p->objs = NULL;
 	p->nobjs = 0;
@@ -396,14 +457,12 @@ int lc_process_objects(pid_t pid,
 int lc_proc_free_near(struct lc_proc *p, unsigned long lo, unsigned long hi,
 		      unsigned long size, unsigned long near, unsigned long *out)
 {
-	char path[64], line[PATH_MAX + 128];
+	char line[PATH_MAX + 128];
 	unsigned long prev = 0x10000, best = 0, bestd = ~0UL, s, e;
-	FILE *f;
+	FILE *f = lc_maps_open(p);
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
-	f = fopen(path, "re");
 	if (!f)
-		return -errno;
+		return -ESRCH;
 	for (;;) {
 		bool more = fgets(line, sizeof(line), f) != NULL;
 		unsigned long gs, ge, cand, d;
@@ -435,14 +494,12 @@ int lc_proc_free_near(struct lc_proc *p, unsigned long lo, unsigned long hi,
 /* Regions we injected earlier: anonymous mappings that start with our magic. */
 int lc_proc_markers(struct lc_proc *p, unsigned long *addrs, int max)
 {
-	char path[64], line[PATH_MAX + 128], magic[8];
+	char line[PATH_MAX + 128], magic[8];
+	FILE *f = lc_maps_open(p);
 	int n = 0;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
-	f = fopen(path, "re");
 	if (!f)
-		return -errno;
+		return -ESRCH;
 	while (n < max && fgets(line, sizeof(line), f)) {
 		unsigned long s, e;
 		char perm[8];

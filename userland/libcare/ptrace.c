@@ -100,6 +100,15 @@ static int wait_one(pid_t tid, int *st)
 	int ticks = 0, err = 0;
 	pid_t r;
 
+	/*
+	 * Most stops have happened by the time we look (the interrupts of
+	 * all threads go out first): one call, without arming the timer.
+	 */
+	r = waitpid(tid, st, __WALL | WNOHANG);
+	if (r == tid)
+		return 0;
+	if (r < 0 && errno != EINTR)
+		return -errno;
 	sigaction(SIGALRM, &sa, &old_sa);
 	setitimer(ITIMER_REAL, &it, &old_it);
 	for (;;) {
@@ -160,6 +169,16 @@ static int seize_one(struct lc_proc *p, pid_t tid)
 
 	if (p->nth >= LC_MAX_THREADS)
 		return -E2BIG;
+	/* Grown as threads appear: most processes have a few. */
+	if (p->nth == p->th_cap) {
+		int cap = p->th_cap ? 2 * p->th_cap : 16;
+
+		t = realloc(p->th, cap * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		p->th = t;
+		p->th_cap = cap;
+	}
 	t = &p->th[p->nth];
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
@@ -206,11 +225,6 @@ int lc_attach(struct lc_proc *p, bool all)
 	char path[64];
 	int round, r = 0;
 
-	if (!p->th) {
-		p->th = calloc(LC_MAX_THREADS, sizeof(*p->th));
-		if (!p->th)
-			return -ENOMEM;
-	}
 	p->nth = 0;
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
 	for (round = 0; round < 100; round++) {
@@ -341,6 +355,8 @@ int lc_syscall(struct lc_proc *p, long nr, long a0, long a1, long a2,
 	err = scratch_setup(p);
 	if (err)
 		return err;
+	/* It may map or unmap: the maps are read again when next needed. */
+	lc_maps_drop(p);
 	r = t->regs;
 	lc_arch_set_syscall(&r, p->scratch, nr, args);
 	err = set_regs(t->tid, &r);

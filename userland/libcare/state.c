@@ -61,7 +61,12 @@ int lc_state_save(const struct lc_opts *o, struct lc_proc *p,
 
 	lc_hex(hex, m->build_id, m->build_id_len);
 	snprintf(dir, sizeof(dir), "%s/%d", o->state_dir, (int)p->pid);
-	mkdir_p(dir);
+	/* The state directory is there but for the first process of all. */
+	if (mkdir(dir, 0700) && errno == ENOENT)
+		mkdir_p(dir);
+	/* Read once: a patch writes its file twice (unclean, then applied). */
+	if (!p->start_time)
+		p->start_time = start_time(p->pid);
 	snprintf(path, sizeof(path), "%s/%s", dir, hex);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "we");
@@ -70,7 +75,7 @@ int lc_state_save(const struct lc_opts *o, struct lc_proc *p,
 		return -errno;
 	}
 	fprintf(f, "pid=%d\ncomm=%s\nstart=%llu\npath=%s\nbuildid=%s\nlevel=%u\nid=%s\naddr=%#lx\nsize=%lu\nstate=%s\n",
-		(int)p->pid, p->comm, start_time(p->pid), obj->path, hex, m->level,
+		(int)p->pid, p->comm, p->start_time, obj->path, hex, m->level,
 		m->id, addr, (unsigned long)m->size, unclean ? "unclean" : "applied");
 	if (fclose(f) || rename(tmp, path)) {
 		lc_msg(o, p->pid, "cannot write %s: %s", path, strerror(errno));

@@ -169,13 +169,33 @@ int lc_switch_run(struct lc_proc *p, struct lc_switch *sw, struct lc_opts *o)
 	for (try = 0; try < o->retries && r == -LC_EBUSY; try++) {
 		if (try)
 			usleep(o->retry_ms * 1000);
+		long c[5];
+
+		c[0] = cpu_us();
 		r = lc_hold(p, &t0, true);
 		if (r)
 			break;
+		c[1] = c[4] = cpu_us();
+		if (sw->prepare) {
+			r = sw->prepare(p, sw->prepare_arg);
+			sw->prepare = NULL;
+			if (r) {
+				/* It said why; the process is as it was. */
+				lc_release(p, t0, o);
+				lc_unwind_close(u);
+				return r;
+			}
+			c[4] = cpu_us();
+		}
 		r = lc_unwind_check(p, u, sw->r, sw->nr, why, sizeof(why));
+		c[2] = cpu_us();
 		if (!r)
 			r = switch_steps(p, sw);
+		c[3] = cpu_us();
 		lc_release(p, t0, o);
+		/* Where the stop's CPU went, for the figures (bench-libcare.sh). */
+		lc_dbg(o, p->pid, "that stop's CPU: %ld us stopping, %ld us mapping, %ld us checking the stacks, %ld us writing, %ld us letting go",
+		       c[1] - c[0], c[4] - c[1], c[2] - c[4], c[3] - c[2], cpu_us() - c[3]);
 		if (r == -LC_EBUSY)
 			lc_dbg(o, p->pid, "try %d: %s", try + 1, why);
 	}

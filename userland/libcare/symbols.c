@@ -74,7 +74,7 @@ static int add_sym(struct lc_syms *s, const char *name, const char *file,
 	return 0;
 }
 
-static bool build_id_matches(Elf *elf, const struct lc_obj *obj)
+bool lc_elf_matches(Elf *elf, const struct lc_obj *obj)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
@@ -144,6 +144,29 @@ static int read_table(struct lc_syms *s, Elf *elf, Elf_Scn *scn,
 	return 0;
 }
 
+Elf *lc_obj_elf(const struct lc_obj *obj, Elf_Cmd cmd, int *fdp, bool *other)
+{
+	Elf *elf = NULL;
+	int fd;
+
+	*other = false;
+	fd = open(obj->map_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(obj->path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		elf = elf_begin(fd, cmd, NULL);
+	if (elf && lc_elf_matches(elf, obj)) {
+		*fdp = fd;
+		return elf;
+	}
+	*other = elf != NULL;
+	if (elf)
+		elf_end(elf);
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
 static struct lc_syms *load(struct lc_proc *p, struct lc_obj *obj,
 			    bool globals_only)
 {
@@ -151,17 +174,14 @@ static struct lc_syms *load(struct lc_proc *p, struct lc_obj *obj,
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 	Elf *elf = NULL;
-	int fd;
+	bool other;
+	int fd = -1;
 
 	if (!s)
 		return NULL;
-	fd = open(obj->map_file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fd = open(obj->path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (!elf || !build_id_matches(elf, obj)) {
-		lc_msg(p->o, p->pid, "%s: %s", obj->path, elf ?
+	elf = lc_obj_elf(obj, ELF_C_READ, &fd, &other);
+	if (!elf) {
+		lc_msg(p->o, p->pid, "%s: %s", obj->path, other ?
 		       "the file does not have the build-id of the mapped object" :
 		       "cannot read the mapped file");
 		goto err;
@@ -296,20 +316,18 @@ static int ifunc_via_got(struct lc_proc *p, struct lc_obj *obj,
 			 const char *name, unsigned long *addr)
 {
 	unsigned long slot = 0, v;
-	Elf *elf = NULL;
+	bool other;
+	Elf *elf;
 	int fd;
 
 	if (!obj || !LC_IFUNC_VIA_GOT)
 		return -ENOTSUP;
-	fd = open(obj->map_file, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (elf && build_id_matches(elf, obj))
+	elf = lc_obj_elf(obj, ELF_C_READ, &fd, &other);
+	if (elf) {
 		slot = got_slot(elf, name);
-	if (elf)
 		elf_end(elf);
-	if (fd >= 0)
 		close(fd);
+	}
 	if (!slot || lc_mem_read(p, obj->bias + slot, &v, sizeof(v)) || !v)
 		return -ENOTSUP;
 	*addr = v;

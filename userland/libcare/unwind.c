@@ -4,10 +4,12 @@
  * elfutils libdw (as eu-stack does, from the CFI of each mapped object)
  * and tell whether a frame is inside code about to be replaced or freed.
  */
+#include <dwarf.h>
 #include <elfutils/libdwfl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lc.h"
 
@@ -122,13 +124,137 @@ struct lc_unwinder {
 	struct state st;
 };
 
-/* Open each module's ELF file and read its CFI now, not in a stop. */
+/*
+ * The ELF files of the modules, kept open across the processes of one
+ * run, by build-id: a thousand processes map the same libc, whose file
+ * is then opened, mapped and paged in once, not once a process (libelf
+ * counts the references: each Dwfl's elf_end() drops its own). The
+ * process whose modules are being found is @cur_proc.
+ */
+#define LC_ELF_CACHE 64
+
+static struct lc_elf_entry {
+	unsigned char id[LC_BUILD_ID_MAX];
+	int len, fd;
+	Elf *elf;
+} elf_cache[LC_ELF_CACHE];
+static int elf_cached, elf_evict;
+static struct lc_proc *cur_proc;
+
+static struct lc_elf_entry *elf_cache_get(const struct lc_obj *o)
+{
+	struct lc_elf_entry *e;
+	bool other;
+	Elf *elf;
+	int i, fd;
+
+	for (i = 0; i < elf_cached; i++)
+		if (elf_cache[i].len == o->build_id_len &&
+		    !memcmp(elf_cache[i].id, o->build_id, o->build_id_len))
+			return &elf_cache[i];
+	/* The file must be what the process maps (it may have changed on disk). */
+	elf = lc_obj_elf(o, ELF_C_READ_MMAP, &fd, &other);
+	if (!elf)
+		return NULL;
+	if (elf_cached < LC_ELF_CACHE) {
+		e = &elf_cache[elf_cached++];
+	} else {
+		/* Full: the oldest goes (its last user's elf_end() frees it). */
+		e = &elf_cache[elf_evict];
+		elf_evict = (elf_evict + 1) % LC_ELF_CACHE;
+		elf_cntl(e->elf, ELF_C_FDDONE);
+		elf_end(e->elf);
+		close(e->fd);
+	}
+	memcpy(e->id, o->build_id, o->build_id_len);
+	e->len = o->build_id_len;
+	e->fd = fd;
+	e->elf = elf;
+	return e;
+}
+
+/* A module's file: from the cache when the process's objects know it. */
+static int find_elf(Dwfl_Module *mod, void **userdata, const char *name,
+		    Dwarf_Addr base, char **file_name, Elf **elfp)
+{
+	struct lc_proc *p = cur_proc;
+	struct lc_elf_entry *e = NULL;
+	int i;
+
+	for (i = 0; p && i < p->nobjs && !e; i++)
+		if (base >= p->objs[i].start && base < p->objs[i].end &&
+		    !strcmp(name, p->objs[i].path))
+			e = elf_cache_get(&p->objs[i]);
+	if (!e)
+		return dwfl_linux_proc_find_elf(mod, userdata, name, base,
+						file_name, elfp);
+	/* Another reference to the same descriptor, for this Dwfl. */
+	*elfp = elf_begin(e->fd, ELF_C_READ_MMAP, e->elf);
+	*file_name = strdup(name);
+	return -1;
+}
+
+/*
+ * The first code address that .eh_frame_hdr's search table covers, in
+ * the usual encoding (what GNU ld writes), or 0.
+ */
+static GElf_Addr hdr_first(const GElf_Shdr *sh, const Elf_Data *d)
+{
+	const unsigned char *b = d->d_buf;
+	uint32_t count;
+	int32_t loc;
+
+	if (d->d_size < 20 || b[0] != 1 ||
+	    b[1] != (DW_EH_PE_pcrel | DW_EH_PE_sdata4) || b[2] != DW_EH_PE_udata4 ||
+	    b[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4))
+		return 0;
+	memcpy(&count, b + 8, 4);
+	memcpy(&loc, b + 12, 4);
+	return count ? sh->sh_addr + loc : 0;
+}
+
+/*
+ * Open each module's ELF file and read its CFI now, not in a stop; and
+ * more: bring in the pages of its .eh_frame and .eh_frame_hdr and make a
+ * first lookup (which sets up what all later ones share). Measured in
+ * the stop of an 8-thread process, page faults and those first-time
+ * costs were most of the unwinding's CPU; here the process runs.
+ */
 static int warm_module(Dwfl_Module *mod, void **userdata, const char *name,
 		       Dwarf_Addr start, void *arg)
 {
-	Dwarf_Addr bias;
+	Dwarf_CFI *cfi;
+	Dwarf_Addr bias, first = 0;
+	Dwarf_Frame *f;
+	Elf_Scn *scn = NULL;
+	size_t shstr, i;
+	Elf *elf;
 
-	dwfl_module_eh_cfi(mod, &bias);
+	cfi = dwfl_module_eh_cfi(mod, &bias);
+	elf = cfi ? dwfl_module_getelf(mod, &bias) : NULL;
+	if (!elf || elf_getshdrstrndx(elf, &shstr))
+		return DWARF_CB_OK;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const volatile unsigned char *b;
+		const char *n;
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+			continue;
+		n = elf_strptr(elf, shstr, sh.sh_name);
+		if (!n || (strcmp(n, ".eh_frame") && strcmp(n, ".eh_frame_hdr")))
+			continue;
+		d = elf_rawdata(scn, NULL);
+		if (!d || !d->d_buf)
+			continue;
+		for (b = d->d_buf, i = 0; i < d->d_size; i += 4096)
+			(void)b[i];
+		if (!strcmp(n, ".eh_frame_hdr"))
+			first = hdr_first(&sh, d);
+	}
+	if (first && !dwarf_cfi_addrframe(cfi, first, &f))
+		free(f);
 	return DWARF_CB_OK;
 }
 
@@ -140,22 +266,30 @@ static int warm_module(Dwfl_Module *mod, void **userdata, const char *name,
 struct lc_unwinder *lc_unwind_open(struct lc_proc *p, char *why, size_t len)
 {
 	static const Dwfl_Callbacks cb = {
-		.find_elf = dwfl_linux_proc_find_elf,
+		.find_elf = find_elf,
 		.find_debuginfo = dwfl_standard_find_debuginfo,
 	};
 	struct lc_unwinder *u = calloc(1, sizeof(*u));
+	FILE *maps;
 
 	if (!u)
 		return NULL;
 	u->st.p = p;
+	cur_proc = p;
+	/* The maps as they are now, not as they were at the start. */
+	lc_maps_drop(p);
+	maps = lc_maps_open(p);
 	u->dwfl = dwfl_begin(&cb);
-	if (!u->dwfl || dwfl_linux_proc_report(u->dwfl, p->pid) ||
+	if (!maps || !u->dwfl || dwfl_linux_proc_maps_report(u->dwfl, maps) ||
 	    dwfl_report_end(u->dwfl, NULL, NULL) ||
 	    !dwfl_attach_state(u->dwfl, NULL, p->pid, &thread_cb_ops, &u->st)) {
 		snprintf(why, len, "cannot unwind the threads: %s", dwfl_errmsg(-1));
+		if (maps)
+			fclose(maps);
 		lc_unwind_close(u);
 		return NULL;
 	}
+	fclose(maps);
 	dwfl_getmodules(u->dwfl, warm_module, NULL, 0);
 	return u;
 }
@@ -166,6 +300,7 @@ void lc_unwind_close(struct lc_unwinder *u)
 		return;
 	if (u->dwfl)
 		dwfl_end(u->dwfl);
+	cur_proc = NULL;
 	free(u);
 }
 

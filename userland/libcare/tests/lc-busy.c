@@ -4,7 +4,8 @@
  * loop and sort each result as the unpatched, level 1 or level 2 value,
  * or wrong. The main thread prints the counts every 50 ms:
  *   calls=C old=A new1=B new2=D bad=E lib=L
- * (lib: the library's own call counter). With --spin one more thread
+ * (lib: the library's own call counter); with N 0, the main thread
+ * alone calls it, between reports. With --spin one more thread
  * stays inside lc_test_spin() forever; with --spin-outer, in there
  * called from lc_test_outer(). With --bench N it only prints the
  * time of one call (ns), measured over N calls, and exits; with
@@ -58,23 +59,29 @@ static void open_lib(void)
 static long old_n, new1_n, new2_n, bad_n, calls_n;
 static volatile int stop_spin;
 
+/* One call, counted by what it returned; the next argument. */
+static int step(int x)
+{
+	int v = lc_test_value(x);
+
+	if (v == LCTEST_OLD(x))
+		__atomic_fetch_add(&old_n, 1, __ATOMIC_RELAXED);
+	else if (v == LCTEST_NEW1(x))
+		__atomic_fetch_add(&new1_n, 1, __ATOMIC_RELAXED);
+	else if (v == LCTEST_NEW2(x))
+		__atomic_fetch_add(&new2_n, 1, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add(&bad_n, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&calls_n, 1, __ATOMIC_RELAXED);
+	return (x + 1) % 1000000;
+}
+
 static void *worker(void *arg)
 {
 	int x = (int)(long)arg * 1000;
 
 	for (;;) {
-		int v = lc_test_value(x);
-
-		if (v == LCTEST_OLD(x))
-			__atomic_fetch_add(&old_n, 1, __ATOMIC_RELAXED);
-		else if (v == LCTEST_NEW1(x))
-			__atomic_fetch_add(&new1_n, 1, __ATOMIC_RELAXED);
-		else if (v == LCTEST_NEW2(x))
-			__atomic_fetch_add(&new2_n, 1, __ATOMIC_RELAXED);
-		else
-			__atomic_fetch_add(&bad_n, 1, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&calls_n, 1, __ATOMIC_RELAXED);
-		x = (x + 1) % 1000000;
+		x = step(x);
 		/* Leave some CPU to the patcher on a small machine. */
 		if (!(x & 1023))
 			usleep(100);
@@ -116,7 +123,7 @@ static double bench(long n)
 
 int main(int argc, char **argv)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 8, i;
+	int n = argc > 1 ? atoi(argv[1]) : 8, i, x = 0;
 	pthread_t t;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -135,8 +142,14 @@ int main(int argc, char **argv)
 		pthread_create(&t, NULL, spinner, NULL);
 	if (argc > 2 && !strcmp(argv[2], "--spin-outer"))
 		pthread_create(&t, NULL, spinner, (void *)1);
+	/* No worker ("lc-busy 0"): the one thread calls, between reports. */
 	for (;;) {
-		usleep(50000);
+		if (n)
+			usleep(50000);
+		for (i = 0; !n && i < 250; i++) {
+			x = step(x);
+			usleep(200);
+		}
 		printf("calls=%ld old=%ld new1=%ld new2=%ld bad=%ld lib=%ld\n",
 		       __atomic_load_n(&calls_n, __ATOMIC_RELAXED), old_n, new1_n,
 		       new2_n, bad_n, lc_test_calls());

@@ -6,7 +6,8 @@
  *                       with PROT_EXEC (what systemd's
  *                       MemoryDenyWriteExecute= installs)
  * set after liblctest.so is loaded; then two threads call
- * lc_test_value() and the counts are printed as lc-busy prints them.
+ * lc_test_value() and the counts are printed as lc-busy prints them
+ * (with "one" after the policy, the main thread alone calls it).
  * Prints "unsupported" and exits 77 when the kernel lacks the policy.
  */
 #include <dlfcn.h>
@@ -30,16 +31,21 @@
 static int (*value)(int x);
 static long calls_n, old_n, bad_n;
 
+static int step(int x)
+{
+	int v = value(x);
+
+	__atomic_fetch_add(v == LCTEST_OLD(x) ? &old_n : &bad_n, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&calls_n, 1, __ATOMIC_RELAXED);
+	return (x + 1) % 100000;
+}
+
 static void *worker(void *arg)
 {
 	int x = 0;
 
 	for (;;) {
-		int v = value(x);
-
-		__atomic_fetch_add(v == LCTEST_OLD(x) ? &old_n : &bad_n, 1, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&calls_n, 1, __ATOMIC_RELAXED);
-		x = (x + 1) % 100000;
+		x = step(x);
 		if (!(x & 1023))
 			usleep(100);
 	}
@@ -68,9 +74,9 @@ int main(int argc, char **argv)
 {
 	char exe[4096], path[4200];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int nth = argc > 2 && !strcmp(argv[2], "one") ? 0 : 2, i, x = 0;
 	pthread_t t;
 	void *h;
-	int i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	exe[n > 0 ? n : 0] = 0;
@@ -89,10 +95,15 @@ int main(int argc, char **argv)
 		printf("unsupported: seccomp\n");
 		return 77;
 	}
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < nth; i++)
 		pthread_create(&t, NULL, worker, NULL);
 	for (;;) {
-		usleep(50000);
+		if (nth)
+			usleep(50000);
+		for (i = 0; !nth && i < 250; i++) {
+			x = step(x);
+			usleep(200);
+		}
 		printf("calls=%ld old=%ld bad=%ld\n", __atomic_load_n(&calls_n, __ATOMIC_RELAXED),
 		       old_n, bad_n);
 	}

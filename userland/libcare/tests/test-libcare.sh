@@ -146,6 +146,39 @@ for how in mdwe seccomp; do
 done
 pid=$busy_pid
 
+# A process of one thread is stopped whole by any stop: its region is
+# mapped and written in the switch's own stop, one stop per patch.
+one=$(mktemp)
+lc_start "$one" "$LCB/lc-busy" 0
+before=$(lc_maps "$pid")
+for lv in 1 2; do
+	expect "one thread: level $lv in one stop" 0 "lctest-$lv applied" \
+		"$LC" patch -v -p "$pid" "$LCB/lctest-$lv.o"
+	[ "$(grep -c 'stopped 1 threads' "$out")" = 1 ] && lc_grows "$one" "new$lv" &&
+		! lc_grows "$one" old && [ "$(lc_count "$one" bad)" = 0 ] && lc_sane "$pid" &&
+		[ "$(grep -c ' r-xp 00000000 00:00 0 *$' /proc/"$pid"/maps)" = 1 ]
+	result "  ... one stop, the new value since, one region, untraced" $?
+done
+expect "one thread: unpatch" 0 "lctest-2 removed" "$LC" unpatch -p "$pid"
+lc_grows "$one" old && [ "$before" = "$(lc_maps "$pid")" ] && lc_sane "$pid"
+result "  ... the original runs, the mappings are as before" $?
+kill -9 "$pid"
+pol=$(mktemp)
+lc_start "$pol" "$LCB/lc-policy" mdwe one
+if grep -q unsupported "$pol"; then
+	echo "# skip: mdwe, one thread: $(cat "$pol")"
+else
+	before=$(lc_maps "$pid")
+	expect "one thread under MDWE: refused in that one stop" 6 \
+		"refused: lc-policy runs .*MemoryDenyWriteExecute \(prctl PR_SET_MDWE\)" \
+		"$LC" patch -p "$pid" "$LCB/lctest-1.o"
+	[ "$before" = "$(lc_maps "$pid")" ] && lc_sane "$pid" && lc_grows "$pol" old &&
+		[ "$(lc_count "$pol" bad)" = 0 ] && [ -z "$("$LC" info)" ]
+	result "  ... left running, untraced, same mappings, nothing recorded" $?
+fi
+kill -9 "$pid"
+pid=$busy_pid
+
 # The switch's crash points: the patcher stops itself (SIGKILL) with the
 # gates written but switched off, or right after the one write that
 # switches, while 16 threads call the function. The target runs on,
